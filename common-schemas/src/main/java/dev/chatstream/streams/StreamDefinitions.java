@@ -1,0 +1,90 @@
+package dev.chatstream.streams;
+
+import dev.chatstream.subjects.Subjects;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+
+import java.util.List;
+
+/** The streams and the shared consumer of the system, defined in this one place. */
+public final class StreamDefinitions {
+    public static final String WORKFLOW_REQUESTS = "WORKFLOW_REQUESTS";
+    public static final String CHAT_HISTORY = "CHAT_HISTORY";
+    public static final String CHAT_DLQ = "CHAT_DLQ";
+    public static final String WORKFLOW_WORKERS = "workflow-workers";
+
+    private StreamDefinitions() {
+    }
+
+    /** The work queue of requests: each one is removed once a worker acknowledges it. Deduplicated by {@code Nats-Msg-Id}. */
+    public static StreamConfiguration workflowRequests(StreamSettings s) {
+        return StreamConfiguration.builder()
+                .name(WORKFLOW_REQUESTS)
+                .subjects(Subjects.WORKFLOW_EXECUTE_ALL)
+                .retentionPolicy(RetentionPolicy.WorkQueue)
+                .storageType(storage(s))
+                .replicas(s.replicas())
+                .maxAge(s.requestsMaxAge())
+                .duplicateWindow(s.duplicateWindow())
+                .discardPolicy(DiscardPolicy.New)
+                .build();
+    }
+
+    /** Chunk batches per session for resume: bounded by age, per-session count and total size. */
+    public static StreamConfiguration chatHistory(StreamSettings s) {
+        return StreamConfiguration.builder()
+                .name(CHAT_HISTORY)
+                .subjects(Subjects.HISTORY_ALL)
+                .retentionPolicy(RetentionPolicy.Limits)
+                .storageType(storage(s))
+                .replicas(s.replicas())
+                .maxAge(s.historyMaxAge())
+                .maxMessagesPerSubject(s.historyMaxMsgsPerSubject())
+                .maxBytes(s.historyMaxBytes())
+                .discardPolicy(DiscardPolicy.Old)
+                .build();
+    }
+
+    /** Requests the workflow service gave up on, with the error, for operators. */
+    public static StreamConfiguration chatDlq(StreamSettings s) {
+        return StreamConfiguration.builder()
+                .name(CHAT_DLQ)
+                .subjects(Subjects.DLQ_ALL)
+                .retentionPolicy(RetentionPolicy.Limits)
+                .storageType(storage(s))
+                .replicas(s.replicas())
+                .maxAge(s.dlqMaxAge())
+                .discardPolicy(DiscardPolicy.Old)
+                .build();
+    }
+
+    public static List<StreamConfiguration> all(StreamSettings s) {
+        return List.of(workflowRequests(s), chatHistory(s), chatDlq(s));
+    }
+
+    /**
+     * The durable pull consumer every worker instance shares, so each request goes to one of them.
+     * Explicit acks: a worker acks only after the final chunk is recorded; a crash means redelivery
+     * after {@code ackWait}, up to {@code maxDeliver} times, then the request goes to the DLQ.
+     */
+    public static ConsumerConfiguration workflowWorkers(StreamSettings s) {
+        return ConsumerConfiguration.builder()
+                .durable(WORKFLOW_WORKERS)
+                .filterSubject(Subjects.WORKFLOW_EXECUTE_ALL)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackPolicy(AckPolicy.Explicit)
+                .ackWait(s.ackWait())
+                .maxDeliver(s.maxDeliver())
+                .maxAckPending(s.maxAckPending())
+                .build();
+    }
+
+    private static StorageType storage(StreamSettings s) {
+        return s.memoryStorage() ? StorageType.Memory : StorageType.File;
+    }
+}

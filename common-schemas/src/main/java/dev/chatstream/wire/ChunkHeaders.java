@@ -1,0 +1,30 @@
+package dev.chatstream.wire;
+
+/**
+ * NATS header names that travel with chunk batches on {@code chat.pod.{podId}.response},
+ * {@code chat.session.{sid}.broadcast} and {@code chat.history.{sid}}. They let a pod route,
+ * de-duplicate and frame chunks without decoding their JSON.
+ */
+public final class ChunkHeaders {
+    /** The session the batch belongs to. */
+    public static final String SESSION_ID = "Chat-Session-Id";
+    /** The message (answer) the batch belongs to. */
+    public static final String MESSAGE_ID = "Chat-Message-Id";
+    /** The {@code chunk_id} of the first chunk in the batch; the others follow by one. */
+    public static final String FIRST_CHUNK_ID = "Chat-Chunk-Id";
+    /** How many chunks the batch holds. */
+    public static final String CHUNK_COUNT = "Chat-Chunk-Count";
+    /** The delivery attempt of the request that produced the batch (1 on the first delivery). */
+    public static final String ATTEMPT = "Chat-Attempt";
+    /** Present with value {@code true} when the batch ends with the message's final chunk. */
+    public static final String FINAL = "Chat-Final";
+    /** Correlation id of the request, for logs. */
+    public static final String CORRELATION_ID = "Chat-Correlation-Id";
+    /** The JetStream de-duplication header. */
+    public static final String NATS_MSG_ID = "Nats-Msg-Id";
+    /** W3C trace context. */
+    public static final String TRACEPARENT = "traceparent";
+
+    private ChunkHeaders() {
+    }
+}
