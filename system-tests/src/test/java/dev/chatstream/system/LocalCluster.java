@@ -1,5 +1,6 @@
 package dev.chatstream.system;
 
+import dev.chatstream.testkit.NatsCluster;
 import dev.chatstream.testkit.NatsServer;
 import dev.chatstream.testkit.RedisServer;
 
@@ -15,31 +16,48 @@ import java.util.concurrent.CompletableFuture;
  */
 final class LocalCluster implements AutoCloseable {
     final NatsServer nats;
+    final NatsCluster natsCluster;
     final RedisServer redis;
+    final Map<String, String> podEnv;
+    final Map<String, String> workerEnv;
     final List<PodProcess> pods = new ArrayList<>();
     final List<WorkerProcess> workers = new ArrayList<>();
 
-    private LocalCluster(NatsServer nats, RedisServer redis) {
+    private LocalCluster(NatsServer nats, NatsCluster natsCluster, RedisServer redis,
+                         Map<String, String> podEnv, Map<String, String> workerEnv) {
         this.nats = nats;
+        this.natsCluster = natsCluster;
         this.redis = redis;
+        String natsUrl = natsCluster != null ? natsCluster.urls() : nats.url();
+        Map<String, String> common = Map.of("NATS_URL", natsUrl, "REDIS_URL", redis.url());
+        this.podEnv = merge(common, Map.of(), podEnv);
+        this.workerEnv = merge(common, Map.of("AI_PROVIDER", "demo", "DEMO_TOKEN_DELAY_MS", "10"), workerEnv);
     }
 
     /** Starts NATS, Redis, {@code podCount} pods and {@code workerCount} workers with extra env for each side. */
     static LocalCluster start(int podCount, int workerCount, Map<String, String> podEnv, Map<String, String> workerEnv) {
-        NatsServer nats = NatsServer.start();
+        return start(NatsServer.start(), null, podCount, workerCount, podEnv, workerEnv);
+    }
+
+    /** Like {@link #start(int, int, Map, Map)} on a 3-node NATS cluster, streams with 3 replicas. */
+    static LocalCluster startOnNatsCluster(int podCount, int workerCount, Map<String, String> podEnv, Map<String, String> workerEnv) {
+        Map<String, String> replicated = Map.of("STREAM_REPLICAS", "3");
+        return start(null, NatsCluster.start(3), podCount, workerCount, merge(podEnv, replicated, Map.of()),
+                merge(workerEnv, replicated, Map.of()));
+    }
+
+    private static LocalCluster start(NatsServer nats, NatsCluster natsCluster, int podCount, int workerCount,
+                                      Map<String, String> podEnv, Map<String, String> workerEnv) {
         RedisServer redis = RedisServer.start();
-        LocalCluster cluster = new LocalCluster(nats, redis);
+        LocalCluster cluster = new LocalCluster(nats, natsCluster, redis, podEnv, workerEnv);
         try {
-            Map<String, String> common = Map.of("NATS_URL", nats.url(), "REDIS_URL", redis.url());
             List<CompletableFuture<?>> starting = new ArrayList<>();
             for (int i = 1; i <= workerCount; i++) {
-                WorkerProcess worker = new WorkerProcess("worker-" + i, merge(common, Map.of(
-                        "AI_PROVIDER", "demo", "DEMO_TOKEN_DELAY_MS", "10"), workerEnv));
-                cluster.workers.add(worker);
+                WorkerProcess worker = cluster.newWorker("worker-" + i);
                 starting.add(CompletableFuture.runAsync(worker::start));
             }
             for (int i = 1; i <= podCount; i++) {
-                PodProcess pod = new PodProcess("pod-" + i, merge(common, Map.of(), podEnv));
+                PodProcess pod = new PodProcess("pod-" + i, cluster.podEnv);
                 cluster.pods.add(pod);
                 starting.add(CompletableFuture.runAsync(pod::start));
             }
@@ -49,6 +67,17 @@ final class LocalCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /** A worker configured like the others, not started yet. */
+    WorkerProcess newWorker(String id) {
+        WorkerProcess worker = new WorkerProcess(id, workerEnv);
+        workers.add(worker);
+        return worker;
+    }
+
+    String natsUrl() {
+        return natsCluster != null ? natsCluster.urls() : nats.url();
     }
 
     PodProcess pod(int index) {
@@ -72,7 +101,12 @@ final class LocalCluster implements AutoCloseable {
         pods.forEach(p -> stopping.add(CompletableFuture.runAsync(p::close)));
         workers.forEach(w -> stopping.add(CompletableFuture.runAsync(w::close)));
         CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
-        nats.close();
+        if (nats != null) {
+            nats.close();
+        }
+        if (natsCluster != null) {
+            natsCluster.close();
+        }
         redis.close();
     }
 }

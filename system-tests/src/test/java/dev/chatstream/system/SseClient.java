@@ -40,6 +40,13 @@ final class SseClient implements AutoCloseable {
         return sse;
     }
 
+    /** Opens a first connection with {@code ?lastEventId=} as a reloaded page does. */
+    static SseClient openWithQuery(Vertx vertx, int port, String sessionId, String lastEventId) {
+        SseClient sse = new SseClient(vertx.createHttpClient());
+        sse.connectUri(port, "/api/sessions/" + sessionId + "/stream?lastEventId=" + lastEventId, null);
+        return sse;
+    }
+
     /** Reconnects to {@code port} (possibly another pod) with the last id seen, as EventSource does. */
     void reconnect(int port, String sessionId) {
         closeConnection();
@@ -48,8 +55,12 @@ final class SseClient implements AutoCloseable {
     }
 
     private void connect(int port, String sessionId, String lastEventId) {
+        connectUri(port, "/api/sessions/" + sessionId + "/stream", lastEventId);
+    }
+
+    private void connectUri(int port, String uri, String lastEventId) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-                .setURI("/api/sessions/" + sessionId + "/stream").addHeader("Accept", "text/event-stream");
+                .setURI(uri).addHeader("Accept", "text/event-stream");
         if (lastEventId != null) {
             options.addHeader("Last-Event-ID", lastEventId);
         }

@@ -194,15 +194,7 @@ class StreamingPathSystemTest {
 
     /** Waits until {@code pods} pods have registered the session in Redis, so routing (not broadcast) is exercised. */
     private static void awaitRegistered(String session, int pods) {
-        io.vertx.redis.client.RedisAPI redis = io.vertx.redis.client.RedisAPI.api(
-                io.vertx.redis.client.Redis.createClient(vertx, cluster.redis.url()));
-        try {
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() ->
-                    redis.zcard(dev.chatstream.registry.RegistryKeys.sessionPods(session))
-                            .await(2, TimeUnit.SECONDS).toInteger() >= pods);
-        } finally {
-            redis.close();
-        }
+        RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, pods, Duration.ofSeconds(10));
     }
 
     private static double completedRequests(WorkerProcess worker) {
