@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
 record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, SseStreamHandler stream, OpsHandlers ops,
                  int maxMessageBytes) {
 
-    /** Session paths whose id the router could not bind (empty, dot segments): still a 400, not a 404. */
+    /**
+     * Session paths no route took: ids the router could not bind (empty, dot segments, encoded slashes) are
+     * a 400, not a 404; valid ids with the wrong method are a 405.
+     */
     private static final Pattern SESSION_PATH =
-            Pattern.compile("^/api/sessions/([^/]*)/(?:stream|messages|messages/([^/]*)/cancel)/?$");
+            Pattern.compile("^/api/sessions/([^/]*)/(?:stream|messages|messages/([^/]*)/cancel)$");
 
     Router build(Vertx vertx) {
         Router router = Router.router(vertx);
@@ -38,7 +41,8 @@ record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, S
         router.get("/readyz").handler(ops::readyz);
         router.get("/metrics").handler(ops::metrics);
         router.route("/api/sessions/*").handler(PodRoutes::unboundSession);
-        router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+        StaticHandler page = StaticHandler.create("webroot").setIndexPage("index.html");
+        router.get("/*").handler(page);
 
         router.errorHandler(400, ApiErrors.handler(400, "bad_request", "the request is malformed"));
         router.errorHandler(401, ApiErrors.handler(401, "unauthorized", "authentication required"));
@@ -68,7 +72,8 @@ record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, S
             ApiErrors.send(ctx, 400, "invalid_message_id", SessionIds.problem(messageId, "message id"));
             return;
         }
-        ctx.next();
+        // The ids are fine, so a route for this path exists: the method is the problem.
+        ApiErrors.send(ctx, 405, "method_not_allowed", "method not allowed on this resource");
     }
 
     private static String decode(String raw) {
