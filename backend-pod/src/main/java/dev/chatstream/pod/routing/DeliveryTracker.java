@@ -28,6 +28,7 @@ final class DeliveryTracker {
             record(claim(), messageId, last, attempt);
             return 0;
         }
+        touched[slot] = ++clock;
         if (attempt < attempts[slot]) {
             return count;
         }
