@@ -104,7 +104,7 @@ public final class SseStreamHandler {
             response.write(earlyGap);
         }
         Context context = ctx.vertx().getOrCreateContext();
-        ResponseSink sink = new ResponseSink(response, context);
+        ResponseSink sink = new ResponseSink(response, ctx.request().connection(), context);
         Subscriber subscriber = cursor == null
                 ? router.attach(sessionId, sink)
                 : router.attach(sessionId, sink, cursor,

@@ -43,10 +43,11 @@ public final class SseClient implements AutoCloseable {
             options.addHeader(headers[i], headers[i + 1]);
         }
         try {
-            HttpClientResponse response = client.request(options)
+            // Handlers are set in the callback that delivers the response head, before any body arrives.
+            return client.request(options)
                     .compose(request -> request.send())
+                    .map(SseClient::new)
                     .await(10, TimeUnit.SECONDS);
-            return new SseClient(response);
         } catch (Exception e) {
             throw new IllegalStateException("cannot open " + path, e);
         }
