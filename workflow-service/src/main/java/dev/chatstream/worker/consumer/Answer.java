@@ -67,6 +67,7 @@ final class Answer implements TokenSink {
     private boolean firstPublished;
     private String outcome = "unknown";
     private long progressTimer = -1;
+    private boolean errorPublished;
 
     Answer(AnswerServices services, Message msg, Context context) {
         this.s = services;
@@ -247,6 +248,7 @@ final class Answer implements TokenSink {
             fanout.publish(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
                     new ChunkError("history_write_failed", "the answer could not be recorded; it will be retried"),
                     request.context().model(), info.correlationId(), now()));
+            errorPublished = true;
             fanout.abandon();
         }
         infrastructureFailure("history_write_failed", String.valueOf(err.getMessage()));
@@ -259,9 +261,13 @@ final class Answer implements TokenSink {
         state = State.DONE;
         log("failed: " + code + ": " + message);
         if (deliveries >= s.maxDeliver()) {
+            if (!errorPublished) {
+                notifySession(request.sessionId(), request.messageId(), nextChunkId, code, message);
+            }
             deadLetter(code, message);
         } else {
-            msg.nakWithDelay(s.settings().retryNakDelay());
+            // The delay grows with each delivery, so a lasting outage is retried ever more slowly.
+            msg.nakWithDelay(s.settings().retryNakDelay().multipliedBy(deliveries));
             finish("retried", false);
         }
     }
@@ -274,17 +280,17 @@ final class Answer implements TokenSink {
                 : msg.getHeaders() == null ? null : msg.getHeaders().getFirst(ChunkHeaders.NATS_MSG_ID);
         LOG.warn("poison request on {}: {}: {}", msg.getSubject(), code, message);
         if (sessionId != null && messageId != null && SubjectToken.isValid(messageId)) {
-            notifySession(sessionId, messageId, code, message);
+            notifySession(sessionId, messageId, 0, code, message);
         }
         deadLetter(code, message);
     }
 
-    private void notifySession(String sessionId, String messageId, String code, String message) {
+    private void notifySession(String sessionId, String messageId, long chunkId, String code, String message) {
         MessageInfo poisonInfo = new MessageInfo(sessionId, messageId, (int) deliveries, null, null);
         SessionRoute poisonRoute = s.routes().open(sessionId);
         poisonRoute.start().onComplete(ar -> {
             MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), poisonInfo, poisonRoute, s.clock())
-                    .publish(ResponseChunk.failure(sessionId, messageId, 0, new ChunkError(code, message), null, null, now()));
+                    .publish(ResponseChunk.failure(sessionId, messageId, chunkId, new ChunkError(code, message), null, null, now()));
             poisonRoute.close();
         });
     }
