@@ -5,10 +5,11 @@ import dev.chatstream.config.Env;
 import java.time.Duration;
 
 /**
- * How chunks are coalesced and recorded. {@code HISTORY_FLUSH_INTERVAL} (default 5 ms) and
+ * How chunks are coalesced and recorded. {@code HISTORY_FLUSH_INTERVAL} (default 0: write at once
+ * when no write is in flight; above zero, wait that long to group more) and
  * {@code HISTORY_FLUSH_BYTES} (default 32 KiB) bound a history batch; {@code HISTORY_PUBLISH_ATTEMPTS}
  * (default 4) bounds retries of a failed history write; {@code LIVE_PENDING_BYTES} (default 256 KiB)
- * is how much unsent output on the NATS connection counts as load, so live chunks start to group.
+ * is how much unsent output on the NATS connection counts as load.
  */
 public record FanoutSettings(
         Duration historyFlushInterval,
@@ -17,7 +18,7 @@ public record FanoutSettings(
         Duration historyRetryBackoff,
         long livePendingBytes) {
 
-    public static final Duration DEFAULT_HISTORY_FLUSH_INTERVAL = Duration.ofMillis(5);
+    public static final Duration DEFAULT_HISTORY_FLUSH_INTERVAL = Duration.ZERO;
     public static final int DEFAULT_HISTORY_FLUSH_BYTES = 32 * 1024;
     public static final int DEFAULT_HISTORY_PUBLISH_ATTEMPTS = 4;
     public static final Duration DEFAULT_HISTORY_RETRY_BACKOFF = Duration.ofMillis(50);

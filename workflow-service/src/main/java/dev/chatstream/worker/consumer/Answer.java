@@ -245,11 +245,12 @@ final class Answer implements TokenSink {
     private void historyFailed(Throwable err) {
         generation.cancel();
         if (state != State.DONE && fanout != null) {
-            fanout.publish(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
+            fanout.abandon();
+            // History is what failed, so this notice cannot go through it: live only.
+            fanout.publishLiveOnly(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
                     new ChunkError("history_write_failed", "the answer could not be recorded; it will be retried"),
                     request.context().model(), info.correlationId(), now()));
             errorPublished = true;
-            fanout.abandon();
         }
         infrastructureFailure("history_write_failed", String.valueOf(err.getMessage()));
     }
@@ -289,8 +290,14 @@ final class Answer implements TokenSink {
         MessageInfo poisonInfo = new MessageInfo(sessionId, messageId, (int) deliveries, null, null);
         SessionRoute poisonRoute = s.routes().open(sessionId);
         poisonRoute.start().onComplete(ar -> {
-            MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), poisonInfo, poisonRoute, s.clock())
-                    .publish(ResponseChunk.failure(sessionId, messageId, chunkId, new ChunkError(code, message), null, null, now()));
+            MessageFanout notice = MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), poisonInfo, poisonRoute, s.clock());
+            ResponseChunk error = ResponseChunk.failure(sessionId, messageId, chunkId, new ChunkError(code, message), null, null, now());
+            if (code.startsWith("history_")) {
+                // History cannot take it; tell the clients live.
+                notice.publishLiveOnly(error);
+            } else {
+                notice.publish(error);
+            }
             poisonRoute.close();
         });
     }

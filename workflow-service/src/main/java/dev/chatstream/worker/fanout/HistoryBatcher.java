@@ -10,12 +10,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 /**
  * Records one message's chunks in {@code CHAT_HISTORY}, coalesced: at most one publish is in flight
- * per message, so its batches land in order; chunks arriving meanwhile, or within
- * {@code HISTORY_FLUSH_INTERVAL}, go into the next batch, up to {@code HISTORY_FLUSH_BYTES}. The
- * history rate therefore follows the acknowledgement round trip, not the chunk rate. A failed publish
+ * per message, so its batches land in order; a chunk arriving when none is in flight is written at
+ * once (or after {@code HISTORY_FLUSH_INTERVAL} when that is set above zero), chunks arriving meanwhile
+ * go into the next batch, up to {@code HISTORY_FLUSH_BYTES}. The history rate therefore follows the
+ * acknowledgement round trip, not the chunk rate. Each acknowledged batch is handed to
+ * {@code onRecorded} (live delivery) in order. A failed publish
  * is retried with exponential backoff and jitter under the same {@code Nats-Msg-Id} (JetStream drops
  * the copy if the first try did land); after {@code HISTORY_PUBLISH_ATTEMPTS} the message fails.
  * Runs on the message's event-loop context.
@@ -28,12 +31,15 @@ final class HistoryBatcher {
     private final Clock clock;
     private final List<EncodedChunk> pending = new ArrayList<>();
     private final Promise<Void> finalRecorded = Promise.promise();
+    private final BiConsumer<List<EncodedChunk>, byte[]> onRecorded;
     private int pendingBytes;
     private boolean inFlight;
     private long timerId = -1;
     private boolean failed;
 
-    HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock) {
+    HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
+                   BiConsumer<List<EncodedChunk>, byte[]> onRecorded) {
+        this.onRecorded = onRecorded;
         this.vertx = vertx;
         this.context = context;
         this.transport = transport;
@@ -91,16 +97,19 @@ final class HistoryBatcher {
                         body, msgId)
                 .whenComplete((ack, err) -> context.runOnContext(v -> {
                     if (err == null) {
-                        acknowledged(batch.size(), isFinal);
+                        acknowledged(batch, body, isFinal);
                     } else {
                         retryOrFail(batch, body, attempt, err);
                     }
                 }));
     }
 
-    private void acknowledged(int chunks, boolean isFinal) {
+    private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal) {
         inFlight = false;
-        transport.metrics().historyPublished(chunks);
+        transport.metrics().historyPublished(batch.size());
+        if (!failed) {
+            onRecorded.accept(batch, body);
+        }
         if (isFinal) {
             finalRecorded.tryComplete();
             return;

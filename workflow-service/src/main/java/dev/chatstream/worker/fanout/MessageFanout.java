@@ -9,35 +9,47 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /**
- * Fan-out of one message (answer): every chunk goes live to the message's current
- * {@link Destinations} and into {@code chat.history.{sid}}, as batches with the same body and headers
- * (docs/architecture.md "Chunk batches"). Call only on the message's event-loop context, chunks in
+ * Fan-out of one message (answer): every chunk is recorded in {@code chat.history.{sid}} and, as soon
+ * as JetStream acknowledged it, published live to the message's current {@link Destinations}, as
+ * batches with the same body (docs/architecture.md "Chunk batches").
+ *
+ * <p>History first, then live: whatever a client has seen is already durable, so a client resuming
+ * on any pod finds every chunk it missed, and a redelivered request continues chunk ids after
+ * everything any client saw — no gap, no id used twice. The price is one JetStream round trip per
+ * batch; chunks arriving during it are grouped into the next batch, so the history rate follows the
+ * round trip, not the chunk rate. Call only on the message's event-loop context, chunks in
  * {@code chunk_id} order.
  */
 public final class MessageFanout {
     private final MessageCodec codec;
-    private final LiveBatcher live;
     private final HistoryBatcher history;
+    private final LivePublisher live;
 
-    private MessageFanout(MessageCodec codec, LiveBatcher live, HistoryBatcher history) {
+    private MessageFanout(MessageCodec codec, HistoryBatcher history, LivePublisher live) {
         this.codec = codec;
-        this.live = live;
         this.history = history;
+        this.live = live;
     }
 
     /** A fan-out for one message, bound to {@code context}. */
     public static MessageFanout open(Vertx vertx, Context context, ChunkTransport transport, MessageCodec codec,
                                      MessageInfo info, Destinations destinations, Clock clock) {
-        return new MessageFanout(codec,
-                new LiveBatcher(vertx, transport, info, destinations, clock),
-                new HistoryBatcher(vertx, context, transport, info, clock));
+        LivePublisher live = new LivePublisher(transport, info, destinations, clock);
+        return new MessageFanout(codec, new HistoryBatcher(vertx, context, transport, info, clock, live::publish), live);
     }
 
-    /** Publishes {@code chunk} live (at once or grouped under load) and queues it for history. */
+    /** Records {@code chunk} in history (at once, or grouped while a write is in flight), then publishes it live. */
     public void publish(ResponseChunk chunk) {
-        EncodedChunk encoded = new EncodedChunk(chunk.chunkId(), codec.encode(chunk), chunk.isFinal());
-        live.add(encoded);
-        history.add(encoded);
+        history.add(new EncodedChunk(chunk.chunkId(), codec.encode(chunk), chunk.isFinal()));
+    }
+
+    /**
+     * Publishes {@code chunk} live without recording it: only for telling clients that history itself
+     * cannot be written, which history-first delivery could not otherwise report.
+     */
+    public void publishLiveOnly(ResponseChunk chunk) {
+        byte[] json = codec.encode(chunk);
+        live.publish(java.util.List.of(new EncodedChunk(chunk.chunkId(), json, chunk.isFinal())), json);
     }
 
     /**
@@ -48,9 +60,8 @@ public final class MessageFanout {
         return history.finalRecorded();
     }
 
-    /** Sends what is still waiting live and stops the history timers (the answer is abandoned). */
+    /** Stops recording (the answer is abandoned); chunks not yet recorded are neither recorded nor sent live. */
     public void abandon() {
-        live.flush();
         history.close();
     }
 }
