@@ -8,7 +8,7 @@ import java.time.Duration;
  * How chunks are coalesced and recorded. {@code HISTORY_FLUSH_INTERVAL} (default 0: write at once
  * when no write is in flight; above zero, wait that long to group more) and
  * {@code HISTORY_FLUSH_BYTES} (default 32 KiB) bound a history batch; {@code HISTORY_PUBLISH_ATTEMPTS}
- * (default 4) bounds retries of a failed history write; {@code LIVE_PENDING_BYTES} (default 256 KiB)
+ * (default 10, backoff from 100 ms doubling up to 2 s: about 11 s, longer than a JetStream leader election) bounds retries of a failed history write; {@code LIVE_PENDING_BYTES} (default 256 KiB)
  * is how much unsent output on the NATS connection counts as load.
  */
 public record FanoutSettings(
@@ -20,8 +20,8 @@ public record FanoutSettings(
 
     public static final Duration DEFAULT_HISTORY_FLUSH_INTERVAL = Duration.ZERO;
     public static final int DEFAULT_HISTORY_FLUSH_BYTES = 32 * 1024;
-    public static final int DEFAULT_HISTORY_PUBLISH_ATTEMPTS = 4;
-    public static final Duration DEFAULT_HISTORY_RETRY_BACKOFF = Duration.ofMillis(50);
+    public static final int DEFAULT_HISTORY_PUBLISH_ATTEMPTS = 10;
+    public static final Duration DEFAULT_HISTORY_RETRY_BACKOFF = Duration.ofMillis(100);
     public static final long DEFAULT_LIVE_PENDING_BYTES = 256 * 1024;
 
     public static FanoutSettings fromEnv(Env env) {

@@ -246,11 +246,15 @@ final class Answer implements TokenSink {
         generation.cancel();
         if (state != State.DONE && fanout != null) {
             fanout.abandon();
-            // History is what failed, so this notice cannot go through it: live only.
-            fanout.publishLiveOnly(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
-                    new ChunkError("history_write_failed", "the answer could not be recorded; it will be retried"),
-                    request.context().model(), info.correlationId(), now()));
-            errorPublished = true;
+            if (deliveries >= s.maxDeliver()) {
+                // Giving up. History is what failed, so this notice cannot go through it: live only.
+                fanout.publishLiveOnly(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
+                        new ChunkError("history_write_failed", "the answer could not be recorded"),
+                        request.context().model(), info.correlationId(), now()));
+                errorPublished = true;
+            }
+            // Otherwise say nothing now: the redelivery starts with a restart notice that continues the
+            // chunk ids after what history holds, which is all any client has seen.
         }
         infrastructureFailure("history_write_failed", String.valueOf(err.getMessage()));
     }

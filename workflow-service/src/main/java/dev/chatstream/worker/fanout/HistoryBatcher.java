@@ -24,6 +24,7 @@ import java.util.function.BiConsumer;
  * Runs on the message's event-loop context.
  */
 final class HistoryBatcher {
+    private static final long MAX_BACKOFF_MS = 2_000;
     private final Vertx vertx;
     private final Context context;
     private final ChunkTransport transport;
@@ -133,7 +134,9 @@ final class HistoryBatcher {
                     + " attempts: " + (err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()), err));
             return;
         }
-        long base = transport.settings().historyRetryBackoff().toMillis() << (attempt - 1);
+        // Exponential, capped: enough attempts to ride out a JetStream leader election (seconds)
+        // before the answer is given up on and its request handed back.
+        long base = Math.min(MAX_BACKOFF_MS, transport.settings().historyRetryBackoff().toMillis() << Math.min(attempt - 1, 20));
         long delay = base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         vertx.setTimer(Math.max(1, delay), id -> publish(batch, body, attempt + 1));
     }
