@@ -135,7 +135,9 @@ public final class WorkflowApp implements AutoCloseable {
         // jnats reconnects forever once connected; the first connect is retried here the same way.
         while (true) {
             try {
-                return Nats.connect(config.nats().options("workflow-service-" + workerId).build());
+                return Nats.connect(config.nats().options("workflow-service-" + workerId)
+                        .connectionListener((conn, event) -> LOG.info("nats connection: {}", event))
+                        .build());
             } catch (IOException e) {
                 LOG.warn("cannot connect to NATS yet ({}); retrying", e.getMessage());
                 Thread.sleep(1000);

@@ -234,7 +234,18 @@ final class Answer implements TokenSink {
     }
 
     private void publish(ResponseChunk chunk) {
-        fanout.publish(chunk);
+        try {
+            fanout.publish(chunk);
+        } catch (RuntimeException e) {
+            // Never leave an answer hanging (inProgress would keep it alive forever): stop it and retry later.
+            generation.cancel();
+            LOG.error("publishing chunk {} of {} failed", chunk.chunkId(), chunk.messageId(), e);
+            if (fanout != null) {
+                fanout.abandon();
+            }
+            infrastructureFailure("publish_failed", String.valueOf(e.getMessage()));
+            return;
+        }
         if (!firstPublished) {
             firstPublished = true;
             s.metrics().timeToFirstChunk(Duration.between(request.timestamp(), s.clock().instant()));
