@@ -17,6 +17,7 @@ public final class ChunkTransport {
     private final FanoutSettings settings;
     private final FanoutMetrics metrics;
     private final BooleanSupplier underLoad;
+    private final HistoryGate historyGate;
 
     /** A transport that counts the connection as loaded when more than {@code LIVE_PENDING_BYTES} wait unsent. */
     public ChunkTransport(Connection connection, JetStream jetStream, FanoutSettings settings, FanoutMetrics metrics) {
@@ -32,6 +33,11 @@ public final class ChunkTransport {
         this.settings = settings;
         this.metrics = metrics;
         this.underLoad = underLoad;
+        this.historyGate = new HistoryGate(settings.historyMaxInFlight());
+    }
+
+    HistoryGate historyGate() {
+        return historyGate;
     }
 
     FanoutSettings settings() {

@@ -30,6 +30,7 @@ final class HistoryBatcher {
     private final Promise<Void> finalRecorded = Promise.promise();
     private int pendingBytes;
     private boolean inFlight;
+    private boolean waitingForGate;
     private long timerId = -1;
     private boolean failed;
 
@@ -55,7 +56,7 @@ final class HistoryBatcher {
         long interval = transport.settings().historyFlushInterval().toMillis();
         if (chunk.isFinal() || pendingBytes >= transport.settings().historyFlushBytes() || interval == 0) {
             flush();
-        } else if (timerId < 0 && !inFlight) {
+        } else if (timerId < 0 && !inFlight && !waitingForGate) {
             timerId = vertx.setTimer(interval, id -> {
                 timerId = -1;
                 flush();
@@ -69,11 +70,30 @@ final class HistoryBatcher {
         cancelTimer();
     }
 
+
     private void flush() {
-        if (inFlight || pending.isEmpty() || failed) {
+        if (inFlight || waitingForGate || pending.isEmpty() || failed) {
             return;
         }
         cancelTimer();
+        HistoryGate gate = transport.historyGate();
+        if (!gate.tryAcquire()) {
+            // JetStream is busy: wait for a permit while more chunks join this batch.
+            waitingForGate = true;
+            gate.await(() -> context.runOnContext(v -> {
+                waitingForGate = false;
+                flushWithPermit();
+            }));
+            return;
+        }
+        flushWithPermit();
+    }
+
+    private void flushWithPermit() {
+        if (pending.isEmpty() || failed) {
+            transport.historyGate().release();
+            return;
+        }
         List<EncodedChunk> batch = Batches.takeFirst(pending, transport.settings().historyFlushBytes());
         for (EncodedChunk c : batch) {
             pendingBytes -= c.json().length + 1;
@@ -100,6 +120,7 @@ final class HistoryBatcher {
 
     private void acknowledged(int chunks, boolean isFinal) {
         inFlight = false;
+        transport.historyGate().release();
         transport.metrics().historyPublished(chunks);
         if (isFinal) {
             finalRecorded.tryComplete();
@@ -113,6 +134,8 @@ final class HistoryBatcher {
 
     private void retryOrFail(List<EncodedChunk> batch, byte[] body, int attempt, Throwable err) {
         if (failed) {
+            inFlight = false;
+            transport.historyGate().release();
             return;
         }
         int maxAttempts = transport.settings().historyPublishAttempts();
@@ -120,6 +143,8 @@ final class HistoryBatcher {
         transport.metrics().historyFailed(retry);
         if (!retry) {
             failed = true;
+            inFlight = false;
+            transport.historyGate().release();
             finalRecorded.tryFail(new HistoryWriteException("history write failed after " + attempt
                     + " attempts: " + (err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()), err));
             return;

@@ -48,6 +48,7 @@ class ThroughputTest {
             env.put("DEMO_TOKEN_DELAY_MS", System.getProperty("tp.delay", "0"));
             env.put("WORKER_CONCURRENCY", System.getProperty("tp.concurrency", "200"));
             env.put("STREAM_STORAGE", "file");
+            env.put("HISTORY_MAX_IN_FLIGHT", System.getProperty("tp.inflight", "64"));
             LongAdder liveChunks = new LongAdder();
             AtomicInteger finals = new AtomicInteger();
             Dispatcher live = nc.createDispatcher(msg -> {
