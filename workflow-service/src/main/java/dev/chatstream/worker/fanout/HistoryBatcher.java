@@ -33,6 +33,7 @@ final class HistoryBatcher {
     private boolean waitingForGate;
     private long timerId = -1;
     private boolean failed;
+    private Promise<Void> drained;
 
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock) {
         this.vertx = vertx;
@@ -62,6 +63,19 @@ final class HistoryBatcher {
                 flush();
             });
         }
+    }
+
+    /** Writes what is pending now; completes when history holds every chunk added so far. */
+    Future<Void> drain() {
+        if (failed) {
+            return Future.failedFuture("history writes failed");
+        }
+        if (pending.isEmpty() && !inFlight && !waitingForGate) {
+            return Future.succeededFuture();
+        }
+        drained = Promise.promise();
+        flush();
+        return drained.future();
     }
 
     /** Stops timers; pending chunks are dropped (used when the answer is abandoned). */
@@ -129,6 +143,8 @@ final class HistoryBatcher {
         if (!pending.isEmpty()) {
             // These chunks waited at least one round trip already: send them now.
             flush();
+        } else if (drained != null) {
+            drained.tryComplete();
         }
     }
 
@@ -145,6 +161,9 @@ final class HistoryBatcher {
             failed = true;
             inFlight = false;
             transport.historyGate().release();
+            if (drained != null) {
+                drained.tryFail(err);
+            }
             finalRecorded.tryFail(new HistoryWriteException("history write failed after " + attempt
                     + " attempts: " + (err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()), err));
             return;

@@ -48,6 +48,15 @@ public final class MessageFanout {
         return history.finalRecorded();
     }
 
+    /**
+     * Sends what is still waiting live and records in history every chunk published so far, so the
+     * worker that takes the request over continues the chunk ids right after them.
+     */
+    public Future<Void> flushForHandOver() {
+        live.flush();
+        return history.drain();
+    }
+
     /** Sends what is still waiting live and stops the history timers (the answer is abandoned). */
     public void abandon() {
         live.flush();
