@@ -150,6 +150,9 @@ final class Answer implements TokenSink {
         if (deliveries > 1) {
             publish(ResponseChunk.system(info.sessionId(), info.messageId(), nextChunkId++,
                     ResponseChunk.SYSTEM_RESTART, info.correlationId(), now()));
+            if (state == State.DONE) {
+                return; // the restart chunk could not be published
+            }
         }
         if (cancelRequested || s.answers().cancelRequested(info.messageId())) {
             endCancelled();
