@@ -124,7 +124,8 @@ public final class PodNats implements AutoCloseable {
             return CompletableFuture.failedFuture(new NatsUnavailableException("NATS is " + connection.getStatus()));
         }
         metrics.natsPublished(kind);
-        return connection.requestWithTimeout(subject, body, timeout);
+        // jnats expires request futures in a cleanup sweep (every few seconds): bound it ourselves.
+        return connection.requestWithTimeout(subject, body, timeout).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A core publish, skipped while disconnected so stale messages do not pile up in the reconnect buffer. */
