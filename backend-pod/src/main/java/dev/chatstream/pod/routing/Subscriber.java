@@ -27,6 +27,12 @@ public final class Subscriber {
     private ArrayDeque<Object> history;
     /** Live batches that arrived during the replay. Null when live. */
     private ArrayDeque<ChunkFrames> held;
+    /** Live batches handed over by the NATS thread, not yet taken by this connection's thread. Guarded by this. */
+    private ArrayDeque<ChunkFrames> inbox;
+    /** Whether a task to take the inbox is scheduled. Guarded by this. */
+    private boolean drainScheduled;
+    /** While one task writes several batches: their bytes, written at once. */
+    private Buffer coalesced;
     private boolean cursorFound;
     private boolean replayDone;
     private boolean pumping;
@@ -75,7 +81,54 @@ public final class Subscriber {
         return held != null;
     }
 
-    void deliverLive(ChunkFrames batch) {
+    /**
+     * Any thread: queues a live batch for this connection. One task on the connection's thread takes every
+     * batch queued by the time it runs, so under load several batches leave in one write (one flush), while
+     * a lone batch is written at once.
+     */
+    void offer(ChunkFrames batch) {
+        boolean schedule;
+        synchronized (this) {
+            if (inbox == null) {
+                inbox = new ArrayDeque<>(4);
+            }
+            inbox.add(batch);
+            schedule = !drainScheduled;
+            drainScheduled = true;
+        }
+        if (schedule) {
+            sink.execute(this::takeInbox);
+        }
+    }
+
+    private void takeInbox() {
+        ArrayDeque<ChunkFrames> batches;
+        synchronized (this) {
+            batches = inbox;
+            inbox = null;
+            drainScheduled = false;
+        }
+        if (batches == null) {
+            return;
+        }
+        if (batches.size() == 1) {
+            deliverLive(batches.poll());
+            return;
+        }
+        coalesced = Buffer.buffer();
+        try {
+            for (ChunkFrames batch : batches) {
+                deliverLive(batch);
+            }
+            if (coalesced.length() > 0 && !closed) {
+                sink.write(coalesced);
+            }
+        } finally {
+            coalesced = null;
+        }
+    }
+
+    private void deliverLive(ChunkFrames batch) {
         if (closed) {
             return;
         }
@@ -167,7 +220,11 @@ public final class Subscriber {
         if (from >= batch.count()) {
             return;
         }
-        sink.write(batch.from(from));
+        if (coalesced != null) {
+            coalesced.appendBuffer(batch.from(from));
+        } else {
+            sink.write(batch.from(from));
+        }
         lastWriteNanos = System.nanoTime();
         metrics.delivered(batch.count() - from);
         if (live) {
