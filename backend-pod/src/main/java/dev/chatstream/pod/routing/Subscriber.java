@@ -168,15 +168,15 @@ public final class Subscriber {
     }
 
     /**
-     * The replay is over (or failed): a cursor never found gets the gap notice, then held live
-     * batches follow.
+     * The replay is over: a cursor never found, or a replay that did not complete (timeout, NATS error),
+     * gets the gap notice; then held live batches follow.
      */
-    public void endReplay() {
+    public void endReplay(boolean complete) {
         if (closed || history == null || replayDone) {
             return;
         }
         replayDone = true;
-        if (!cursorFound) {
+        if (!cursorFound || !complete) {
             history.add(gapNotice);
         }
         pump();

@@ -141,7 +141,8 @@ public final class SseStreamHandler {
                     }
                     metrics.replayed(batches[0]);
                     // Queued behind every history batch handed over above.
-                    sink.execute(subscriber::endReplay);
+                    boolean complete = result.succeeded();
+                    sink.execute(() -> subscriber.endReplay(complete));
                 });
     }
 }
