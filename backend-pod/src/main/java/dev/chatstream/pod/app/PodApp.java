@@ -17,7 +17,6 @@ import dev.chatstream.pod.nats.PodPresence;
 import dev.chatstream.pod.registry.RedisSessionRegistry;
 import dev.chatstream.pod.registry.SessionRegistry;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.sse.KeepAlive;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -105,10 +104,8 @@ public final class PodApp {
                     config.http().maxMessageBytes());
             int port = deployHttp(vertx, config, routes);
 
-            registry.start();
-            KeepAlive.start(vertx, router, config.sse().keepAlive());
-            presence.heartbeat();
-            vertx.setPeriodic(config.nats().heartbeatInterval().toMillis(), id -> presence.heartbeat());
+            vertx.deployVerticle(new MaintenanceVerticle(presence, config.nats().heartbeatInterval(), registry, router,
+                    config.sse().keepAlive())).await(30, TimeUnit.SECONDS);
             return new PodApp(config, vertx, nats, metrics, router, registry, lifecycle, stream, port);
         } catch (Exception e) {
             vertx.close();
