@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat_chunks_dropped_total{reason}}, {@code chat_messages_accepted_total},
  * {@code chat_chunk_delivery_seconds}, {@code chat_nats_published_total{kind}},
  * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
- * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}.
+ * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_stream_gaps_repaired_total}.
  */
 public final class PodMetrics {
     /** Reasons a chunk is not written to a connection. */
@@ -32,6 +32,7 @@ public final class PodMetrics {
     private final Counter delivered;
     private final Counter accepted;
     private final Counter registryErrors;
+    private final Counter gapsRepaired;
     private final Timer deliveryLatency;
     private final DistributionSummary replayedBatches;
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
@@ -48,6 +49,8 @@ public final class PodMetrics {
                 .register(registry);
         registryErrors = Counter.builder("chat.registry.errors").description("Failed Redis registry operations")
                 .register(registry);
+        gapsRepaired = Counter.builder("chat.stream.gaps.repaired")
+                .description("Holes in a connection's stream (chunks lost on the way) filled from history").register(registry);
         deliveryLatency = Timer.builder("chat.chunk.delivery")
                 .description("From the worker publishing a chunk batch to the pod writing it to a connection")
                 .publishPercentileHistogram()
@@ -82,6 +85,10 @@ public final class PodMetrics {
                 .description("POSTs refused").register(registry)).increment();
     }
 
+    public void gapRepaired() {
+        gapsRepaired.increment();
+    }
+
     public void registryError() {
         registryErrors.increment();
     }
@@ -103,7 +110,8 @@ public final class PodMetrics {
         if (publishedAtMicros <= 0) {
             return;
         }
-        long nowMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        java.time.Instant now = java.time.Instant.now();
+        long nowMicros = TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1_000;
         long micros = nowMicros - publishedAtMicros;
         if (micros >= 0) {
             deliveryLatency.record(micros, TimeUnit.MICROSECONDS);

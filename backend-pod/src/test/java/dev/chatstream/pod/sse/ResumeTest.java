@@ -102,6 +102,23 @@ class ResumeTest {
     }
 
     @Test
+    @DisplayName("chunks lost on the live path (a hole) are filled from history before live delivery goes on")
+    void repairsALiveHole() throws Exception {
+        String sid = sid();
+        try (SseClient client = fixture.stream(sid)) {
+            fixture.toHistory(sid, "m", 0, 1, texts(3));
+            fixture.toPod(sid, "m", 0, texts(3));
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.chunks().size() == 3);
+            fixture.toHistory(sid, "m", 3, 1, texts(3));
+            fixture.toHistory(sid, "m", 6, 1, texts(1));
+            fixture.toPod(sid, "m", 6, texts(1));
+            fixture.toPod(sid, "m", 7, texts(2));
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.chunkIds().contains("m:8"));
+            assertThat(client.chunkIds()).containsExactlyElementsOf(ids("m", 0, 8));
+        }
+    }
+
+    @Test
     @DisplayName("a cursor history does not know yields a history_gap system chunk first, then live chunks")
     void unknownCursorGivesAGap() throws Exception {
         String sid = sid();
