@@ -53,6 +53,8 @@ public final class PodNats implements AutoCloseable {
             throws IOException, InterruptedException {
         ConnectionListener listener = (conn, event) -> LOG.atInfo().addKeyValue("pod_id", podId)
                 .addKeyValue("nats_event", event.toString()).log("NATS connection event");
+        LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("nats", settings.connection().servers().toString())
+                .log("connecting to NATS (retrying until a server answers)");
         Connection connection = Nats.connectReconnectOnConnect(settings.connection().options("backend-pod-" + podId)
                 .connectionListener(listener)
                 .build());

@@ -105,6 +105,22 @@ class SessionRegistryTest {
     }
 
     @Test
+    @Order(4)
+    @DisplayName("a refresh drops members whose expiry passed (a dead or replaced pod) and keeps live ones")
+    void dropsExpiredMembers() {
+        String sid = sid();
+        String key = RegistryKeys.sessionPods(sid);
+        try (SseClient client = fixture.stream(sid)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> expiry(sid) != null);
+            long future = System.currentTimeMillis() + 60_000;
+            redis(api -> api.zadd(List.of(key, "1000", "dead-pod", Long.toString(future), "other-live-pod")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> redis(api -> api.zscore(key, "dead-pod")) == null);
+            Response live = redis(api -> api.zscore(key, "other-live-pod"));
+            assertThat(live == null ? null : live.toLong()).isEqualTo(future);
+        }
+    }
+
+    @Test
     @Order(10)
     @DisplayName("with Redis down streaming goes on and health says so; after Redis comes back every open session is registered again")
     void survivesRedisOutage() throws Exception {
