@@ -22,6 +22,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -74,7 +75,8 @@ public final class PodApp {
         JsonLogLayout.podId(config.podId());
         PodMetrics metrics = new PodMetrics();
         PodNats nats = PodNats.connect(config.nats(), config.podId(), metrics);
-        Vertx vertx = Vertx.vertx();
+        // Each resume holds a worker thread for its replay (a few round trips): room for mass reconnects.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64));
         try {
             SessionRouter router = new SessionRouter(metrics);
             SessionRegistry registry = registry(vertx, config, router, metrics);

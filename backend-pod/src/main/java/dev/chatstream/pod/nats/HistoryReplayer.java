@@ -18,16 +18,14 @@ import java.util.function.Consumer;
 
 /**
  * Reads a session's {@code chat.history.{sid}} from {@code CHAT_HISTORY} with an ordered consumer, from
- * the first stored batch to the last one present when the replay starts, then for as long as more keep
- * coming within {@link #SETTLE}: workers write history a few milliseconds after the live publish, so a
- * chunk the client missed just before it reconnected may reach history only now. Blocking: call it off the
- * event loop. Bounded in time.
+ * the first stored batch to the last one present when the replay starts. Workers publish a batch live only
+ * after history acknowledged it, so everything a client missed before it reconnected is in that range;
+ * what comes later arrives live and is held and merged by the subscriber. Blocking: call it off the event
+ * loop. Bounded in time.
  */
 public final class HistoryReplayer {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryReplayer.class);
     private static final int NO_MESSAGE_FOUND = 10037;
-    /** How long to wait for history written after the replay started. */
-    static final Duration SETTLE = Duration.ofMillis(100);
 
     private final PodNats nats;
     private final PodMetrics metrics;
@@ -63,22 +61,14 @@ public final class HistoryReplayer {
                 .build();
         JetStreamSubscription subscription = nats.jetStream().subscribe(subject, options);
         int batches = 0;
-        boolean caughtUp = false;
         try {
             while (true) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    if (caughtUp) {
-                        return batches;
-                    }
                     throw new TimeoutException("history replay of " + sessionId + " exceeded " + timeout);
                 }
-                Duration wait = caughtUp ? Duration.ofNanos(Math.min(left, SETTLE.toNanos())) : Duration.ofNanos(left);
-                Message message = subscription.nextMessage(wait);
+                Message message = subscription.nextMessage(Duration.ofNanos(left));
                 if (message == null) {
-                    if (caughtUp) {
-                        return batches;
-                    }
                     throw new TimeoutException("history replay of " + sessionId + " exceeded " + timeout);
                 }
                 metrics.natsReceived("history");
@@ -89,7 +79,7 @@ public final class HistoryReplayer {
                     LOG.atWarn().addKeyValue("session_id", sessionId).log("skipping malformed history batch: " + e.getMessage());
                 }
                 if (message.metaData().streamSequence() >= lastSequence) {
-                    caughtUp = true;
+                    return batches;
                 }
             }
         } finally {

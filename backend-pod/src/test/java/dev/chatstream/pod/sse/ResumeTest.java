@@ -88,20 +88,6 @@ class ResumeTest {
     }
 
     @Test
-    @DisplayName("a chunk that reaches history only just after the replay started is still replayed, not lost")
-    void picksUpLateHistory() throws Exception {
-        String sid = sid();
-        fixture.toHistory(sid, "m", 0, 1, texts(5));
-        try (SseClient client = fixture.stream(sid, "Last-Event-ID", "m:2")) {
-            // Missed live before this connection existed; its history write lags behind.
-            fixture.toHistory(sid, "m", 5, 1, texts(2));
-            fixture.toPod(sid, "m", 7, texts(2));
-            await().atMost(Duration.ofSeconds(5)).until(() -> client.chunkIds().contains("m:8"));
-            assertThat(client.chunkIds()).containsExactlyElementsOf(ids("m", 3, 8));
-        }
-    }
-
-    @Test
     @DisplayName("chunks lost on the live path (a hole) are filled from history before live delivery goes on")
     void repairsALiveHole() throws Exception {
         String sid = sid();
