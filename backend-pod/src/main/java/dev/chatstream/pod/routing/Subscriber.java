@@ -14,8 +14,8 @@ import java.util.ArrayDeque;
  * history already gave. A live batch that starts after a hole (chunks lost on the way, e.g. while the
  * pod reconnected to NATS) switches the connection back to that resume mode from the last chunk it
  * wrote: history holds every chunk a client can have missed (workers publish live only what history
- * acknowledged), so the hole is filled from there. Everything but the constructor runs on the sink's
- * thread.
+ * acknowledged), so the hole is filled from there. Everything but the constructor and {@link #offer}
+ * runs on the sink's thread.
  */
 public final class Subscriber {
     /** Live batches held back during a replay before the client counts as too slow. */
@@ -32,6 +32,12 @@ public final class Subscriber {
     private ArrayDeque<Object> history;
     /** Live batches that arrived during the replay. Null when live. */
     private ArrayDeque<ChunkFrames> held;
+    /** Live batches handed over by the NATS thread, not yet taken by this connection's thread. Guarded by this. */
+    private ArrayDeque<ChunkFrames> inbox;
+    /** Whether a task to take the inbox is scheduled. Guarded by this. */
+    private boolean drainScheduled;
+    /** While one task writes several batches: their bytes, written at once. */
+    private Buffer coalesced;
     private boolean cursorFound;
     private boolean replayDone;
     private boolean pumping;
@@ -41,6 +47,7 @@ public final class Subscriber {
     /**
      * @param cursor    where to resume, or null for a live-only stream
      * @param gapNotice the {@code history_gap} event to send when the cursor is not in history
+     * @param repair    fills holes in the live stream from history
      */
     Subscriber(String sessionId, SseSink sink, PodMetrics metrics, Cursor cursor, Buffer gapNotice, GapRepair repair) {
         this.repair = repair;
@@ -81,7 +88,54 @@ public final class Subscriber {
         return held != null;
     }
 
-    void deliverLive(ChunkFrames batch) {
+    /**
+     * Any thread: queues a live batch for this connection. One task on the connection's thread takes every
+     * batch queued by the time it runs, so under load several batches leave in one write (one flush), while
+     * a lone batch is written at once.
+     */
+    void offer(ChunkFrames batch) {
+        boolean schedule;
+        synchronized (this) {
+            if (inbox == null) {
+                inbox = new ArrayDeque<>(4);
+            }
+            inbox.add(batch);
+            schedule = !drainScheduled;
+            drainScheduled = true;
+        }
+        if (schedule) {
+            sink.execute(this::takeInbox);
+        }
+    }
+
+    private void takeInbox() {
+        ArrayDeque<ChunkFrames> batches;
+        synchronized (this) {
+            batches = inbox;
+            inbox = null;
+            drainScheduled = false;
+        }
+        if (batches == null) {
+            return;
+        }
+        if (batches.size() == 1) {
+            deliverLive(batches.poll());
+            return;
+        }
+        coalesced = Buffer.buffer();
+        try {
+            for (ChunkFrames batch : batches) {
+                deliverLive(batch);
+            }
+            if (coalesced.length() > 0 && !closed) {
+                sink.write(coalesced);
+            }
+        } finally {
+            coalesced = null;
+        }
+    }
+
+    private void deliverLive(ChunkFrames batch) {
         if (closed) {
             return;
         }
@@ -140,15 +194,15 @@ public final class Subscriber {
     }
 
     /**
-     * The replay is over (or failed): a cursor never found gets the gap notice, then held live
-     * batches follow.
+     * The replay is over: a cursor never found, or a replay that did not complete (timeout, NATS error),
+     * gets the gap notice; then held live batches follow.
      */
-    public void endReplay() {
+    public void endReplay(boolean complete) {
         if (closed || history == null || replayDone) {
             return;
         }
         replayDone = true;
-        if (!cursorFound && gapNotice != null) {
+        if ((!cursorFound || !complete) && gapNotice != null) {
             history.add(gapNotice);
         }
         pump();
@@ -185,14 +239,19 @@ public final class Subscriber {
     }
 
     private void write(ChunkFrames batch, boolean live) {
-        int from = tracker.accept(batch.messageId(), batch.firstChunkId(), batch.count(), batch.attempt());
+        int from = tracker.accept(batch.messageId(), batch.firstChunkId(), batch.count(), batch.attempt(),
+                batch.endsMessage());
         if (from > 0) {
             metrics.dropped(PodMetrics.DROP_DUPLICATE, Math.min(from, batch.count()));
         }
         if (from >= batch.count()) {
             return;
         }
-        sink.write(batch.from(from));
+        if (coalesced != null) {
+            coalesced.appendBuffer(batch.from(from));
+        } else {
+            sink.write(batch.from(from));
+        }
         lastWriteNanos = System.nanoTime();
         metrics.delivered(batch.count() - from);
         if (live) {

@@ -172,7 +172,8 @@ public final class SseStreamHandler {
                                 .log("history replay failed for good, telling the client about a gap: " + result.cause());
                     }
                     // Queued behind every history batch handed over above.
-                    sink.execute(subscriber::endReplay);
+                    boolean complete = result.succeeded();
+                    sink.execute(() -> subscriber.endReplay(complete));
                 });
     }
 }
