@@ -39,6 +39,8 @@ public final class Subscriber {
     /** While one task writes several batches: their bytes, written at once. */
     private Buffer coalesced;
     private boolean cursorFound;
+    /** True while filling a hole of {@link #cursor}'s message only (not a client's resume of the whole session). */
+    private boolean repairing;
     private boolean replayDone;
     private boolean pumping;
     private boolean closed;
@@ -159,20 +161,26 @@ public final class Subscriber {
 
     /** Holds live batches from {@code firstHeld} on and asks for history after {@code from}. */
     private void startRepair(Cursor from, ChunkFrames firstHeld) {
+        ArrayDeque<ChunkFrames> waiting = held != null ? held : new ArrayDeque<>();
+        waiting.addFirst(firstHeld);
         metrics.gapRepaired();
         cursor = from;
+        repairing = true;
         gapNotice = null;
         cursorFound = false;
         replayDone = false;
         history = new ArrayDeque<>();
-        held = new ArrayDeque<>();
-        held.add(firstHeld);
+        held = waiting;
         repair.replay(this);
     }
 
     /** A batch read from history, in stream order. Batches up to and including the cursor are skipped. */
     public void deliverHistory(ChunkFrames batch) {
         if (closed || history == null || replayDone) {
+            return;
+        }
+        if (repairing && !batch.messageId().equals(cursor.messageId())) {
+            // A hole concerns one message: other messages' history went out live already.
             return;
         }
         if (!cursorFound) {
@@ -218,11 +226,19 @@ public final class Subscriber {
                 Object next = history.poll();
                 if (next == null && replayDone) {
                     next = held.poll();
+                    if (next instanceof ChunkFrames live && !live.messageId().equals(cursor.messageId())
+                            && tracker.gapBefore(live.messageId(), live.firstChunkId(), live.attempt())) {
+                        // A held batch of another message starts after a hole of its own: fill that too.
+                        // (A hole left in the message just replayed is one history could not fill.)
+                        startRepair(new Cursor(live.messageId(), tracker.highest(live.messageId())), live);
+                        return;
+                    }
                 }
                 if (next == null) {
                     if (replayDone) {
                         history = null;
                         held = null;
+                        repairing = false;
                     }
                     return;
                 }

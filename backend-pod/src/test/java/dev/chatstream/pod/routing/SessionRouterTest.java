@@ -175,6 +175,28 @@ class SessionRouterTest {
     }
 
     @Test
+    @DisplayName("a repair replays only the message with the hole, never other messages of the session again")
+    void repairTouchesOnlyItsMessage() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "a", 0, 3, 1));
+        route(batch("s", "b", 0, 2, 1));
+        for (int i = 0; i < 10; i++) {
+            route(batch("s", "done" + i, 0, 1, 1));
+        }
+        route(batch("s", "b", 3, 1, 1));
+        Subscriber subscriber = repairing.get(0);
+        subscriber.deliverHistory(batch("s", "a", 0, 3, 1));
+        subscriber.deliverHistory(batch("s", "b", 0, 3, 1));
+        subscriber.deliverHistory(batch("s", "a", 3, 1, 1));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).filteredOn(id -> id.startsWith("a:")).containsExactly("a:0", "a:1", "a:2");
+        assertThat(sink.ids()).filteredOn(id -> id.startsWith("b:")).containsExactly("b:0", "b:1", "b:2", "b:3");
+    }
+
+    @Test
     @DisplayName("a hole history cannot fill is written as it is after the repair, with no gap notice and no second repair")
     void unfillableHoleGoesOn() {
         FakeSink sink = new FakeSink();
