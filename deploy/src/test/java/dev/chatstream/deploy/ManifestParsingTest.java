@@ -17,12 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every manifest under {@code deploy/k8s} and every rendered overlay is made of typed Kubernetes objects. */
 class ManifestParsingTest {
 
-    /** Kustomization files and k8s/monitoring (Helm values, Prometheus configuration) are not Kubernetes objects. */
+    /** Kustomization files, Helm values and k8s/monitoring (Prometheus configuration) are not Kubernetes objects. */
     static Stream<Path> manifestFiles() throws IOException {
         Path monitoring = DeployFiles.resolve("k8s/monitoring");
         try (Stream<Path> files = Files.walk(DeployFiles.resolve("k8s"))) {
             return files.filter(f -> f.toString().endsWith(".yaml"))
                     .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+                    .filter(f -> !f.getFileName().toString().endsWith("-values.yaml"))
                     .filter(f -> !f.startsWith(monitoring))
                     .sorted().toList().stream();
         }

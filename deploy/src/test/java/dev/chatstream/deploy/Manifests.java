@@ -36,9 +36,11 @@ final class Manifests {
         return new Manifests(List.of((HasMetadata) parsed));
     }
 
-    /** The rendered overlay {@code deploy/k8s/overlays/<name>}. */
+    private static final Map<String, Manifests> OVERLAYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The rendered overlay {@code deploy/k8s/overlays/<name>}, rendered and parsed once per test JVM. */
     static Manifests overlay(String name) {
-        return parse(Kustomize.render(DeployFiles.overlay(name)));
+        return OVERLAYS.computeIfAbsent(name, n -> parse(Kustomize.render(DeployFiles.overlay(n))));
     }
 
     List<HasMetadata> items() {
