@@ -78,8 +78,12 @@ final class LocalNatsCluster implements AutoCloseable {
                 Files.copy(DeployFiles.accountsConf(), dir.resolve("accounts.conf"));
                 Map<String, String> env = new HashMap<>(secrets);
                 env.put("SERVER_NAME", name);
-                ManagedProcess process = ManagedProcess.start(name, List.of(binary.toString(), "-c", variant.toString()),
-                        env, TestLogs.file("deploy-" + name + "-" + clientPort + ".log"));
+                List<String> command = new ArrayList<>(List.of(binary.toString(), "-c", variant.toString()));
+                if (Boolean.getBoolean("deploy.nats.trace")) {
+                    // -Ddeploy.nats.trace=true: log every protocol line, e.g. to see which subjects jnats uses.
+                    command.add("-V");
+                }
+                ManagedProcess process = ManagedProcess.start(name, command, env, TestLogs.file("deploy-" + name + "-" + clientPort + ".log"));
                 nodes.add(new Node(name, clientPort, routePorts.get(i), monitorPort, dir, process));
             }
             // Healthy means a JetStream meta leader exists: only once the routes have formed the cluster.
@@ -141,5 +145,12 @@ final class LocalNatsCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(n -> n.process().kill());
+        for (Node node : nodes) {
+            try (var files = Files.walk(node.dir())) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // a temp directory left behind is harmless
+            }
+        }
     }
 }

@@ -186,22 +186,52 @@ class NatsClusterConfigTest {
         assertThat(text(ordered.next(WAIT))).isEqualTo("batch-0");
         assertThat(text(ordered.next(WAIT))).isEqualTo("batch-1");
 
-        // Ordered consumer, push based.
+        // Ordered consumer, push based; the stream found from the subject.
         JetStreamSubscription push = pod.jetStream().subscribe(Subjects.history(sid),
-                PushSubscribeOptions.builder().stream(StreamDefinitions.CHAT_HISTORY).ordered(true).build());
+                PushSubscribeOptions.builder().ordered(true).build());
         assertThat(text(push.nextMessage(WAIT))).isEqualTo("batch-0");
         assertThat(text(push.nextMessage(WAIT))).isEqualTo("batch-1");
         push.unsubscribe();
 
-        // A single read of the newest batch.
+        // A single read of the newest batch, by a pod and by a worker (where a retried answer continues).
         assertThat(new String(pod.getStreamContext(StreamDefinitions.CHAT_HISTORY)
                 .getLastMessage(Subjects.history(sid)).getData(), StandardCharsets.UTF_8)).isEqualTo("batch-1");
+        assertThat(new String(worker.getStreamContext(StreamDefinitions.CHAT_HISTORY)
+                .getLastMessage(Subjects.history(sid)).getData(), StandardCharsets.UTF_8)).isEqualTo("batch-1");
+        OrderedConsumerContext workerReplay = worker.getStreamContext(StreamDefinitions.CHAT_HISTORY)
+                .createOrderedConsumer(new OrderedConsumerConfiguration().filterSubject(Subjects.history(sid)));
+        assertThat(text(workerReplay.next(WAIT))).isEqualTo("batch-0");
         assertThat(podErrors.violations()).isEmpty();
         assertThat(workerErrors.violations()).isEmpty();
     }
 
     @Test
     @Order(4)
+    @DisplayName("a pod replays a long history with a pushed ordered consumer, answering flow control")
+    void podReplaysLongHistoryUnderFlowControl() throws Exception {
+        String sid = "s-long";
+        byte[] batch = new byte[4096];
+        java.util.Arrays.fill(batch, (byte) 'x');
+        List<CompletableFuture<PublishAck>> acks = new java.util.ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            acks.add(worker.jetStream().publishAsync(Subjects.history(sid), batch));
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        JetStreamSubscription push = pod.jetStream().subscribe(Subjects.history(sid),
+                PushSubscribeOptions.builder().ordered(true).build());
+        int received = 0;
+        while (received < acks.size()) {
+            Message m = push.nextMessage(WAIT);
+            assertThat(m).as("message " + received + " of " + acks.size()).isNotNull();
+            received++;
+        }
+        push.unsubscribe();
+        assertThat(podErrors.violations()).isEmpty();
+    }
+
+    @Test
+    @Order(5)
     @DisplayName("a worker's chunks reach the pod by its own subject and by session broadcast")
     void workerChunksReachThePod() throws Exception {
         String podId = "backend-pod-abc12";
@@ -221,7 +251,7 @@ class NatsClusterConfigTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @DisplayName("a pod's cancel request is answered by a worker, and its heartbeat reaches the workers")
     void cancelAndHeartbeat() throws Exception {
         Dispatcher workerSide = worker.createDispatcher(msg -> {
@@ -245,7 +275,7 @@ class NatsClusterConfigTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @DisplayName("a pod answers health requests and a worker answers the micro-service protocol")
     void podAnswersHealthAndWorkerAnswersSrv() throws Exception {
         String podId = "backend-pod-abc12";
@@ -274,7 +304,7 @@ class NatsClusterConfigTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @DisplayName("a pod may not write history, answer as a worker, read the work queue or delete streams")
     void podIsRefusedWhatItMustNotDo() throws Exception {
         pod.publish(Subjects.history("s-x"), bytes("forged"));
@@ -299,7 +329,7 @@ class NatsClusterConfigTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @DisplayName("a worker may not enqueue requests, read pods' responses or delete streams")
     void workerIsRefusedWhatItMustNotDo() throws Exception {
         worker.publish(Subjects.workflowExecute("s-x"), bytes("forged"));
@@ -314,7 +344,7 @@ class NatsClusterConfigTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @DisplayName("wrong credentials are refused")
     void wrongCredentialsAreRefused() {
         NatsSettings settings = NatsSettings.fromEnv(new Env(Map.of(
@@ -325,7 +355,7 @@ class NatsClusterConfigTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @DisplayName("the preStop command puts a node in lame duck mode and its clients move to another node")
     void preStopSignalsLameDuckMode() throws Exception {
         LocalNatsCluster.Node last = cluster.node(LocalNatsCluster.SIZE - 1);
