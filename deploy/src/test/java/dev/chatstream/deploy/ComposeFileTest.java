@@ -36,12 +36,15 @@ class ComposeFileTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"backend-pod-1", "backend-pod-2", "workflow-service-1", "workflow-service-2"})
-    @DisplayName("a service container gets every variable it requires, no unknown one, and the manifests' shared values")
+    @DisplayName("a service container gets every variable it requires, no unknown one, valid values, and the manifests' shared values")
     void serviceEnvironmentMatchesTheManifests(String name) {
         String service = name.replaceFirst("-\\d+$", "");
         Map<String, String> env = environment(name);
         assertThat(env.keySet()).containsAll(ServiceEnv.required(service));
         assertThat(ServiceEnv.names(service)).containsAll(env.keySet());
+        // ${VAR:-default} is the default unless the operator sets VAR.
+        env.forEach((variable, value) -> ServiceEnv.variable(service, variable)
+                .validate(value.replaceAll("^\\$\\{[A-Z_]+:-(.*)}$", "$1")));
         Container prod = Manifests.overlay("prod").container(service);
         for (String variable : SHARED_VALUES) {
             if (env.containsKey(variable)) {

@@ -92,7 +92,7 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("every variable a service requires is set, and no unknown variable is")
+    @DisplayName("every variable a service requires is set, no unknown variable is, and every value parses as the service parses it")
     void everyVariableIsSetOrDefaulted(String overlay) {
         Manifests m = Manifests.overlay(overlay);
         for (String service : SERVICES) {
@@ -100,6 +100,13 @@ class OverlayTest {
             assertThat(set).as(service + " env").containsAll(ServiceEnv.required(service));
             assertThat(ServiceEnv.names(service)).as(service + " reads").containsAll(set);
             assertThat(m.container(service).getEnvFrom()).as("no bulk env: every variable is listed").isEmpty();
+        }
+        for (String service : SERVICES) {
+            for (EnvVar var : m.container(service).getEnv()) {
+                if (var.getValue() != null) {
+                    ServiceEnv.variable(service, var.getName()).validate(var.getValue());
+                }
+            }
         }
         assertThat(m.container(POD).getEnv()).filteredOn(e -> e.getName().equals("POD_ID")).singleElement()
                 .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name"));
