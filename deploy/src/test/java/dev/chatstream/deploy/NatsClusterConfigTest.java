@@ -285,9 +285,10 @@ class NatsClusterConfigTest {
         assertThat(text(admin.request(Subjects.podHealth(podId), new byte[0], WAIT))).contains("UP");
         pod.closeDispatcher(health);
 
+        // As workflow-service's StatusService: one endpoint "status" without an explicit subject.
         Service service = new io.nats.service.ServiceBuilder().connection(worker).name("workflow-service").version("0.1.0")
-                .addServiceEndpoint(ServiceEndpoint.builder().endpointName("ping-test").endpointSubject("$SRV.TEST.workflow-service")
-                        .handler(msg -> msg.respond(worker, "ok")).build())
+                .addServiceEndpoint(ServiceEndpoint.builder().endpointName("status")
+                        .handler(msg -> msg.respond(worker, "{\"worker_id\":\"w-1\"}")).build())
                 .build();
         CompletableFuture<Boolean> done = service.startService();
         try {
@@ -295,6 +296,7 @@ class NatsClusterConfigTest {
             assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_PING + ".workflow-service", new byte[0], WAIT))).contains("workflow-service");
             assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_INFO, new byte[0], WAIT))).contains("workflow-service");
             assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_STATS + ".workflow-service", new byte[0], WAIT))).contains("workflow-service");
+            assertThat(text(admin.request("status", new byte[0], WAIT))).contains("w-1");
         } finally {
             service.stop();
         }
@@ -356,6 +358,20 @@ class NatsClusterConfigTest {
 
     @Test
     @Order(11)
+    @DisplayName("a pod may create a missing stream but not change an existing one")
+    void podCreatesMissingStreamsOnly() throws Exception {
+        admin.jetStreamManagement().deleteStream(StreamDefinitions.CHAT_DLQ);
+        StreamInfo created = pod.jetStreamManagement().addStream(StreamDefinitions.chatDlq(StreamDefinitions3.SETTINGS));
+        assertThat(created.getConfiguration().getReplicas()).isEqualTo(3);
+        assertThatThrownBy(() -> pod.jetStreamManagement().updateStream(StreamDefinitions.chatDlq(
+                StreamDefinitions3.SETTINGS.withReplicas(1)))).isInstanceOf(Exception.class);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(podErrors.violations())
+                .contains("Permissions Violation for Publish to \"$JS.API.STREAM.UPDATE." + StreamDefinitions.CHAT_DLQ + "\""));
+        assertThat(worker.jetStreamManagement().getStreamInfo(StreamDefinitions.CHAT_DLQ).getConfiguration().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(12)
     @DisplayName("the preStop command puts a node in lame duck mode and its clients move to another node")
     void preStopSignalsLameDuckMode() throws Exception {
         LocalNatsCluster.Node last = cluster.node(LocalNatsCluster.SIZE - 1);
