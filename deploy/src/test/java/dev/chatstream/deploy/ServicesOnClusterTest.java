@@ -1,11 +1,16 @@
 package dev.chatstream.deploy;
 
+import dev.chatstream.config.Env;
+import dev.chatstream.config.NatsSettings;
+import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.testkit.FreePorts;
 import dev.chatstream.testkit.RedisServer;
 import dev.chatstream.testkit.ServiceProcess;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,29 +45,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real services, configured exactly as the dev overlay configures them (its env, its generated
- * Secrets), run against the real NATS configuration as a three-node cluster: a chat message goes
- * in, its answer streams out, no permission is violated, and SIGTERM drains each service within
- * its Kubernetes grace period. Needs the built jars ({@code mvn package}; or
+ * The real services, configured exactly as an overlay configures them (its env; the dev overlay's
+ * generated Secrets, prod has none), run against the real NATS configuration as a three-node cluster:
+ * a chat message goes in, its answer streams out, no permission is violated, and SIGTERM drains each
+ * service within its Kubernetes grace period. Needs the built jars ({@code mvn package}; or
  * {@code -Ddeploy.backend-pod.jar=...} and {@code -Ddeploy.workflow-service.jar=...}); without
- * them it is skipped with that reason.
+ * them it is skipped with that reason. One subclass per overlay.
  */
 @Tag("slow")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ServicesOnClusterTest {
+abstract class ServicesOnClusterTest {
     /** HTTP/1.1 as ingress-nginx and nginx speak to the pods (no h2c upgrade). */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Manifests dev = Manifests.overlay("dev");
+    private final Manifests overlay = Manifests.overlay(overlay());
     private LocalNatsCluster cluster;
     private RedisServer redis;
     private ServiceProcess worker;
     private ServiceProcess pod;
     private int podPort;
     private int workerPort;
+
+    /** The overlay whose environment the services get. */
+    abstract String overlay();
 
     @BeforeAll
     void start() {
@@ -125,6 +134,21 @@ class ServicesOnClusterTest {
 
     @Test
     @Order(2)
+    @DisplayName("the services created every stream with the overlay's STREAM_REPLICAS")
+    void streamsHaveTheOverlaysReplicas() throws Exception {
+        int replicas = Integer.parseInt(Manifests.envValue(overlay.container(ServiceEnv.WORKER), "STREAM_REPLICAS"));
+        NatsSettings admin = NatsSettings.fromEnv(new Env(Map.of("NATS_URL", cluster.urls(), "NATS_USER", "admin",
+                "NATS_PASSWORD", decode(dev.generated(Secret.class, "nats-users").getData().get("NATS_ADMIN_PASSWORD")))));
+        try (Connection connection = Nats.connect(admin.options("deploy-test-admin").build())) {
+            for (String stream : List.of(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.CHAT_HISTORY, StreamDefinitions.CHAT_DLQ)) {
+                assertThat(connection.jetStreamManagement().getStreamInfo(stream).getConfiguration().getReplicas())
+                        .as(stream).isEqualTo(replicas);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     @DisplayName("the services use NATS within their permissions")
     void noPermissionIsViolated() {
         IntStream.range(0, LocalNatsCluster.SIZE).forEach(i -> assertThat(cluster.node(i).process().log())
@@ -134,11 +158,11 @@ class ServicesOnClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @DisplayName("SIGTERM drains each service within its Kubernetes grace period")
     void sigtermDrainsWithinTheGracePeriod() {
         for (var entry : Map.of(ServiceEnv.POD, pod, ServiceEnv.WORKER, worker).entrySet()) {
-            var spec = dev.deployment(entry.getKey()).getSpec().getTemplate().getSpec();
+            var spec = overlay.deployment(entry.getKey()).getSpec().getTemplate().getSpec();
             long grace = spec.getTerminationGracePeriodSeconds();
             long start = System.nanoTime();
             entry.getValue().stop(Duration.ofSeconds(grace));
@@ -148,16 +172,17 @@ class ServicesOnClusterTest {
         }
     }
 
-    /** The dev overlay's env for {@code service}, Secrets and the pod name resolved, addresses local. */
+    /** The overlay's env for {@code service}, Secrets (dev's) and the pod name resolved, addresses local. */
     private Map<String, String> env(String service, String podName, int httpPort) {
-        Container container = dev.container(service);
+        Container container = overlay.container(service);
         Map<String, String> env = new HashMap<>();
         for (EnvVar var : container.getEnv()) {
             if (var.getValue() != null) {
                 env.put(var.getName(), var.getValue());
             } else if (var.getValueFrom().getSecretKeyRef() != null) {
                 var ref = var.getValueFrom().getSecretKeyRef();
-                dev.all(Secret.class).stream().filter(s -> s.getMetadata().getName().equals(ref.getName()))
+                String secret = ref.getName().replaceFirst("-[a-z0-9]{10}$", "");
+                dev.all(Secret.class).stream().filter(s -> s.getMetadata().getName().replaceFirst("-[a-z0-9]{10}$", "").equals(secret))
                         .map(s -> s.getData().get(ref.getKey())).filter(v -> v != null)
                         .findFirst().ifPresent(v -> env.put(var.getName(), decode(v)));
             } else if ("metadata.name".equals(var.getValueFrom().getFieldRef().getFieldPath())) {
