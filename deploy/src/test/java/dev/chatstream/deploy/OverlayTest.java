@@ -292,7 +292,7 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("pods scale on CPU and on SSE connections per pod, below MAX_CONNECTIONS; workers on CPU and queue depth")
+    @DisplayName("pods scale on CPU and on SSE connections per pod, below MAX_CONNECTIONS; workers on CPU and outstanding work, below WORKER_CONCURRENCY")
     void autoscaling(String overlay) throws IOException {
         Manifests m = Manifests.overlay(overlay);
         HorizontalPodAutoscaler pods = m.get(HorizontalPodAutoscaler.class, POD);
@@ -305,8 +305,12 @@ class OverlayTest {
 
         HorizontalPodAutoscaler workers = m.get(HorizontalPodAutoscaler.class, WORKER);
         assertThat(workers.getSpec().getScaleTargetRef().getName()).isEqualTo(m.deployment(WORKER).getMetadata().getName());
-        String external = workers.getSpec().getMetrics().stream().filter(s -> s.getType().equals("External"))
-                .findFirst().orElseThrow().getExternal().getMetric().getName();
+        MetricSpec outstanding = workers.getSpec().getMetrics().stream().filter(s -> s.getType().equals("External"))
+                .findFirst().orElseThrow();
+        String external = outstanding.getExternal().getMetric().getName();
+        // Scale before every worker's slots are taken.
+        assertThat(outstanding.getExternal().getTarget().getAverageValue().getNumericalAmount())
+                .isLessThan(new BigDecimal(Manifests.envValue(m.container(WORKER), "WORKER_CONCURRENCY")));
         // The Prometheus adapter serves both metric names.
         String adapterRules = Files.readString(DeployFiles.resolve("k8s/monitoring/prometheus-adapter-values.yaml"));
         assertThat(adapterRules).contains("as: \"chat_sse_connections_active\"", "as: \"" + external + "\"");
