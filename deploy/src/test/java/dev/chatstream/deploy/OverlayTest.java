@@ -292,6 +292,18 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
+    @DisplayName("the NATS server's Go memory limit sits between JetStream's memory store and the container limit")
+    void natsMemoryFitsTheContainer(String overlay) {
+        Container nats = Manifests.container(Manifests.overlay(overlay).statefulSet("nats").getSpec().getTemplate(), "nats");
+        BigDecimal limit = Quantity.getAmountInBytes(nats.getResources().getLimits().get("memory"));
+        BigDecimal goLimit = Quantity.getAmountInBytes(new Quantity(Manifests.envValue(nats, "GOMEMLIMIT").replace("iB", "i")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> jetstream = (Map<String, Object>) NATS_CONF.get("jetstream");
+        assertThat(goLimit).isLessThan(limit).isGreaterThan(natsSize((String) jetstream.get("max_memory_store")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dev", "prod"})
     @DisplayName("pods scale on CPU and on SSE connections per pod, below MAX_CONNECTIONS; workers on CPU and outstanding work, below WORKER_CONCURRENCY")
     void autoscaling(String overlay) throws IOException {
         Manifests m = Manifests.overlay(overlay);
