@@ -100,6 +100,19 @@ class ComposeFileTest {
     }
 
     @Test
+    @DisplayName("compose's default passwords are the dev overlay's, so the laptop tooling logs in to either")
+    void defaultPasswordsAreTheDevOverlays() {
+        Map<String, String> devSecret = Manifests.overlay("dev").generated(io.fabric8.kubernetes.api.model.Secret.class, "nats-users")
+                .getData();
+        environment("nats-0").forEach((name, value) -> {
+            if (name.endsWith("_PASSWORD")) {
+                String decoded = new String(java.util.Base64.getDecoder().decode(devSecret.get(name)), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(value).isEqualTo("${" + name + ":-" + decoded + "}");
+            }
+        });
+    }
+
+    @Test
     @DisplayName("Redis runs the dev overlay's image and settings")
     void redisMatchesTheDevOverlay() {
         Container k8s = Manifests.container(Manifests.overlay("dev").deployment("redis").getSpec().getTemplate(), "redis");
