@@ -5,6 +5,7 @@ import dev.chatstream.config.NatsSettings;
 import dev.chatstream.streams.JetStreamProvisioner;
 import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.streams.StreamSettings;
+import dev.chatstream.subjects.ServiceSubjects;
 import dev.chatstream.subjects.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -285,18 +286,19 @@ class NatsClusterConfigTest {
         assertThat(text(admin.request(Subjects.podHealth(podId), new byte[0], WAIT))).contains("UP");
         pod.closeDispatcher(health);
 
-        // As workflow-service's StatusService: one endpoint "status" without an explicit subject.
-        Service service = new io.nats.service.ServiceBuilder().connection(worker).name("workflow-service").version("0.1.0")
-                .addServiceEndpoint(ServiceEndpoint.builder().endpointName("status")
+        // As workflow-service's StatusService: the micro-service protocol and one status endpoint.
+        String name = ServiceSubjects.WORKFLOW_SERVICE_NAME;
+        Service service = new io.nats.service.ServiceBuilder().connection(worker).name(name).version("0.1.0")
+                .addServiceEndpoint(ServiceEndpoint.builder().endpointName("status").endpointSubject(ServiceSubjects.WORKFLOW_STATUS)
                         .handler(msg -> msg.respond(worker, "{\"worker_id\":\"w-1\"}")).build())
                 .build();
         CompletableFuture<Boolean> done = service.startService();
         try {
             worker.flush(WAIT);
-            assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_PING + ".workflow-service", new byte[0], WAIT))).contains("workflow-service");
-            assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_INFO, new byte[0], WAIT))).contains("workflow-service");
-            assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_STATS + ".workflow-service", new byte[0], WAIT))).contains("workflow-service");
-            assertThat(text(admin.request("status", new byte[0], WAIT))).contains("w-1");
+            assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_PING + "." + name, new byte[0], WAIT))).contains(name);
+            assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_INFO, new byte[0], WAIT))).contains(name);
+            assertThat(text(admin.request(Service.DEFAULT_SERVICE_PREFIX + Service.SRV_STATS + "." + name, new byte[0], WAIT))).contains(name);
+            assertThat(text(admin.request(ServiceSubjects.WORKFLOW_STATUS, new byte[0], WAIT))).contains("w-1");
         } finally {
             service.stop();
         }

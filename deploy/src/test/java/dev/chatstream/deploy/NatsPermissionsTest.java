@@ -1,6 +1,7 @@
 package dev.chatstream.deploy;
 
 import dev.chatstream.streams.StreamDefinitions;
+import dev.chatstream.subjects.ServiceSubjects;
 import dev.chatstream.subjects.Subjects;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -43,10 +44,10 @@ class NatsPermissionsTest {
     }
 
     @Test
-    @DisplayName("a worker may subscribe exactly to cancels and heartbeats")
+    @DisplayName("a worker may subscribe exactly to cancels, heartbeats and its status endpoint")
     void workerSubscribes() {
         assertThat(chatSubjects("worker", "subscribe")).containsExactlyInAnyOrder(
-                Subjects.WORKFLOW_CANCEL_ALL, Subjects.POD_HEARTBEAT_ALL);
+                Subjects.WORKFLOW_CANCEL_ALL, Subjects.POD_HEARTBEAT_ALL, ServiceSubjects.WORKFLOW_STATUS);
     }
 
     @Test
