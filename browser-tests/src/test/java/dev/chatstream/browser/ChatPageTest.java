@@ -1,0 +1,200 @@
+package dev.chatstream.browser;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The browser chat page in headless Chromium against a real cluster behind nginx (see {@link ChatCluster}).
+ * Every answer is the demo provider's deterministic text, so "complete, nothing missing, nothing twice"
+ * is an equality check.
+ */
+@Tag("slow")
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChatPageTest {
+    private static final String ANSWER = DemoText.answer(DemoText.DEFAULT_TOKENS);
+    private static ChatCluster cluster;
+    private static ChromeDriver driver;
+
+    @BeforeAll
+    static void startClusterAndBrowser() {
+        cluster = ChatCluster.start();
+        driver = Browser.start();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void oneBlankTab() {
+        String first = driver.getWindowHandles().iterator().next();
+        for (String handle : driver.getWindowHandles()) {
+            if (!handle.equals(first)) {
+                driver.switchTo().window(handle).close();
+            }
+        }
+        driver.switchTo().window(first).get("about:blank");
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("a message sent from the page streams its whole answer into the page, token by token")
+    void streamsAWholeAnswer() {
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        page.send("Hello, cluster!");
+        String mid = page.newestMessageId();
+        assertThat(page.userText(mid)).isEqualTo("Hello, cluster!");
+
+        page.awaitAnswerLength(mid, 60);
+        assertThat(page.status(mid)).as("still streaming after a few words").isEqualTo("streaming");
+        page.screenshot(RepoPaths.file("docs/screenshot.png"));
+
+        page.awaitStatus(mid, "done");
+        assertThat(page.answer(mid)).isEqualTo(ANSWER);
+        assertThat(page.turnsFor(mid)).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a second tab of the same session shows the same question and answer")
+    void secondTabSeesTheSameConversation() {
+        String session = newSession();
+        ChatPage first = ChatPage.open(driver, cluster.baseUrl(), session);
+        String firstTab = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        ChatPage second = ChatPage.open(driver, cluster.baseUrl(), session);
+        String secondTab = driver.getWindowHandle();
+
+        driver.switchTo().window(firstTab);
+        first.send("Seen from two tabs?");
+        String mid = first.newestMessageId();
+        first.awaitStatus(mid, "done");
+        assertThat(first.answer(mid)).isEqualTo(ANSWER);
+
+        driver.switchTo().window(secondTab);
+        second.awaitStatus(mid, "done");
+        assertThat(second.answer(mid)).isEqualTo(ANSWER);
+        assertThat(second.userText(mid)).isEqualTo("Seen from two tabs?");
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a page of the session in another browser shows the answer, with a placeholder for the question")
+    void otherBrowserSeesTheAnswer() {
+        String session = newSession();
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
+        WebDriver otherBrowser = Browser.start();
+        try {
+            ChatPage other = ChatPage.open(otherBrowser, cluster.baseUrl(), session);
+            page.send("Asked elsewhere");
+            String mid = page.newestMessageId();
+            other.awaitStatus(mid, "done");
+            assertThat(other.answer(mid)).isEqualTo(ANSWER);
+            assertThat(other.userText(mid)).contains("another tab or device");
+        } finally {
+            otherBrowser.quit();
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("Stop ends the answer that is streaming as cancelled")
+    void stopCancelsTheAnswer() {
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        page.send("Please stop early");
+        String mid = page.newestMessageId();
+        page.awaitAnswerLength(mid, 20);
+        page.stop();
+
+        page.awaitStatus(mid, "cancelled");
+        String text = page.answer(mid);
+        assertThat(ANSWER).startsWith(text);
+        assertThat(text.length()).isLessThan(ANSWER.length());
+        assertThat(page.note(mid)).startsWith("Stopped.");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a reload in the middle of an answer shows the answer once, complete")
+    void reloadMidAnswerResumes() {
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        page.send("Survive a reload");
+        String mid = page.newestMessageId();
+        page.awaitAnswerLength(mid, 40);
+        assertThat(page.status(mid)).isEqualTo("streaming");
+
+        page.reload();
+        page.awaitStatus(mid, "done");
+        assertThat(page.answer(mid)).isEqualTo(ANSWER);
+        assertThat(page.turnsFor(mid)).isEqualTo(1);
+        assertThat(page.userText(mid)).isEqualTo("Survive a reload");
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("killing the pod that holds the page's stream mid-answer loses and repeats no text")
+    void podKilledMidAnswer() {
+        assumeTrue(cluster.managed(), "needs the processes this test started");
+        await("no stream open on any pod").atMost(Duration.ofSeconds(15))
+                .until(() -> totalConnections() == 0);
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        await("the page's stream on a pod").atMost(Duration.ofSeconds(10)).until(() -> totalConnections() == 1);
+        int holder = IntStream.range(0, cluster.podCount()).filter(i -> cluster.activeConnections(i) == 1)
+                .findFirst().orElseThrow();
+
+        page.send("Outlive a pod");
+        String mid = page.newestMessageId();
+        page.awaitAnswerLength(mid, 30);
+        cluster.killPod(holder);
+        String cut = page.answer(mid);
+
+        page.awaitStatus(mid, "done");
+        assertThat(cut.length()).as("killed mid-answer").isLessThan(ANSWER.length());
+        assertThat(page.answer(mid)).isEqualTo(ANSWER);
+        assertThat(page.turnsFor(mid)).isEqualTo(1);
+        assertThat(page.connection()).isEqualTo("resumed");
+
+        // The surviving pod takes the next message too.
+        page.send("And after the failover?");
+        String next = page.newestMessageId();
+        page.awaitStatus(next, "done");
+        assertThat(page.answer(next)).isEqualTo(ANSWER);
+    }
+
+    private static int totalConnections() {
+        return IntStream.range(0, cluster.podCount())
+                .filter(cluster::podAlive)
+                .map(cluster::activeConnections).sum();
+    }
+
+    private static String newSession() {
+        return "bt-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+}
