@@ -274,8 +274,19 @@
   let interrupted = false;
   let reconnectDelay = 1000;
   let reconnectTimer = null;
-  let firstOpen;
-  const opened = new Promise((resolve) => { firstOpen = resolve; });
+  let openWaiters = [];
+
+  // Resolves once the stream is open, or after timeoutMs. A stream that has never received an event
+  // has no cursor to resume from, so a message is best posted while it is open: then no chunk of the
+  // answer can pass by before the stream is there to receive it.
+  function streamReady(timeoutMs) {
+    if (cursor || (source && source.readyState === EventSource.OPEN)) return Promise.resolve();
+    if (source && source.readyState === EventSource.CLOSED) connect();
+    return new Promise((resolve) => {
+      openWaiters.push(resolve);
+      setTimeout(resolve, timeoutMs);
+    });
+  }
 
   function setConnection(state) {
     ui.connection.dataset.state = state;
@@ -296,7 +307,7 @@
       setConnection(everOpened && interrupted ? 'resumed' : 'connected');
       everOpened = true;
       interrupted = false;
-      firstOpen();
+      openWaiters.splice(0).forEach((resolve) => resolve());
     });
     es.addEventListener('chunk', onChunk);
     es.addEventListener('message', onChunk); // unnamed events, should a server send them
@@ -313,7 +324,9 @@
   }
 
   window.addEventListener('online', () => {
-    if (source && source.readyState === EventSource.CLOSED) connect();
+    reconnectDelay = 1000;
+    if (!source || source.readyState === EventSource.CLOSED) connect();
+    else setConnection(source.readyState === EventSource.OPEN ? 'connected' : 'reconnecting');
   });
   window.addEventListener('offline', () => setConnection('offline'));
 
@@ -345,7 +358,7 @@
     t.status = 'sending';
     t.note = attempt ? 'Retrying…' : '';
     render(t);
-    await Promise.race([opened, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await streamReady(10000);
     let res;
     try {
       res = await fetch(`/api/sessions/${encodeURIComponent(sid)}/messages`, {
@@ -460,7 +473,19 @@
     }
   });
   ui.stop.addEventListener('click', cancel);
-  window.addEventListener('pagehide', saveNow);
+  // Leaving the page (or entering the back/forward cache) closes the stream: a lingering one would hold
+  // one of the browser's few connections per server. Coming back resumes from the cursor.
+  window.addEventListener('pagehide', () => {
+    saveNow();
+    clearTimeout(reconnectTimer);
+    if (source) source.close();
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) {
+      interrupted = true;
+      connect();
+    }
+  });
   document.addEventListener('visibilitychange', () => { if (document.hidden) saveNow(); });
 
   restore();

@@ -90,6 +90,11 @@ final class ChatPage {
         driver.findElement(By.id("stop")).click();
     }
 
+    /** Clicks the Retry button of a message that failed to send. */
+    void retry(String mid) {
+        driver.findElement(By.cssSelector("li[data-mid='" + mid + "'] button.retry")).click();
+    }
+
     void reload() {
         driver.navigate().refresh();
     }
