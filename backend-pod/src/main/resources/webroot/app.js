@@ -206,12 +206,44 @@
   // ---- chunks -----------------------------------------------------------------------------------
 
   function onChunk(event) {
+    if (event.target !== source) return; // a stream closed for a resync: its queued events are stale
     let c;
     try { c = JSON.parse(event.data); } catch (e) { return; }
     if (!c || typeof c !== 'object' || !TOKEN.test(String(c.message_id))) return;
-    if (event.lastEventId) cursor = event.lastEventId;
-    apply(c);
+    if (apply(c) === GAP) {
+      resync(turns.get(c.message_id));
+    } else if (event.lastEventId) {
+      cursor = event.lastEventId;
+    }
     scheduleSave();
+  }
+
+  // Chunk ids of a message rise by exactly one. A chunk past a hole means the server lost some on the
+  // way (e.g. a resume on another pod before the answer was routed there): rather than show text with
+  // a piece missing, reconnect from the last chunk shown and let the server replay the rest from history.
+  const GAP = 'gap';
+  const MAX_RESYNCS_PER_GAP = 3;
+  const resyncTries = new Map();
+  let resyncs = 0;
+
+  function isGap(t, id) {
+    if (t.last < 0 || id <= t.last + 1) return false;
+    return (resyncTries.get(`${t.mid}:${t.last}`) || 0) < MAX_RESYNCS_PER_GAP;
+  }
+
+  function resync(t) {
+    const position = `${t.mid}:${t.last}`;
+    resyncTries.set(position, (resyncTries.get(position) || 0) + 1);
+    if (resyncTries.get(position) >= MAX_RESYNCS_PER_GAP) {
+      showNotice('The server could not replay part of an answer; some text may be missing.');
+    }
+    document.documentElement.dataset.resyncs = String(++resyncs);
+    cursor = position;
+    interrupted = true;
+    setConnection('reconnecting');
+    if (source) source.close();
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(connect, 250); // history is written a few ms behind the live path
   }
 
   function apply(c) {
@@ -234,7 +266,8 @@
       return;
     }
     // Defence in depth: the server already de-duplicates; never show a chunk twice.
-    if (id <= t.last || FINAL.has(t.status)) return;
+    if (id <= t.last || FINAL.has(t.status)) return null;
+    if (isGap(t, id)) return GAP;
     t.last = id;
     if (t.status !== 'streaming') t.note = '';
     t.status = 'streaming';
