@@ -99,6 +99,7 @@
       if (!t || !TOKEN.test(t.mid)) continue;
       // Another tab's unconfirmed POST is that tab's business; this tab only waits for its answer.
       if (t.status === 'sending' && !fromThisTab) t.status = 'waiting';
+      t.seenAt = Date.now();
       turns.set(t.mid, t);
       render(t);
     }
@@ -231,6 +232,22 @@
     return (resyncTries.get(`${t.mid}:${t.last}`) || 0) < MAX_RESYNCS_PER_GAP;
   }
 
+  // The same for an answer that stops short: the chunks that end it may have been lost the same way,
+  // and then no later chunk would reveal the hole. Silence while streaming asks for a replay.
+  const STALL_MS = 4000;
+  setInterval(() => {
+    if (!source || source.readyState !== EventSource.OPEN) return;
+    const now = Date.now();
+    for (const t of turns.values()) {
+      if (t.status === 'streaming' && t.last >= 0 && now - (t.seenAt || now) > STALL_MS
+          && (resyncTries.get(`${t.mid}:${t.last}`) || 0) < MAX_RESYNCS_PER_GAP) {
+        t.seenAt = now;
+        resync(t);
+        return;
+      }
+    }
+  }, 1000);
+
   function resync(t) {
     const position = `${t.mid}:${t.last}`;
     resyncTries.set(position, (resyncTries.get(position) || 0) + 1);
@@ -259,6 +276,7 @@
         t.restarts.push(id);
         t.answer = '';
         t.last = id;
+        t.seenAt = Date.now();
         t.status = 'streaming';
         t.note = 'The answer restarted after a server hand-over.';
         render(t);
@@ -269,6 +287,7 @@
     if (id <= t.last || FINAL.has(t.status)) return null;
     if (isGap(t, id)) return GAP;
     t.last = id;
+    t.seenAt = Date.now();
     if (t.status !== 'streaming') t.note = '';
     t.status = 'streaming';
     if (c.chunk_type === 'content' && typeof c.chunk === 'string') t.answer += c.chunk;

@@ -66,6 +66,15 @@ final class ChatPage {
         return (Long) js("return document.querySelectorAll(`li[data-mid=\"${arguments[0]}\"]`).length;", mid);
     }
 
+    /**
+     * How often the page had to ask the server to replay because chunk ids skipped or an answer went
+     * silent: 0 when the server delivered every chunk itself.
+     */
+    int resyncs() {
+        Object value = js("return document.documentElement.dataset.resyncs || '0';");
+        return Integer.parseInt(String.valueOf(value));
+    }
+
     String connection() {
         return driver.findElement(By.id("connection")).getAttribute("data-state");
     }
