@@ -35,13 +35,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatPageTest {
     private static final String ANSWER = DemoText.answer(DemoText.DEFAULT_TOKENS);
+    private static final String MISSING = ChatCluster.missingService();
     private static ChatCluster cluster;
     private static ChromeDriver driver;
 
     @BeforeAll
     static void startClusterAndBrowser() {
-        cluster = ChatCluster.start();
-        driver = Browser.start();
+        if (MISSING == null) {
+            cluster = ChatCluster.start();
+            driver = Browser.start();
+        }
     }
 
     @AfterAll
@@ -56,6 +59,7 @@ class ChatPageTest {
 
     @BeforeEach
     void oneFreshTab() {
+        assumeTrue(MISSING == null, MISSING);
         // A new tab per test, the others closed: no page of an earlier test keeps a stream open.
         List<String> old = List.copyOf(driver.getWindowHandles());
         driver.switchTo().newWindow(WindowType.TAB);
