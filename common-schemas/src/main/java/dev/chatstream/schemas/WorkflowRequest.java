@@ -3,6 +3,8 @@ package dev.chatstream.schemas;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.chatstream.subjects.SubjectToken;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -31,6 +33,12 @@ public record WorkflowRequest(
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(correlationId, "correlation_id");
+        if (!SubjectToken.isValid(messageId)) {
+            throw new IllegalArgumentException("message_id: must be 1-64 characters of [A-Za-z0-9_-]");
+        }
+        if (!SubjectToken.isValid(sessionId)) {
+            throw new IllegalArgumentException("session_id: must be 1-64 characters of [A-Za-z0-9_-]");
+        }
         if (message.isEmpty()) {
             throw new IllegalArgumentException("message: must not be empty");
         }

@@ -108,7 +108,9 @@ public final class JetStreamProvisioner {
                 && a.getMaxMsgsPerSubject() == b.getMaxMsgsPerSubject()
                 && a.getMaxBytes() == b.getMaxBytes()
                 && a.getDiscardPolicy() == b.getDiscardPolicy()
-                && (b.getDuplicateWindow() == null || Objects.equals(a.getDuplicateWindow(), b.getDuplicateWindow()));
+                // Unset (zero) means "server default", which the server reports as 2 minutes.
+                && (b.getDuplicateWindow() == null || b.getDuplicateWindow().isZero()
+                    || Objects.equals(a.getDuplicateWindow(), b.getDuplicateWindow()));
     }
 
     static boolean sameConsumer(ConsumerConfiguration a, ConsumerConfiguration b) {
