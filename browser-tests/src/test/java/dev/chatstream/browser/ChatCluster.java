@@ -34,6 +34,8 @@ final class ChatCluster implements AutoCloseable {
     /** Slow enough to act mid-answer (64 tokens take ~2.5 s), fast enough for a short run. */
     static final int DEMO_TOKEN_DELAY_MS = 40;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Pattern ACTIVE_ANSWERS =
+            Pattern.compile("(?m)^chat_workflow_active_answers\\{[^}]*}\\s+([0-9.]+)");
     private static final Pattern ACTIVE_CONNECTIONS = Pattern.compile("\"active_connections\"\\s*:\\s*(\\d+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -43,6 +45,7 @@ final class ChatCluster implements AutoCloseable {
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final List<ServiceProcess> pods = new ArrayList<>();
     private final List<Integer> podPorts = new ArrayList<>();
+    private final List<Integer> workerPorts = new ArrayList<>();
     private LoadBalancer loadBalancer;
 
     private ChatCluster(String externalUrl) {
@@ -86,12 +89,13 @@ final class ChatCluster implements AutoCloseable {
                 "NATS_URL", nats.url(),
                 "REDIS_URL", redis.url(),
                 "REDIS_ENABLED", "true");
-        List<Integer> workerPorts = new ArrayList<>();
         for (int i = 1; i <= WORKERS; i++) {
             int port = FreePorts.next();
             Map<String, String> env = new HashMap<>(common);
             env.putAll(Map.of("WORKER_ID", "worker-" + i, "AI_PROVIDER", "demo",
-                    "DEMO_TOKEN_DELAY_MS", Integer.toString(DEMO_TOKEN_DELAY_MS), "HTTP_PORT", Integer.toString(port)));
+                    "DEMO_TOKEN_DELAY_MS", Integer.toString(DEMO_TOKEN_DELAY_MS), "HTTP_PORT", Integer.toString(port),
+                    // A request whose worker died is redelivered after this (streaming answers keep theirs alive).
+                    "WORKER_ACK_WAIT", "2s"));
             workers.add(ServiceProcess.start("worker-" + i, ServiceProcess.jar("workflow-service"), env));
             workerPorts.add(port);
         }
@@ -145,6 +149,25 @@ final class ChatCluster implements AutoCloseable {
         String body = get("http://127.0.0.1:" + podPorts.get(index) + "/api/health");
         Matcher m = ACTIVE_CONNECTIONS.matcher(body);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    int workerCount() {
+        return workers.size();
+    }
+
+    boolean workerAlive(int index) {
+        return workers.get(index).isAlive();
+    }
+
+    /** Answers worker {@code index} (0-based) is generating now, from its {@code /metrics}. */
+    int activeAnswers(int index) {
+        Matcher m = ACTIVE_ANSWERS.matcher(get("http://127.0.0.1:" + workerPorts.get(index) + "/metrics"));
+        return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+    }
+
+    /** SIGKILL worker {@code index}: its request is left unacknowledged and goes to another worker. */
+    void killWorker(int index) {
+        workers.get(index).kill();
     }
 
     String podHealth(int index) {

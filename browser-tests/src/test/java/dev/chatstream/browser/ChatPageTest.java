@@ -193,6 +193,29 @@ class ChatPageTest {
 
     @Test
     @Order(7)
+    @DisplayName("the worker writing the answer dies mid-answer: the page starts the answer over and shows it once, complete")
+    void workerKilledMidAnswer() {
+        assumeTrue(cluster.managed(), "needs the processes this test started");
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        page.send("Outlive a worker");
+        String mid = page.newestMessageId();
+        page.awaitAnswerLength(mid, 30);
+        int writer = IntStream.range(0, cluster.workerCount())
+                .filter(i -> cluster.workerAlive(i) && cluster.activeAnswers(i) == 1)
+                .findFirst().orElseThrow(() -> new AssertionError("no worker reports the answer in progress"));
+        cluster.killWorker(writer);
+        String cut = page.answer(mid);
+
+        page.awaitStatus(mid, "done");
+        assertThat(cut.length()).as("killed mid-answer").isLessThan(ANSWER.length());
+        assertThat(page.answer(mid)).isEqualTo(ANSWER);
+        assertThat(page.turnsFor(mid)).isEqualTo(1);
+        assertThat(page.note(mid)).contains("restarted");
+        report("worker killed mid-answer", page);
+    }
+
+    @Test
+    @Order(8)
     @DisplayName("killing the pod that holds the page's stream mid-answer loses and repeats no text")
     void podKilledMidAnswer() {
         assumeTrue(cluster.managed(), "needs the processes this test started");
