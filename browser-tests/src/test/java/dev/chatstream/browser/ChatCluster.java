@@ -191,6 +191,24 @@ final class ChatCluster implements AutoCloseable {
         return loadBalancer == null ? "" : loadBalancer.accessLog();
     }
 
+    /** POSTs a message to the session through the load balancer, as another client would; the status code. */
+    int postMessage(String session, String messageId, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "api/sessions/" + session + "/messages"))
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", messageId)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     int status(String url) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),

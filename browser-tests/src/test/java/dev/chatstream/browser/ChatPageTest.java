@@ -169,6 +169,23 @@ class ChatPageTest {
 
     @Test
     @Order(6)
+    @DisplayName("an answer that fails is shown with the reason in words")
+    void failedAnswerIsExplained() {
+        String session = newSession();
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
+        // Another client asks for a provider no worker has; the page sees only the answer.
+        String mid = "failing-" + session;
+        assertThat(cluster.postMessage(session, mid,
+                "{\"message\": \"Use a provider nobody has\", \"context\": {\"ai_provider\": \"nosuch\"}}"))
+                .isEqualTo(202);
+
+        page.awaitStatus(mid, "error");
+        assertThat(page.note(mid)).startsWith("The answer failed: ").contains("nosuch");
+        assertThat(page.userText(mid)).contains("another tab or device");
+    }
+
+    @Test
+    @Order(7)
     @DisplayName("with the network down a message fails with the reason in words, and Retry sends it once")
     void networkDownIsShownAndRetried() {
         ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
@@ -192,7 +209,7 @@ class ChatPageTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @DisplayName("the worker writing the answer dies mid-answer: the page starts the answer over and shows it once, complete")
     void workerKilledMidAnswer() {
         assumeTrue(cluster.managed(), "needs the processes this test started");
@@ -215,7 +232,7 @@ class ChatPageTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @DisplayName("killing the pod that holds the page's stream mid-answer loses and repeats no text")
     void podKilledMidAnswer() {
         assumeTrue(cluster.managed(), "needs the processes this test started");
