@@ -126,6 +126,7 @@
     answer.append(element('span', 'who', 'Assistant'), element('p', 'text'), element('p', 'note'));
     const retry = element('button', 'retry secondary', 'Retry');
     retry.type = 'button';
+    retry.setAttribute('aria-label', 'Retry sending this message');
     retry.hidden = true;
     retry.addEventListener('click', () => post(t));
     answer.append(retry);
