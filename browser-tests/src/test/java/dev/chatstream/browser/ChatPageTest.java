@@ -15,6 +15,8 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -81,7 +83,7 @@ class ChatPageTest {
 
         page.awaitAnswerLength(mid, 60);
         assertThat(page.status(mid)).as("still streaming after a few words").isEqualTo("streaming");
-        page.screenshot(RepoPaths.file("docs/screenshot.png"));
+        saveScreenshot(page);
 
         page.awaitStatus(mid, "done");
         assertThat(page.answer(mid)).isEqualTo(ANSWER);
@@ -261,6 +263,20 @@ class ChatPageTest {
         String next = page.newestMessageId();
         page.awaitStatus(next, "done");
         assertThat(page.answer(next)).isEqualTo(ANSWER);
+    }
+
+    /**
+     * The page mid-answer, for the docs: always into {@code target/screenshot.png}; into the committed
+     * {@code docs/screenshot.png} when that is missing or with {@code -Dbrowser.updateScreenshot=true},
+     * so that a test run does not leave a modified tracked file behind.
+     */
+    private static void saveScreenshot(ChatPage page) {
+        Path target = Path.of("target", "screenshot.png").toAbsolutePath();
+        page.screenshot(target);
+        Path docs = RepoPaths.file("docs/screenshot.png");
+        if (!Files.exists(docs) || Boolean.getBoolean("browser.updateScreenshot")) {
+            page.screenshot(docs);
+        }
     }
 
     /**
