@@ -235,7 +235,9 @@
 
   // The same for an answer that stops short: the chunks that end it may have been lost the same way,
   // and then no later chunk would reveal the hole. Silence while streaming asks for a replay.
+  // An accepted message whose answer never starts may have lost its first chunks the same way.
   const STALL_MS = 4000;
+  const NO_START_MS = 8000;
   setInterval(() => {
     if (!source || source.readyState !== EventSource.OPEN) return;
     const now = Date.now();
@@ -246,15 +248,22 @@
         resync(t);
         return;
       }
+      if (t.status === 'waiting' && t.acceptedAt && now - t.acceptedAt > NO_START_MS && cursor
+          && (resyncTries.get(`${t.mid}:start`) || 0) < MAX_RESYNCS_PER_GAP) {
+        t.acceptedAt = now;
+        resyncFrom(cursor, `${t.mid}:start`);
+        return;
+      }
     }
   }, 1000);
 
   function resync(t) {
-    const position = `${t.mid}:${t.last}`;
-    resyncTries.set(position, (resyncTries.get(position) || 0) + 1);
-    if (resyncTries.get(position) >= MAX_RESYNCS_PER_GAP) {
-      showNotice('The server could not replay part of an answer; some text may be missing.');
-    }
+    resyncFrom(`${t.mid}:${t.last}`, `${t.mid}:${t.last}`);
+  }
+
+  // Reconnects after `position`; `key` counts the attempts for one hole.
+  function resyncFrom(position, key) {
+    resyncTries.set(key, (resyncTries.get(key) || 0) + 1);
     document.documentElement.dataset.resyncs = String(++resyncs);
     cursor = position;
     interrupted = true;
@@ -287,6 +296,9 @@
     // Defence in depth: the server already de-duplicates; never show a chunk twice.
     if (id <= t.last || FINAL.has(t.status)) return null;
     if (isGap(t, id)) return GAP;
+    if (t.last >= 0 && id > t.last + 1) {
+      showNotice('The server could not replay part of an answer; some text is missing.');
+    }
     t.last = id;
     t.seenAt = Date.now();
     if (t.status !== 'streaming') t.note = '';
@@ -423,7 +435,7 @@
       return retryOrFail(t, attempt, 1000, 'Could not reach the server (is the network down?). The message was not sent.');
     }
     if (res.ok) {
-      if (t.status === 'sending') { t.status = 'waiting'; t.note = ''; }
+      if (t.status === 'sending') { t.status = 'waiting'; t.note = ''; t.acceptedAt = Date.now(); }
       render(t);
       scheduleSave();
       return;
