@@ -48,8 +48,11 @@ final class ChatCluster implements AutoCloseable {
     private final List<Integer> workerPorts = new ArrayList<>();
     private LoadBalancer loadBalancer;
 
-    private ChatCluster(String externalUrl) {
+    private final boolean withRedis;
+
+    private ChatCluster(String externalUrl, boolean withRedis) {
         this.externalUrl = externalUrl;
+        this.withRedis = withRedis;
     }
 
     /**
@@ -68,9 +71,19 @@ final class ChatCluster implements AutoCloseable {
         return null;
     }
 
+    /** The cluster as {@code bin/cluster up} starts it: with Redis as the session registry. */
     static ChatCluster start() {
+        return start(true);
+    }
+
+    /** Without Redis ({@code bin/cluster up --no-redis}): answers reach the pods by session broadcast. */
+    static ChatCluster startWithoutRedis() {
+        return start(false);
+    }
+
+    private static ChatCluster start(boolean withRedis) {
         String external = System.getProperty("browser.baseUrl", "");
-        ChatCluster cluster = new ChatCluster(external.isBlank() ? null : external);
+        ChatCluster cluster = new ChatCluster(external.isBlank() ? null : external, withRedis);
         if (cluster.externalUrl == null) {
             try {
                 cluster.startProcesses();
@@ -84,11 +97,13 @@ final class ChatCluster implements AutoCloseable {
 
     private void startProcesses() {
         nats = NatsServer.start();
-        redis = RedisServer.start();
-        Map<String, String> common = Map.of(
-                "NATS_URL", nats.url(),
-                "REDIS_URL", redis.url(),
-                "REDIS_ENABLED", "true");
+        Map<String, String> common;
+        if (withRedis) {
+            redis = RedisServer.start();
+            common = Map.of("NATS_URL", nats.url(), "REDIS_URL", redis.url(), "REDIS_ENABLED", "true");
+        } else {
+            common = Map.of("NATS_URL", nats.url(), "REDIS_ENABLED", "false");
+        }
         for (int i = 1; i <= WORKERS; i++) {
             int port = FreePorts.next();
             Map<String, String> env = new HashMap<>(common);

@@ -17,14 +17,10 @@ import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -36,7 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatPageTest {
-    private static final String ANSWER = DemoText.answer(DemoText.DEFAULT_TOKENS);
+    private static final String ANSWER = PageScenarios.ANSWER;
     private static final String MISSING = ChatCluster.missingService();
     private static ChatCluster cluster;
     private static ChromeDriver driver;
@@ -62,21 +58,14 @@ class ChatPageTest {
     @BeforeEach
     void oneFreshTab() {
         assumeTrue(MISSING == null, MISSING);
-        // A new tab per test, the others closed: no page of an earlier test keeps a stream open.
-        List<String> old = List.copyOf(driver.getWindowHandles());
-        driver.switchTo().newWindow(WindowType.TAB);
-        String fresh = driver.getWindowHandle();
-        for (String handle : old) {
-            driver.switchTo().window(handle).close();
-        }
-        driver.switchTo().window(fresh);
+        PageScenarios.oneFreshTab(driver);
     }
 
     @Test
     @Order(1)
     @DisplayName("a message sent from the page streams its whole answer into the page, token by token")
     void streamsAWholeAnswer() {
-        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
         page.send("Hello, cluster!");
         String mid = page.newestMessageId();
         assertThat(page.userText(mid)).isEqualTo("Hello, cluster!");
@@ -95,7 +84,7 @@ class ChatPageTest {
     @Order(2)
     @DisplayName("a second tab of the same session shows the same question and answer")
     void secondTabSeesTheSameConversation() {
-        String session = newSession();
+        String session = PageScenarios.newSession();
         ChatPage first = ChatPage.open(driver, cluster.baseUrl(), session);
         String firstTab = driver.getWindowHandle();
         driver.switchTo().newWindow(WindowType.TAB);
@@ -119,7 +108,7 @@ class ChatPageTest {
     @Order(3)
     @DisplayName("a page of the session in another browser shows the answer, with a placeholder for the question")
     void otherBrowserSeesTheAnswer() {
-        String session = newSession();
+        String session = PageScenarios.newSession();
         ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
         WebDriver otherBrowser = Browser.start();
         try {
@@ -138,7 +127,7 @@ class ChatPageTest {
     @Order(4)
     @DisplayName("Stop ends the answer that is streaming as cancelled")
     void stopCancelsTheAnswer() {
-        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
         page.send("Please stop early");
         String mid = page.newestMessageId();
         page.awaitAnswerLength(mid, 20);
@@ -155,7 +144,7 @@ class ChatPageTest {
     @Order(5)
     @DisplayName("a reload in the middle of an answer shows the answer once, complete")
     void reloadMidAnswerResumes() {
-        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
         page.send("Survive a reload");
         String mid = page.newestMessageId();
         page.awaitAnswerLength(mid, 40);
@@ -166,14 +155,14 @@ class ChatPageTest {
         assertThat(page.answer(mid)).isEqualTo(ANSWER);
         assertThat(page.turnsFor(mid)).isEqualTo(1);
         assertThat(page.userText(mid)).isEqualTo("Survive a reload");
-        report("reload mid-answer", page);
+        PageScenarios.report("reload mid-answer", page);
     }
 
     @Test
     @Order(6)
     @DisplayName("an answer that fails is shown with the reason in words")
     void failedAnswerIsExplained() {
-        String session = newSession();
+        String session = PageScenarios.newSession();
         ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
         // Another client asks for a provider no worker has; the page sees only the answer.
         String mid = "failing-" + session;
@@ -190,7 +179,7 @@ class ChatPageTest {
     @Order(7)
     @DisplayName("with the network down a message fails with the reason in words, and Retry sends it once")
     void networkDownIsShownAndRetried() {
-        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
         ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
         offline.setOffline(true);
         driver.setNetworkConditions(offline);
@@ -215,7 +204,7 @@ class ChatPageTest {
     @DisplayName("the worker writing the answer dies mid-answer: the page starts the answer over and shows it once, complete")
     void workerKilledMidAnswer() {
         assumeTrue(cluster.managed(), "needs the processes this test started");
-        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
         page.send("Outlive a worker");
         String mid = page.newestMessageId();
         page.awaitAnswerLength(mid, 30);
@@ -230,7 +219,7 @@ class ChatPageTest {
         assertThat(page.answer(mid)).isEqualTo(ANSWER);
         assertThat(page.turnsFor(mid)).isEqualTo(1);
         assertThat(page.note(mid)).contains("restarted");
-        report("worker killed mid-answer", page);
+        PageScenarios.report("worker killed mid-answer", page);
     }
 
     @Test
@@ -238,31 +227,7 @@ class ChatPageTest {
     @DisplayName("killing the pod that holds the page's stream mid-answer loses and repeats no text")
     void podKilledMidAnswer() {
         assumeTrue(cluster.managed(), "needs the processes this test started");
-        await("no stream open on any pod").atMost(Duration.ofSeconds(15))
-                .until(() -> totalConnections() == 0);
-        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
-        await("the page's stream on a pod").atMost(Duration.ofSeconds(10)).until(() -> totalConnections() == 1);
-        int holder = IntStream.range(0, cluster.podCount()).filter(i -> cluster.activeConnections(i) == 1)
-                .findFirst().orElseThrow();
-
-        page.send("Outlive a pod");
-        String mid = page.newestMessageId();
-        page.awaitAnswerLength(mid, 30);
-        cluster.killPod(holder);
-        String cut = page.answer(mid);
-
-        page.awaitStatus(mid, "done");
-        assertThat(cut.length()).as("killed mid-answer").isLessThan(ANSWER.length());
-        assertThat(page.answer(mid)).isEqualTo(ANSWER);
-        assertThat(page.turnsFor(mid)).isEqualTo(1);
-        assertThat(page.connection()).isEqualTo("resumed");
-        report("pod killed mid-answer", page);
-
-        // The surviving pod takes the next message too.
-        page.send("And after the failover?");
-        String next = page.newestMessageId();
-        page.awaitStatus(next, "done");
-        assertThat(page.answer(next)).isEqualTo(ANSWER);
+        PageScenarios.podKilledMidAnswer(cluster, driver);
     }
 
     /**
@@ -277,23 +242,5 @@ class ChatPageTest {
         if (!Files.exists(docs) || Boolean.getBoolean("browser.updateScreenshot")) {
             page.screenshot(docs);
         }
-    }
-
-    /**
-     * A resume on another pod may need the page's own replay requests (see app.js, resync) to be
-     * complete; how many it needed is printed so a server-side gap stays visible.
-     */
-    private static void report(String scenario, ChatPage page) {
-        System.out.printf("%s: the page asked for %d replay(s) to fill gaps%n", scenario, page.resyncs());
-    }
-
-    private static int totalConnections() {
-        return IntStream.range(0, cluster.podCount())
-                .filter(cluster::podAlive)
-                .map(cluster::activeConnections).sum();
-    }
-
-    private static String newSession() {
-        return "bt-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 }
