@@ -46,6 +46,7 @@ final class ChatCluster implements AutoCloseable {
     private final List<ServiceProcess> pods = new ArrayList<>();
     private final List<Integer> podPorts = new ArrayList<>();
     private final List<Integer> workerPorts = new ArrayList<>();
+    private final List<Map<String, String>> podEnvs = new ArrayList<>();
     private LoadBalancer loadBalancer;
 
     private final boolean withRedis;
@@ -119,6 +120,7 @@ final class ChatCluster implements AutoCloseable {
             Map<String, String> env = new HashMap<>(common);
             env.putAll(Map.of("POD_ID", "pod-" + i, "HTTP_PORT", Integer.toString(port)));
             pods.add(ServiceProcess.start("pod-" + i, ServiceProcess.jar("backend-pod"), env));
+            podEnvs.add(env);
             podPorts.add(port);
         }
         // JVMs start in parallel; wait for each one's readiness.
@@ -196,6 +198,16 @@ final class ChatCluster implements AutoCloseable {
     /** SIGKILL pod {@code index}: no drain, no goodbye to its SSE clients. */
     void killPod(int index) {
         pods.get(index).kill();
+    }
+
+    /** Starts pod {@code index} again after {@link #killPod}, same id and port, and waits until it is ready. */
+    void restartPod(int index) {
+        if (pods.get(index).isAlive()) {
+            return;
+        }
+        pods.set(index, ServiceProcess.start("pod-" + (index + 1), ServiceProcess.jar("backend-pod"), podEnvs.get(index)));
+        awaitReady(pods.get(index), podPorts.get(index)).join();
+        // nginx marked the pod failed for fail_timeout; it is tried again after that.
     }
 
     String podLog(int index) {

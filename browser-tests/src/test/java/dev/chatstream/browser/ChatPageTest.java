@@ -144,10 +144,21 @@ class ChatPageTest {
     @Order(5)
     @DisplayName("a reload in the middle of an answer shows the answer once, complete")
     void reloadMidAnswerResumes() {
+        reloadAt(40, "reload mid-answer");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a reload just before the answer ends shows the answer once, complete")
+    void reloadNearTheEndResumes() {
+        reloadAt(ANSWER.length() * 3 / 4, "reload near the end");
+    }
+
+    private static void reloadAt(int length, String scenario) {
         ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
         page.send("Survive a reload");
         String mid = page.newestMessageId();
-        page.awaitAnswerLength(mid, 40);
+        page.awaitAnswerLength(mid, length);
         assertThat(page.status(mid)).isEqualTo("streaming");
 
         page.reload();
@@ -155,7 +166,7 @@ class ChatPageTest {
         assertThat(page.answer(mid)).isEqualTo(ANSWER);
         assertThat(page.turnsFor(mid)).isEqualTo(1);
         assertThat(page.userText(mid)).isEqualTo("Survive a reload");
-        PageScenarios.report("reload mid-answer", page);
+        PageScenarios.report(scenario, page);
     }
 
     @Test
@@ -227,7 +238,20 @@ class ChatPageTest {
     @DisplayName("killing the pod that holds the page's stream mid-answer loses and repeats no text")
     void podKilledMidAnswer() {
         assumeTrue(cluster.managed(), "needs the processes this test started");
-        PageScenarios.podKilledMidAnswer(cluster, driver);
+        try {
+            PageScenarios.podKilledMidAnswer(cluster, driver);
+        } finally {
+            IntStream.range(0, cluster.podCount()).forEach(cluster::restartPod);
+        }
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("killing the pod that holds the page's stream just before the answer ends still shows all of it")
+    void podKilledNearTheEnd() {
+        assumeTrue(cluster.managed(), "needs the processes this test started");
+        // The last ~15 tokens are left: the resume lands while workers still route to the dead pod.
+        PageScenarios.podKilledMidAnswer(cluster, driver, ANSWER.length() * 3 / 4, "pod killed near the end");
     }
 
     /**

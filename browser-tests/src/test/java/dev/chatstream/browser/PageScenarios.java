@@ -56,6 +56,11 @@ final class PageScenarios {
      * balancer to the other pod and completes the answer, nothing missing, nothing twice.
      */
     static void podKilledMidAnswer(ChatCluster cluster, WebDriver driver) {
+        podKilledMidAnswer(cluster, driver, 30, "pod killed mid-answer");
+    }
+
+    /** As above, the pod killed once the page shows {@code killAtLength} characters of the answer. */
+    static void podKilledMidAnswer(ChatCluster cluster, WebDriver driver, int killAtLength, String scenario) {
         await("no stream open on any pod").atMost(Duration.ofSeconds(15))
                 .until(() -> totalConnections(cluster) == 0);
         ChatPage page = ChatPage.open(driver, cluster.baseUrl(), newSession());
@@ -67,7 +72,7 @@ final class PageScenarios {
 
         page.send("Outlive a pod");
         String mid = page.newestMessageId();
-        page.awaitAnswerLength(mid, 30);
+        page.awaitAnswerLength(mid, killAtLength);
         cluster.killPod(holder);
         String cut = page.answer(mid);
 
@@ -76,7 +81,7 @@ final class PageScenarios {
         assertThat(page.answer(mid)).isEqualTo(ANSWER);
         assertThat(page.turnsFor(mid)).isEqualTo(1);
         assertThat(page.connection()).isEqualTo("resumed");
-        report("pod killed mid-answer", page);
+        report(scenario, page);
 
         // The surviving pod takes the next message too.
         page.send("And after the failover?");
