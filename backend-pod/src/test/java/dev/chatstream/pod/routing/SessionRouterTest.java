@@ -225,6 +225,23 @@ class SessionRouterTest {
     }
 
     @Test
+    @DisplayName("a restart of an answer the connection never saw first gets the old attempt from history")
+    void restartOfAnUnseenAnswer() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 2, 3, 2));
+        assertThat(repairing).hasSize(1);
+        Subscriber subscriber = repairing.get(0);
+        subscriber.deliverHistory(batch("s", "other", 0, 1, 1));
+        subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
+        subscriber.deliverHistory(batch("s", "m", 2, 3, 2));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 0, 4));
+    }
+
+    @Test
     @DisplayName("a new attempt after a hole first gets the old attempt's missing chunks from history")
     void newAttemptAfterAHole() {
         FakeSink sink = new FakeSink();
