@@ -110,8 +110,11 @@ public final class SseStreamHandler {
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no")
-                .putHeader("Connection", "keep-alive")
                 .setWriteQueueMaxSize(settings.writeBufferBytes());
+        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            // Connection-specific headers are forbidden in HTTP/2 (clients reject the response).
+            response.putHeader("Connection", "keep-alive");
+        }
         response.write(retryHint);
         if (earlyGap != null) {
             response.write(earlyGap);
