@@ -139,7 +139,6 @@ public final class SseStream {
                 return;
             }
         }
-        metrics.chunk(data.length());
         boolean isFinal = ChunkFields.isTrue(data, "is_final");
         long timestamp = ChunkFields.timestampNanos(data);
         if (timestamp == Long.MIN_VALUE) {
@@ -153,9 +152,14 @@ public final class SseStream {
         } else if ("system".equals(type)) {
             metrics.error("chunk_system_" + ChunkFields.string(data, "chunk"));
         }
-        switch (checker.accept(messageId, chunkId, isFinal)) {
+        StreamChecker.Verdict verdict = checker.accept(messageId, chunkId, isFinal);
+        if (verdict != StreamChecker.Verdict.DUPLICATE) {
+            metrics.chunk(data.length());
+        }
+        switch (verdict) {
             case FIRST -> listener.firstChunk(messageId, nanoTime);
             case DUPLICATE -> {
+                // Not delivered: a duplicate does not count towards chunks/s.
                 metrics.duplicates.increment();
                 return;
             }
