@@ -1,0 +1,78 @@
+package dev.chatstream.system;
+
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Issue 4: a three-node JetStream cluster with 3 replicas loses a node under load; no accepted message is lost. */
+@Tag("slow")
+@Timeout(180)
+class NatsNodeLossSystemTest {
+    private static LocalCluster cluster;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.startOnNatsCluster(2, 2, Map.of(), Map.of("DEMO_TOKEN_DELAY_MS", "5"));
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (vertx != null) {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @DisplayName("one NATS node killed under load: every accepted message gets a complete answer")
+    void nodeLossUnderLoad() throws Exception {
+        String session = "c-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> accepted = new ArrayList<>();
+        int refused = 0;
+        try (SseClient a = SseClient.open(vertx, cluster.pod(0).port(), session, null);
+             SseClient b = SseClient.open(vertx, cluster.pod(1).port(), session, null)) {
+            for (int i = 0; i < 40; i++) {
+                if (i == 15) {
+                    cluster.natsCluster.node(0).kill();
+                }
+                Http.Response response = Http.post(cluster.pod(i % 2).port(), "/api/sessions/" + session + "/messages",
+                        "{\"message\":\"m" + i + "\",\"context\":{\"ai_provider\":\"demo\",\"max_tokens\":12}}", Map.of());
+                if (response.status() == 202) {
+                    accepted.add(response.json().getString("message_id"));
+                } else {
+                    assertThat(response.status()).as(response.body()).isEqualTo(503);
+                    refused++;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(accepted.size()).as("most requests accepted (refused: " + refused + ")").isGreaterThan(20);
+            for (String messageId : accepted) {
+                for (SseClient client : List.of(a, b)) {
+                    client.awaitFinal(messageId, Duration.ofSeconds(60));
+                    List<SseEvent> chunks = client.chunks(messageId);
+                    long finals = chunks.stream().filter(SseEvent::isFinal).count();
+                    assertThat(finals).as("one final for " + messageId).isEqualTo(1);
+                    assertThat(chunks.get(chunks.size() - 1).isFinal()).isTrue();
+                    assertThat(chunks).extracting(SseEvent::chunkId).doesNotHaveDuplicates().isSorted();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package dev.chatstream.system;
+
+import dev.chatstream.schemas.ResponseChunk;
+import dev.chatstream.streams.StreamDefinitions;
+import dev.chatstream.subjects.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static dev.chatstream.system.ChunkAssertions.assertComplete;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Issue 4: resume on any pod, idempotent POST, cancel, poison messages, Redis recovery — real processes. */
+@Tag("slow")
+@Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ResumeAndMessagesSystemTest {
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    private static LocalCluster cluster;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.start(2, 2,
+                Map.of("REGISTRY_REFRESH_INTERVAL", "500ms", "REGISTRY_TTL", "3s"),
+                Map.of("DEMO_TOKEN_DELAY_MS", "15", "WORKER_MAX_DELIVER", "2", "WORKER_ACK_WAIT", "5s"));
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (vertx != null) {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("a client that disconnects mid-answer and resumes on the other pod with Last-Event-ID sees every chunk once, in order")
+    void resumeOnAnotherPod() {
+        String session = session();
+        List<SseEvent> seen = new ArrayList<>();
+        String messageId;
+        String lastId;
+        try (SseClient first = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
+            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(10));
+            messageId = Http.sendMessage(cluster.pod(0).port(), session, "resume me", 120, null);
+            first.awaitChunks(messageId, 15, ANSWER_TIMEOUT);
+            first.close();
+            seen.addAll(first.chunks(messageId));
+            lastId = first.lastId();
+        }
+        try (SseClient second = SseClient.open(vertx, cluster.pod(1).port(), session, lastId)) {
+            second.awaitFinal(messageId, ANSWER_TIMEOUT);
+            seen.addAll(second.chunks(messageId));
+        }
+        assertComplete(seen, 120);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a first connection with ?lastEventId= replays a finished answer from history after that cursor")
+    void resumeWithQueryParameterAfterTheAnswerEnded() {
+        String session = session();
+        String messageId;
+        try (SseClient live = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
+            messageId = Http.sendMessage(cluster.pod(0).port(), session, "remember me", 30, null);
+            live.awaitFinal(messageId, ANSWER_TIMEOUT);
+        }
+        try (SseClient later = SseClient.openWithQuery(vertx, cluster.pod(1).port(), session, messageId + ":9")) {
+            later.awaitFinal(messageId, ANSWER_TIMEOUT);
+            List<SseEvent> chunks = later.chunks(messageId);
+            assertThat(chunks).extracting(SseEvent::chunkId)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(10, 30).boxed().toList());
+        }
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a cursor that history does not know yields a history_gap system event first, then live chunks")
+    void unknownCursorGivesHistoryGap() {
+        String session = session();
+        try (SseClient client = SseClient.open(vertx, cluster.pod(1).port(), session, "never-seen:41")) {
+            client.awaitEvent(Duration.ofSeconds(10), e -> e.isChunk() && "system".equals(e.chunkType()));
+            SseEvent first = client.events().stream().filter(SseEvent::isChunk).findFirst().orElseThrow();
+            assertThat(first.json().getString("chunk")).isEqualTo(ResponseChunk.SYSTEM_HISTORY_GAP);
+
+            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "after the gap", 5, null);
+            client.awaitFinal(messageId, ANSWER_TIMEOUT);
+            assertComplete(client.chunks(messageId), 5);
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("the same Idempotency-Key posted to both pods gives the same message_id and one answer")
+    void idempotentAcrossPods() {
+        String session = session();
+        String key = "key-" + UUID.randomUUID();
+        try (SseClient client = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
+            String first = Http.sendMessage(cluster.pod(0).port(), session, "once", 10, key);
+            String second = Http.sendMessage(cluster.pod(1).port(), session, "once", 10, key);
+            assertThat(second).isEqualTo(first).isEqualTo(key);
+            client.awaitFinal(first, ANSWER_TIMEOUT);
+            // Give a duplicate answer time to show up if there were one.
+            String marker = Http.sendMessage(cluster.pod(0).port(), session, "marker", 3, null);
+            client.awaitFinal(marker, ANSWER_TIMEOUT);
+            assertComplete(client.chunks(first), 10);
+        }
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("cancel stops a generation with finish_reason cancelled; cancelling again is 409, an unknown message 404")
+    void cancel() {
+        String session = session();
+        try (SseClient client = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
+            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "stop me", 2000, null);
+            client.awaitChunks(messageId, 5, ANSWER_TIMEOUT);
+
+            Http.Response cancel = Http.post(cluster.pod(1).port(),
+                    "/api/sessions/" + session + "/messages/" + messageId + "/cancel", "", Map.of());
+            assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
+            client.awaitFinal(messageId, Duration.ofSeconds(5));
+            List<SseEvent> chunks = client.chunks(messageId);
+            SseEvent last = chunks.get(chunks.size() - 1);
+            assertThat(last.json().getJsonObject("metadata").getString("finish_reason")).isEqualTo("cancelled");
+            assertThat(chunks.size()).as("stopped early").isLessThan(2000);
+            assertThat(chunks).extracting(SseEvent::chunkId)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, chunks.size()).boxed().toList());
+
+            Http.Response again = Http.post(cluster.pod(0).port(),
+                    "/api/sessions/" + session + "/messages/" + messageId + "/cancel", "", Map.of());
+            assertThat(again.status()).as(again.body()).isEqualTo(409);
+            Http.Response unknown = Http.post(cluster.pod(0).port(),
+                    "/api/sessions/" + session + "/messages/nope-" + UUID.randomUUID().toString().substring(0, 8) + "/cancel", "", Map.of());
+            assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
+            assertThat(unknown.json().getJsonObject("error").getString("code")).isNotBlank();
+        }
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("an undecodable request goes to CHAT_DLQ with its payload, headers and error; the session gets an error chunk; workers keep going")
+    void poisonGoesToDlq() throws Exception {
+        String session = session();
+        try (SseClient client = SseClient.open(vertx, cluster.pod(0).port(), session, null);
+             Connection nats = Nats.connect(cluster.natsUrl())) {
+            Headers headers = new Headers().add("Nats-Msg-Id", "poison-" + session).add("X-Test", "kept");
+            nats.jetStream().publish(NatsMessage.builder().subject(Subjects.workflowExecute(session))
+                    .headers(headers).data("{this is not json", StandardCharsets.UTF_8).build());
+
+            JetStreamSubscription dlq = nats.jetStream().subscribe(Subjects.dlq(session),
+                    PullSubscribeOptions.builder().stream(StreamDefinitions.CHAT_DLQ).build());
+            List<Message> dead = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                dead.addAll(dlq.fetch(1, Duration.ofMillis(500)));
+                return !dead.isEmpty();
+            });
+            Message letter = dead.get(0);
+            assertThat(new String(letter.getData(), StandardCharsets.UTF_8)).contains("{this is not json");
+            assertThat(letter.getHeaders().getFirst("X-Test")).isEqualTo("kept");
+            assertThat(letter.getHeaders().keySet().stream().anyMatch(k -> k.toLowerCase().contains("error"))).isTrue();
+
+            client.awaitEvent(Duration.ofSeconds(10), e -> e.isChunk() && "error".equals(e.chunkType()));
+
+            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "still there?", 5, null);
+            client.awaitFinal(messageId, ANSWER_TIMEOUT);
+            assertComplete(client.chunks(messageId), 5);
+        }
+    }
+
+    @Test
+    @Order(20)
+    @DisplayName("after a Redis outage pods re-register their open sessions and routing goes back from broadcast to pod subjects")
+    void redisRecovery() throws Exception {
+        String session = session();
+        try (SseClient client = SseClient.open(vertx, cluster.pod(1).port(), session, null);
+             Connection nats = Nats.connect(cluster.natsUrl())) {
+            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(10));
+            cluster.redis.kill();
+            String during = Http.sendMessage(cluster.pod(1).port(), session, "during the outage", 5, null);
+            client.awaitFinal(during, ANSWER_TIMEOUT);
+            assertComplete(client.chunks(during), 5);
+
+            cluster.redis.restart();
+            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(15));
+
+            Subscription viaPod = nats.subscribe(Subjects.podResponse(cluster.pod(1).id()));
+            Subscription viaBroadcast = nats.subscribe(Subjects.sessionBroadcast(session));
+            nats.flush(Duration.ofSeconds(2));
+            // The workers' Redis breaker may need a moment to close again after the outage.
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                String messageId = Http.sendMessage(cluster.pod(1).port(), session, "after", 3, null);
+                client.awaitFinal(messageId, ANSWER_TIMEOUT);
+                return viaPod.getPendingMessageCount() > 0;
+            });
+            int broadcastBefore = (int) viaBroadcast.getPendingMessageCount();
+            String after = Http.sendMessage(cluster.pod(1).port(), session, "routed", 3, null);
+            client.awaitFinal(after, ANSWER_TIMEOUT);
+            assertComplete(client.chunks(after), 3);
+            assertThat(viaBroadcast.getPendingMessageCount()).as("no more broadcast").isEqualTo(broadcastBefore);
+        }
+    }
+
+    private static String session() {
+        return "r-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
