@@ -8,7 +8,6 @@ import dev.chatstream.loadtest.report.ScaleReport;
 import dev.chatstream.loadtest.run.LoadRun;
 import dev.chatstream.loadtest.scale.ScaleRun;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -62,7 +61,7 @@ public final class Main {
                     List<Double> rates = options.natsRates().isEmpty() ? List.of(1_000.0, 10_000.0) : options.natsRates();
                     int payload = options.payloadBytes() > 0 ? options.payloadBytes() : 300;
                     NatsBaseline.Result result = new NatsBaseline(options.natsUrl(), payload, System.out::println)
-                            .run(Duration.ofSeconds(5), rates, options.duration());
+                            .run(options.baselineDuration(), rates, options.baselineDuration());
                     JsonFiles.write(options.output(), result);
                     System.out.println("report written to " + options.output());
                     yield 0;

@@ -29,6 +29,7 @@ public record Options(
         String natsUrl,
         List<Double> natsRates,
         int payloadBytes,
+        Duration baselineDuration,
         long podPid,
         int localAddresses,
         int connectConcurrency,
@@ -100,6 +101,7 @@ public record Options(
                   --nats-url URL               raw NATS baseline through this server in the same run
                   --nats-rates R[,R...]        baseline latency rates in msgs/s (default: the run's chunk rate)
                   --payload-bytes N            baseline payload size (default: mean chunk JSON size seen)
+                  --baseline-duration D        length of each baseline phase (max throughput, each rate; default 5s)
                   --pod-pid PID                scale mode: pod process whose VmRSS is read
                   --local-addresses N          scale mode: source addresses 127.0.0.1..N (default: 1 per 20000 connections)
                   --connect-concurrency N      connections being opened at once (default 256)
@@ -175,6 +177,7 @@ public record Options(
         }
         List<Double> natsRates = r.doubles("nats-rates");
         int payloadBytes = r.nonNegativeInt("payload-bytes", 0);
+        Duration baselineDuration = r.duration("baseline-duration", Duration.ofSeconds(5));
         long podPid = r.nonNegativeInt("pod-pid", 0);
         int connections = sessions * cps;
         int localAddresses = r.positiveInt("local-addresses", Math.max(1, (connections + 19_999) / 20_000));
@@ -187,7 +190,7 @@ public record Options(
         boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
         r.rejectUnknown();
         return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, grace,
-                output, natsUrl, natsRates, payloadBytes, podPid, localAddresses, concurrency, settle, label, quiet);
+                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, localAddresses, concurrency, settle, label, quiet);
     }
 
     /** Reads typed values, remembering which names were used so unknown ones can be refused. */

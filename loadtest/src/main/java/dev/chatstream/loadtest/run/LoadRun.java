@@ -104,7 +104,7 @@ public final class LoadRun {
                         ? List.of((double) Math.max(1, Math.round(measuredRate)))
                         : options.natsRates();
                 baseline = new NatsBaseline(options.natsUrl(), payload, out)
-                        .run(Duration.ofSeconds(5), rates, Duration.ofSeconds(5));
+                        .run(options.baselineDuration(), rates, options.baselineDuration());
             }
             return RunReport.of(options, startedAt, opened, metrics, correctness, baseline);
         } finally {
