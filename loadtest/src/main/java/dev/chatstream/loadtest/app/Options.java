@@ -31,6 +31,7 @@ public record Options(
         int payloadBytes,
         Duration baselineDuration,
         long podPid,
+        boolean podGc,
         int localAddresses,
         int connectConcurrency,
         Duration settle,
@@ -87,6 +88,7 @@ public record Options(
     public static String usage() {
         return """
                 usage: loadtest [run|scale|nats-baseline] [options]
+                       loadtest plot latency|memory|fanout --out FILE.png RESULT.json...
                   --targets URL[,URL...]       pod URLs or the load balancer (default %s)
                   --connections N              total SSE connections (sets sessions = N / connections-per-session)
                   --sessions N                 sessions (default %d)
@@ -103,6 +105,7 @@ public record Options(
                   --payload-bytes N            baseline payload size (default: mean chunk JSON size seen)
                   --baseline-duration D        length of each baseline phase (max throughput, each rate; default 5s)
                   --pod-pid PID                scale mode: pod process whose VmRSS is read
+                  --pod-gc                     scale mode: full GC in the pod (jcmd GC.run) before each RSS reading
                   --local-addresses N          scale mode: source addresses 127.0.0.1..N (default: 1 per 20000 connections)
                   --connect-concurrency N      connections being opened at once (default 256)
                   --settle D                   scale mode: wait before reading RSS (default 3s)
@@ -131,7 +134,7 @@ public record Options(
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (name.equals("quiet")) {
+            } else if (name.equals("quiet") || name.equals("pod-gc")) {
                 value = "true";
             } else {
                 if (i + 1 >= rest.size()) {
@@ -179,6 +182,7 @@ public record Options(
         int payloadBytes = r.nonNegativeInt("payload-bytes", 0);
         Duration baselineDuration = r.duration("baseline-duration", Duration.ofSeconds(5));
         long podPid = r.nonNegativeInt("pod-pid", 0);
+        boolean podGc = Boolean.parseBoolean(values.getOrDefault("pod-gc", "false"));
         int connections = sessions * cps;
         int localAddresses = r.positiveInt("local-addresses", Math.max(1, (connections + 19_999) / 20_000));
         if (localAddresses > 250) {
@@ -190,7 +194,7 @@ public record Options(
         boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
         r.rejectUnknown();
         return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, grace,
-                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, localAddresses, concurrency, settle, label, quiet);
+                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, localAddresses, concurrency, settle, label, quiet);
     }
 
     /** Reads typed values, remembering which names were used so unknown ones can be refused. */
@@ -200,7 +204,7 @@ public record Options(
 
         Reader(Map<String, String> values) {
             this.values = values;
-            known.addAll(List.of("connections", "output", "nats-url", "label", "quiet"));
+            known.addAll(List.of("connections", "output", "nats-url", "label", "quiet", "pod-gc"));
         }
 
         List<URI> targets() {

@@ -19,10 +19,10 @@ import java.util.List;
  * with markers, solid or dashed, and a legend. Enough for benchmark plots without a charting library.
  */
 final class LineChart {
-    private static final int WIDTH = 900;
+    private static final int WIDTH = 1060;
     private static final int HEIGHT = 560;
     private static final int LEFT = 90;
-    private static final int RIGHT = 30;
+    private static final int RIGHT = 260;
     private static final int TOP = 50;
     private static final int BOTTOM = 70;
 
@@ -101,13 +101,10 @@ final class LineChart {
         rotated.drawString(yLabel, -(TOP + plotH / 2 + g.getFontMetrics().stringWidth(yLabel) / 2), 25);
         rotated.dispose();
 
-        // Lines, markers, legend.
-        int legendY = TOP + 16;
+        // Lines and markers, then the legend on a white box over them.
         for (Series s : series) {
             g.setColor(s.color());
-            g.setStroke(s.dashed()
-                    ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[]{7f, 5f}, 0f)
-                    : new BasicStroke(2f));
+            g.setStroke(stroke(s));
             Path2D path = new Path2D.Double();
             boolean first = true;
             for (double[] p : s.points()) {
@@ -122,9 +119,20 @@ final class LineChart {
                 g.fillOval((int) px - 4, (int) py - 4, 8, 8);
             }
             g.draw(path);
-            g.drawLine(LEFT + plotW - 230, legendY - 4, LEFT + plotW - 200, legendY - 4);
+        }
+        int boxX = LEFT + plotW + 14;
+        g.setColor(Color.WHITE);
+        g.fillRect(boxX, TOP + 4, 234, 18 * series.size() + 6);
+        g.setColor(Color.LIGHT_GRAY);
+        g.setStroke(new BasicStroke(1f));
+        g.drawRect(boxX, TOP + 4, 234, 18 * series.size() + 6);
+        int legendY = TOP + 20;
+        for (Series s : series) {
+            g.setColor(s.color());
+            g.setStroke(stroke(s));
+            g.drawLine(boxX + 8, legendY - 4, boxX + 38, legendY - 4);
             g.setColor(Color.BLACK);
-            g.drawString(s.name(), LEFT + plotW - 192, legendY);
+            g.drawString(s.name(), boxX + 46, legendY);
             legendY += 18;
         }
         g.dispose();
@@ -133,6 +141,12 @@ final class LineChart {
             Files.createDirectories(parent);
         }
         ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static BasicStroke stroke(Series s) {
+        return s.dashed()
+                ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[]{7f, 5f}, 0f)
+                : new BasicStroke(2f);
     }
 
     private double[] range(int axis, boolean log) {

@@ -100,7 +100,11 @@ public final class Plot {
             }
             double k = run.path("connections_opened").asDouble();
             perConnection.add(new double[]{k, run.path("pod_bytes_per_connection").asDouble() / 1024.0});
-            goal.add(new double[]{k, 10.0});
+        }
+        double maxK = perConnection.stream().mapToDouble(p -> p[0]).max().orElse(0);
+        if (maxK > 0) {
+            goal.add(new double[]{0, 10.0});
+            goal.add(new double[]{maxK, 10.0});
         }
         return new LineChart("Backend pod resident memory per idle SSE connection",
                 "concurrent SSE connections on one pod", "KiB per connection (RSS delta / K)", false, false)

@@ -18,6 +18,7 @@ public record ScaleReport(
         @JsonProperty("source_addresses") int sourceAddresses,
         @JsonProperty("open_seconds") double openSeconds,
         @JsonProperty("pod_pid") long podPid,
+        @JsonProperty("pod_full_gc_before_reading") boolean podGc,
         @JsonProperty("pod_rss_before_bytes") long rssBefore,
         @JsonProperty("pod_rss_after_bytes") long rssAfter,
         @JsonProperty("pod_rss_after_fanout_bytes") long rssAfterFanout,
@@ -45,13 +46,13 @@ public record ScaleReport(
         return """
                 == chatstream connection scale%s
                 target %s: %d/%d SSE connections opened in %.1f s (%d source addresses)
-                pod pid %d RSS: %s before, %s with the connections, %s after the fan-out
+                pod pid %d RSS%s: %s before, %s with the connections, %s after the fan-out
                 memory per connection: %s
                 fan-out of one message (%d chunks) to every connection: first chunk p50 %.1f / p99 %.1f / last %.1f ms; final chunk p50 %.1f / p99 %.1f / last %.1f ms
                 finished %d/%d; lost %d, unfinished %d, duplicates %d, out of order %d
                 errors: %s
                 RESULT: %s""".formatted(label.isEmpty() ? "" : ": " + label, target, opened, requested, openSeconds,
-                sourceAddresses, podPid, mib(rssBefore), mib(rssAfter), mib(rssAfterFanout),
+                sourceAddresses, podPid, podGc ? " (after a full GC)" : "", mib(rssBefore), mib(rssAfter), mib(rssAfterFanout),
                 bytesPerConnection < 0 ? "unknown (give --pod-pid)" : "%.2f KiB".formatted(bytesPerConnection / 1024.0),
                 maxTokens + 1, fanoutFirst.p50Ms(), fanoutFirst.p99Ms(), lastFirstMs, fanoutFinal.p50Ms(),
                 fanoutFinal.p99Ms(), lastFinalMs, finished, opened, lostChunks, unfinished, duplicates, outOfOrder,

@@ -9,6 +9,29 @@ final class Rss {
     private Rss() {
     }
 
+    /**
+     * Asks the JVM {@code pid} for a full GC ({@code jcmd <pid> GC.run}) so that the reading after it
+     * shows retained memory rather than garbage; returns whether jcmd succeeded.
+     */
+    static boolean fullGc(long pid) {
+        if (pid <= 0) {
+            return false;
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            boolean done = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            Thread.sleep(500);
+            return done && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** VmRSS in bytes, or -1 when the process or the file is not there. */
     static long bytes(long pid) {
         if (pid <= 0) {

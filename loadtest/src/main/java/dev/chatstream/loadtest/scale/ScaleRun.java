@@ -47,6 +47,9 @@ public final class ScaleRun {
         Clients clients = new Clients(vertx, k, options.localAddresses(), 4);
         FanoutClock clock = new FanoutClock();
         try {
+            if (options.podGc()) {
+                Rss.fullGc(options.podPid());
+            }
             long rssBefore = Rss.bytes(options.podPid());
             List<SseStream> streams = new ArrayList<>(k);
             for (int i = 0; i < k; i++) {
@@ -59,6 +62,9 @@ public final class ScaleRun {
             out.accept("opened %d/%d SSE streams in %.1f s from %d source address(es)"
                     .formatted(opened, k, openSeconds, options.localAddresses()));
             Thread.sleep(options.settle().toMillis());
+            if (options.podGc()) {
+                Rss.fullGc(options.podPid());
+            }
             long rssAfter = Rss.bytes(options.podPid());
 
             String messageId = "lt" + runId + "fan";
@@ -84,7 +90,7 @@ public final class ScaleRun {
                 }
             }
             return new ScaleReport("scale", options.label(), startedAt, target, k, opened, options.localAddresses(),
-                    round(openSeconds), options.podPid(), rssBefore, rssAfter, rssPeak,
+                    round(openSeconds), options.podPid(), options.podGc(), rssBefore, rssAfter, rssPeak,
                     opened > 0 && rssBefore > 0 && rssAfter > 0 ? (rssAfter - rssBefore) / opened : -1,
                     status, options.maxTokens(), clock.finals.get(),
                     LatencySummary.of(clock.first.getIntervalHistogram()), LatencySummary.of(clock.last.getIntervalHistogram()),
