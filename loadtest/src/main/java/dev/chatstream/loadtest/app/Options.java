@@ -217,8 +217,8 @@ public record Options(
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("targets: not a URL: " + text);
                 }
-                if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("targets: expected http://host:port, was " + text);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("targets: expected http(s)://host:port, was " + text);
                 }
                 targets.add(uri);
             }

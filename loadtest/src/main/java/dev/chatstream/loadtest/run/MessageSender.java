@@ -1,6 +1,7 @@
 package dev.chatstream.loadtest.run;
 
 import dev.chatstream.loadtest.metrics.RunMetrics;
+import dev.chatstream.loadtest.sse.Targets;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -82,7 +83,8 @@ final class MessageSender {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(target.getHost())
-                .setPort(target.getPort() < 0 ? 80 : target.getPort())
+                .setPort(Targets.port(target))
+                .setSsl(Targets.tls(target))
                 .setURI("/api/sessions/" + sessionId + "/messages")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader("Idempotency-Key", messageId);

@@ -8,6 +8,7 @@ import dev.chatstream.loadtest.report.ScaleReport;
 import dev.chatstream.loadtest.sse.Clients;
 import dev.chatstream.loadtest.sse.SseStream;
 import dev.chatstream.loadtest.sse.StreamOpener;
+import dev.chatstream.loadtest.sse.Targets;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -106,7 +107,8 @@ public final class ScaleRun {
         RequestOptions request = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(target.getHost())
-                .setPort(target.getPort() < 0 ? 80 : target.getPort())
+                .setPort(Targets.port(target))
+                .setSsl(Targets.tls(target))
                 .setURI("/api/sessions/" + sessionId + "/messages")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader("Idempotency-Key", messageId);

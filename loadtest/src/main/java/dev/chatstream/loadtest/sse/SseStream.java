@@ -66,7 +66,8 @@ public final class SseStream {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setHost(target.getHost())
-                .setPort(target.getPort() < 0 ? 80 : target.getPort())
+                .setPort(Targets.port(target))
+                .setSsl(Targets.tls(target))
                 .setURI("/api/sessions/" + sessionId + "/stream")
                 .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
         if (lastEventId != null) {
