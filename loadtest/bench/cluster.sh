@@ -69,6 +69,10 @@ up() {
   (IFS=,; echo "TARGETS=${urls[*]}")
   echo "NATS_URL=$nats_url"
   for i in $(seq 1 "$PODS"); do echo "POD_PID_$i=$(cat "$STATE/pod-$i.pid")"; done
+  local watch="nats=$(cat "$STATE/nats.pid"),redis=$(cat "$STATE/redis.pid")"
+  for i in $(seq 1 "$PODS"); do watch+=",pod-$i=$(cat "$STATE/pod-$i.pid")"; done
+  for i in $(seq 1 "$WORKERS"); do watch+=",worker-$i=$(cat "$STATE/worker-$i.pid")"; done
+  echo "WATCH_PIDS=$watch"
 }
 
 down() {

@@ -42,10 +42,11 @@ run() { # name, args...
   log "run $name: $*"
   set +e
   $RUN run --targets "$TARGETS" --nats-url "$NATS_URL" --baseline-duration 3s --output "$OUT/$name.json" \
+    --watch-pids "$WATCH_PIDS" \
     --label "$name" --quiet "$@" >"$OUT/$name.txt" 2>&1
   local status=$?
   set -e
-  grep -E "^(delivered|TTFT|pipeline|checked|errors|raw NATS|  at|ratios|RESULT)" "$OUT/$name.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
+  grep -E "^(delivered|TTFT|pipeline|checked|errors|CPU|raw NATS|  at|ratios|RESULT)" "$OUT/$name.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
   return $status
 }
 

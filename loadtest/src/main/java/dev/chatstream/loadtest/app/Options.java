@@ -32,6 +32,7 @@ public record Options(
         Duration baselineDuration,
         long podPid,
         boolean podGc,
+        java.util.Map<String, Long> watchPids,
         int localAddresses,
         int connectConcurrency,
         Duration settle,
@@ -105,6 +106,7 @@ public record Options(
                   --payload-bytes N            baseline payload size (default: mean chunk JSON size seen)
                   --baseline-duration D        length of each baseline phase (max throughput, each rate; default 5s)
                   --pod-pid PID                scale mode: pod process whose VmRSS is read
+                  --watch-pids NAME=PID,...    report the CPU each process used during the measured window
                   --pod-gc                     scale mode: full GC in the pod (jcmd GC.run) before each RSS reading
                   --local-addresses N          scale mode: source addresses 127.0.0.1..N (default: 1 per 20000 connections)
                   --connect-concurrency N      connections being opened at once (default 256)
@@ -183,6 +185,7 @@ public record Options(
         Duration baselineDuration = r.duration("baseline-duration", Duration.ofSeconds(5));
         long podPid = r.nonNegativeInt("pod-pid", 0);
         boolean podGc = Boolean.parseBoolean(values.getOrDefault("pod-gc", "false"));
+        java.util.Map<String, Long> watchPids = dev.chatstream.loadtest.metrics.CpuWatch.parse(values.get("watch-pids"));
         int connections = sessions * cps;
         int localAddresses = r.positiveInt("local-addresses", Math.max(1, (connections + 19_999) / 20_000));
         if (localAddresses > 250) {
@@ -194,7 +197,7 @@ public record Options(
         boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
         r.rejectUnknown();
         return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, grace,
-                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, localAddresses, concurrency, settle, label, quiet);
+                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet);
     }
 
     /** Reads typed values, remembering which names were used so unknown ones can be refused. */
@@ -204,7 +207,7 @@ public record Options(
 
         Reader(Map<String, String> values) {
             this.values = values;
-            known.addAll(List.of("connections", "output", "nats-url", "label", "quiet", "pod-gc"));
+            known.addAll(List.of("connections", "output", "nats-url", "label", "quiet", "pod-gc", "watch-pids"));
         }
 
         List<URI> targets() {

@@ -65,7 +65,16 @@ public final class ChunkFields {
     }
 
     private static int valueStart(String json, String name) {
-        int at = json.indexOf("\"" + name + "\":");
-        return at < 0 ? -1 : at + name.length() + 3;
+        String key = KEYS.get(name);
+        if (key == null) {
+            key = "\"" + name + "\":";
+        }
+        int at = json.indexOf(key);
+        return at < 0 ? -1 : at + key.length();
     }
+
+    /** The quoted keys of the fields read on every event, built once. */
+    private static final java.util.Map<String, String> KEYS = java.util.Map.of(
+            "timestamp", "\"timestamp\":", "is_final", "\"is_final\":", "chunk_type", "\"chunk_type\":",
+            "message_id", "\"message_id\":", "chunk_id", "\"chunk_id\":", "code", "\"code\":", "chunk", "\"chunk\":");
 }

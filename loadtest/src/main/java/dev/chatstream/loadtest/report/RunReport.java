@@ -31,6 +31,7 @@ public record RunReport(
         @JsonProperty("post") LatencySummary post,
         @JsonProperty("correctness") Correctness correctness,
         @JsonProperty("errors") Map<String, Long> errors,
+        @JsonProperty("cpu_cores_used") Map<String, Double> cpuCoresUsed,
         @JsonProperty("nats_baseline") NatsBaseline.Result natsBaseline,
         @JsonProperty("ratios_to_nats") Ratios ratios,
         @JsonProperty("passed") boolean passed) {
@@ -73,7 +74,7 @@ public record RunReport(
     }
 
     public static RunReport of(Options options, Instant startedAt, int opened, RunMetrics metrics,
-                               Correctness correctness, NatsBaseline.Result baseline) {
+                               Correctness correctness, NatsBaseline.Result baseline, Map<String, Double> cores) {
         Config config = new Config(options.targets(), options.sessions(), options.connectionsPerSession(),
                 options.connections(), options.rate(), options.maxTokens(), options.chunksPerMessage(),
                 options.expectedChunkRate(), options.tokenDelayMs() < 0 ? null : options.tokenDelayMs(),
@@ -90,7 +91,7 @@ public record RunReport(
         boolean passed = correctness.clean() && correctness.messagesAudited() > 0;
         return new RunReport("run", options.label(), startedAt, config, opened, round(seconds), metrics.sent.sum(),
                 metrics.acked.sum(), metrics.chunks.sum(), delivered, metrics.meanChunkBytes(), metrics.ttftTotal(),
-                pipeline, metrics.postTotal(), correctness, metrics.errors(), baseline, ratios, passed);
+                pipeline, metrics.postTotal(), correctness, metrics.errors(), cores, baseline, ratios, passed);
     }
 
     private static double ratio(double a, double b) {
@@ -121,6 +122,7 @@ public record RunReport(
                 .formatted(correctness.messagesAudited(), correctness.chunksExpected(), correctness.lostChunks(),
                         correctness.unfinishedMessages(), correctness.duplicateChunks(), correctness.outOfOrderChunks()));
         s.append("errors: ").append(errors.isEmpty() ? "none" : errors).append('\n');
+        s.append("CPU cores used while measuring: ").append(cpuCoresUsed).append('\n');
         if (natsBaseline != null) {
             s.append("raw NATS (same server, %d-byte payloads): max %.0f msgs/s%n"
                     .formatted(natsBaseline.payloadBytes(), natsBaseline.maxMsgsPerSecond()));

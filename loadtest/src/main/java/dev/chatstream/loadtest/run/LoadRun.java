@@ -2,6 +2,7 @@ package dev.chatstream.loadtest.run;
 
 import dev.chatstream.loadtest.app.Options;
 import dev.chatstream.loadtest.check.StreamChecker;
+import dev.chatstream.loadtest.metrics.CpuWatch;
 import dev.chatstream.loadtest.metrics.RunMetrics;
 import dev.chatstream.loadtest.nats.NatsBaseline;
 import dev.chatstream.loadtest.report.RunReport;
@@ -79,11 +80,14 @@ public final class LoadRun {
                     options.rate(), options.maxTokens(), "lt" + runId.replace("-", "") + "m");
             sender.start();
             sleep(options.warmup());
+            CpuWatch cpu = new CpuWatch(options.watchPids());
+            cpu.start();
             metrics.startMeasuring();
             progress.mark("measuring");
             sleep(options.duration());
             sender.stop();
             metrics.stopMeasuring();
+            Map<String, Double> cores = cpu.coresUsed();
             progress.mark("sending stopped; waiting up to " + options.grace().toSeconds() + " s for answers");
 
             long graceEnd = System.nanoTime() + options.grace().toNanos();
@@ -106,7 +110,7 @@ public final class LoadRun {
                 baseline = new NatsBaseline(options.natsUrl(), payload, out)
                         .run(options.baselineDuration(), rates, options.baselineDuration());
             }
-            return RunReport.of(options, startedAt, opened, metrics, correctness, baseline);
+            return RunReport.of(options, startedAt, opened, metrics, correctness, baseline, cores);
         } finally {
             ticker.shutdownNow();
             clients.close();
