@@ -20,6 +20,11 @@ public final class ChunkHeaders {
     public static final String FINAL = "Chat-Final";
     /** Correlation id of the request, for logs. */
     public static final String CORRELATION_ID = "Chat-Correlation-Id";
+    /**
+     * When the worker published the batch, in epoch microseconds (decimal). Pods measure end-to-end
+     * delivery latency from it without decoding chunk JSON. Optional.
+     */
+    public static final String PUBLISHED_AT = "Chat-Published-At";
     /** The JetStream de-duplication header. */
     public static final String NATS_MSG_ID = "Nats-Msg-Id";
     /** W3C trace context. */

@@ -46,23 +46,31 @@ class NatsNodeLossSystemTest {
         String session = "c-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> accepted = new ArrayList<>();
         int refused = 0;
+        int acceptedAfterKill = 0;
+        long killAt = 0;
         try (SseClient a = SseClient.open(vertx, cluster.pod(0).port(), session, null);
              SseClient b = SseClient.open(vertx, cluster.pod(1).port(), session, null)) {
-            for (int i = 0; i < 40; i++) {
+            // Load before the kill, then keep posting for 12 s after it: during the JetStream leader
+            // election a POST may be refused with 503 (never accepted and then lost).
+            for (int i = 0; killAt == 0 || System.nanoTime() - killAt < Duration.ofSeconds(12).toNanos(); i++) {
                 if (i == 15) {
                     cluster.natsCluster.node(0).kill();
+                    killAt = System.nanoTime();
                 }
                 Http.Response response = Http.post(cluster.pod(i % 2).port(), "/api/sessions/" + session + "/messages",
                         "{\"message\":\"m" + i + "\",\"context\":{\"ai_provider\":\"demo\",\"max_tokens\":12}}", Map.of());
                 if (response.status() == 202) {
                     accepted.add(response.json().getString("message_id"));
+                    if (killAt != 0) {
+                        acceptedAfterKill++;
+                    }
                 } else {
                     assertThat(response.status()).as(response.body()).isEqualTo(503);
                     refused++;
                 }
                 Thread.sleep(50);
             }
-            assertThat(accepted.size()).as("most requests accepted (refused: " + refused + ")").isGreaterThan(20);
+            assertThat(acceptedAfterKill).as("accepted after the node loss (refused: " + refused + ")").isGreaterThan(5);
             for (String messageId : accepted) {
                 for (SseClient client : List.of(a, b)) {
                     client.awaitFinal(messageId, Duration.ofSeconds(60));
@@ -70,7 +78,8 @@ class NatsNodeLossSystemTest {
                     long finals = chunks.stream().filter(SseEvent::isFinal).count();
                     assertThat(finals).as("one final for " + messageId).isEqualTo(1);
                     assertThat(chunks.get(chunks.size() - 1).isFinal()).isTrue();
-                    assertThat(chunks).extracting(SseEvent::chunkId).doesNotHaveDuplicates().isSorted();
+                    assertThat(chunks).extracting(SseEvent::chunkId).as("every chunk once, in order")
+                            .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(0, 12).boxed().toList());
                 }
             }
         }

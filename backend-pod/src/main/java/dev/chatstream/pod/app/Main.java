@@ -1,0 +1,56 @@
+package dev.chatstream.pod.app;
+
+import dev.chatstream.config.ConfigException;
+import dev.chatstream.config.Env;
+import dev.chatstream.pod.config.PodConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+
+/**
+ * {@code java -jar backend-pod.jar}: configured only by environment variables. A bad variable prints one
+ * line naming it and exits with status 2; otherwise the pod starts, logs {@code backend-pod ready} and
+ * shuts down gracefully on SIGTERM.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = launch(Env.system(), System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Reads the configuration and starts the pod. Returns 0 when it runs (a shutdown hook stops it),
+     * {@link ConfigException#EXIT_STATUS} on a bad variable, 1 when start-up fails.
+     */
+    static int launch(Env env, PrintStream err) {
+        PodConfig config;
+        try {
+            config = PodConfig.fromEnv(env);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return ConfigException.EXIT_STATUS;
+        }
+        Logger log = LoggerFactory.getLogger(Main.class);
+        try {
+            PodApp app = PodApp.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(app::shutdown, "backend-pod-shutdown"));
+            log.atInfo().addKeyValue("pod_id", config.podId()).addKeyValue("http_port", app.port())
+                    .addKeyValue("nats", config.nats().connection().servers().toString())
+                    .addKeyValue("redis", config.registry().enabled() ? config.registry().redisUrl().getHost() : "disabled")
+                    .log("backend-pod ready pod_id=" + config.podId() + " http_port=" + app.port());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            log.atError().setCause(e).log("backend-pod failed to start");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.chatstream.pod.app;
+
+import dev.chatstream.pod.config.PodConfig;
+import dev.chatstream.pod.config.RegistrySettings;
+import dev.chatstream.pod.http.AuthHandler;
+import dev.chatstream.pod.http.Authenticator;
+import dev.chatstream.pod.http.CancelHandler;
+import dev.chatstream.pod.http.Lifecycle;
+import dev.chatstream.pod.http.MessageIntake;
+import dev.chatstream.pod.http.OpsHandlers;
+import dev.chatstream.pod.http.RequestTracing;
+import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.pod.nats.ChunkSubscriber;
+import dev.chatstream.pod.nats.HistoryReplayer;
+import dev.chatstream.pod.nats.PodNats;
+import dev.chatstream.pod.nats.PodPresence;
+import dev.chatstream.pod.registry.RedisSessionRegistry;
+import dev.chatstream.pod.registry.SessionRegistry;
+import dev.chatstream.pod.routing.SessionRouter;
+import dev.chatstream.pod.sse.KeepAlive;
+import dev.chatstream.pod.sse.SseStreamHandler;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The composition root: builds the NATS connection, the Redis registry, the router and the HTTP verticles
+ * from a {@link PodConfig}, and takes them down again. Nothing else constructs infrastructure.
+ */
+public final class PodApp {
+    private static final Logger LOG = LoggerFactory.getLogger(PodApp.class);
+
+    private final PodConfig config;
+    private final Vertx vertx;
+    private final PodNats nats;
+    private final PodMetrics metrics;
+    private final SessionRouter router;
+    private final SessionRegistry registry;
+    private final Lifecycle lifecycle;
+    private final SseStreamHandler stream;
+    private final int port;
+    private volatile Future<Void> shutdown;
+
+    private PodApp(PodConfig config, Vertx vertx, PodNats nats, PodMetrics metrics, SessionRouter router,
+                   SessionRegistry registry, Lifecycle lifecycle, SseStreamHandler stream, int port) {
+        this.config = config;
+        this.vertx = vertx;
+        this.nats = nats;
+        this.metrics = metrics;
+        this.router = router;
+        this.registry = registry;
+        this.lifecycle = lifecycle;
+        this.stream = stream;
+        this.port = port;
+    }
+
+    /** Starts the pod with the default (anonymous) authentication; blocks until it takes traffic. */
+    public static PodApp start(PodConfig config) throws Exception {
+        return start(config, Authenticator.anonymous());
+    }
+
+    /** Starts the pod; blocks until NATS is connected and the HTTP port listens. */
+    public static PodApp start(PodConfig config, Authenticator authenticator) throws Exception {
+        JsonLogLayout.podId(config.podId());
+        PodMetrics metrics = new PodMetrics();
+        PodNats nats = PodNats.connect(config.nats(), config.podId(), metrics);
+        Vertx vertx = Vertx.vertx();
+        try {
+            SessionRouter router = new SessionRouter(metrics);
+            SessionRegistry registry = registry(vertx, config, router, metrics);
+            router.listener(new SessionRouter.Listener() {
+                @Override
+                public void sessionOpened(String sessionId) {
+                    registry.sessionOpened(sessionId);
+                }
+
+                @Override
+                public void sessionClosed(String sessionId) {
+                    registry.sessionClosed(sessionId);
+                }
+            });
+            Lifecycle lifecycle = new Lifecycle(nats::connected);
+            new ChunkSubscriber(nats, router, metrics).start(config.podId());
+            PodPresence presence = new PodPresence(nats, config.podId(), router::connectionCount, lifecycle::status, metrics);
+            presence.start();
+
+            SseStreamHandler stream = new SseStreamHandler(router, new HistoryReplayer(nats, metrics), config.sse(),
+                    lifecycle, metrics, config.podId());
+            PodRoutes routes = new PodRoutes(new AuthHandler(authenticator),
+                    new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId()),
+                    new CancelHandler(nats, config.nats().cancelTimeout(), config.podId()),
+                    stream,
+                    new OpsHandlers(config.podId(), lifecycle, nats, registry, metrics, router::connectionCount),
+                    config.http().maxMessageBytes());
+            int port = deployHttp(vertx, config, routes);
+
+            registry.start();
+            KeepAlive.start(vertx, router, config.sse().keepAlive());
+            presence.heartbeat();
+            vertx.setPeriodic(config.nats().heartbeatInterval().toMillis(), id -> presence.heartbeat());
+            return new PodApp(config, vertx, nats, metrics, router, registry, lifecycle, stream, port);
+        } catch (Exception e) {
+            vertx.close();
+            nats.close();
+            throw e;
+        }
+    }
+
+    private static SessionRegistry registry(Vertx vertx, PodConfig config, SessionRouter router, PodMetrics metrics) {
+        RegistrySettings settings = config.registry();
+        if (!settings.enabled()) {
+            return SessionRegistry.disabled();
+        }
+        RedisOptions options = new RedisOptions()
+                .setConnectionString(settings.redisUrl().toString())
+                .setMaxPoolSize(4)
+                .setMaxPoolWaiting(1024)
+                .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
+        return new RedisSessionRegistry(vertx, Redis.createClient(vertx, options), settings, config.podId(),
+                router::sessionIds, metrics);
+    }
+
+    private static int deployHttp(Vertx vertx, PodConfig config, PodRoutes routes) throws Exception {
+        // Port 0 cannot be shared reliably between instances: one listener then.
+        int instances = config.http().port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
+        vertx.deployVerticle(() -> {
+                    HttpVerticle verticle = new HttpVerticle(config.http(), routes);
+                    verticles.add(verticle);
+                    return verticle;
+                }, new DeploymentOptions().setInstances(instances))
+                .await(30, TimeUnit.SECONDS);
+        return verticles.get(0).actualPort();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public PodConfig config() {
+        return config;
+    }
+
+    public PodMetrics metrics() {
+        return metrics;
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public SessionRouter router() {
+        return router;
+    }
+
+    /**
+     * The first half of shutdown: readiness goes false, this pod's registry entries are removed, every
+     * stream gets a final {@code retry:} hint and is closed so its client resumes on another pod. Completes
+     * once every stream is closed or {@code timeout} passed. The HTTP server keeps answering probes.
+     */
+    public Future<Void> drain(Duration timeout) {
+        lifecycle.startDraining();
+        LOG.atInfo().addKeyValue("pod_id", config.podId()).addKeyValue("active_connections", router.connectionCount())
+                .log("draining");
+        Promise<Void> closed = Promise.promise();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        registry.removeAll(router.sessionIds())
+                .onComplete(ignored -> {
+                    router.closeAll(stream.retryHint());
+                    vertx.setPeriodic(20, id -> {
+                        if (router.connectionCount() == 0 || System.nanoTime() > deadline) {
+                            vertx.cancelTimer(id);
+                            closed.tryComplete();
+                        }
+                    });
+                });
+        return closed.future();
+    }
+
+    /**
+     * Full shutdown within {@code DRAIN_TIMEOUT}: drain, then drain the NATS connection and close Vert.x.
+     * Idempotent; blocks the caller.
+     */
+    public synchronized void shutdown() {
+        if (shutdown != null) {
+            return;
+        }
+        long start = System.nanoTime();
+        Duration budget = config.drainTimeout();
+        shutdown = drain(budget.multipliedBy(6).dividedBy(10));
+        try {
+            shutdown.await(budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.atWarn().log("streams did not all close in time: " + e);
+        }
+        Duration left = budget.minusNanos(System.nanoTime() - start);
+        nats.drain(left.isNegative() || left.toMillis() < 200 ? Duration.ofMillis(200) : left.dividedBy(2));
+        try {
+            vertx.close().await(Math.max(200, left.toMillis() / 2), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.atWarn().log("Vert.x did not close in time: " + e);
+        }
+        LOG.atInfo().addKeyValue("pod_id", config.podId())
+                .addKeyValue("shutdown_ms", Duration.ofNanos(System.nanoTime() - start).toMillis()).log("backend-pod stopped");
+    }
+}

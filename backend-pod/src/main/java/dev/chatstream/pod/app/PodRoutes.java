@@ -1,0 +1,86 @@
+package dev.chatstream.pod.app;
+
+import dev.chatstream.pod.http.ApiErrors;
+import dev.chatstream.pod.http.AuthHandler;
+import dev.chatstream.pod.http.CancelHandler;
+import dev.chatstream.pod.http.MessageIntake;
+import dev.chatstream.pod.http.OpsHandlers;
+import dev.chatstream.pod.http.SessionIds;
+import dev.chatstream.pod.sse.SseStreamHandler;
+import dev.chatstream.subjects.SubjectToken;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The HTTP surface of the pod. Every {@code /api} route passes {@link AuthHandler} first, in this one place. */
+record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, SseStreamHandler stream, OpsHandlers ops,
+                 int maxMessageBytes) {
+
+    /**
+     * Session paths no route took: ids the router could not bind (empty, dot segments, encoded slashes) are
+     * a 400, not a 404; valid ids with the wrong method are a 405.
+     */
+    private static final Pattern SESSION_PATH =
+            Pattern.compile("^/api/sessions/([^/]*)/(?:stream|messages|messages/([^/]*)/cancel)$");
+
+    Router build(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.route("/api/*").handler(auth);
+        router.post("/api/sessions/:sid/messages")
+                .handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes))
+                .handler(intake::handle);
+        router.post("/api/sessions/:sid/messages/:mid/cancel").handler(cancel::handle);
+        router.get("/api/sessions/:sid/stream").handler(stream::handle);
+        router.get("/api/health").handler(ops::health);
+        router.get("/livez").handler(ops::livez);
+        router.get("/readyz").handler(ops::readyz);
+        router.get("/metrics").handler(ops::metrics);
+        router.route("/api/sessions/*").handler(PodRoutes::unboundSession);
+        StaticHandler page = StaticHandler.create("webroot").setIndexPage("index.html");
+        router.get("/*").handler(page);
+
+        router.errorHandler(400, ApiErrors.handler(400, "bad_request", "the request is malformed"));
+        router.errorHandler(401, ApiErrors.handler(401, "unauthorized", "authentication required"));
+        router.errorHandler(403, ApiErrors.handler(403, "forbidden", "not allowed"));
+        router.errorHandler(404, ApiErrors.handler(404, "not_found", "no such resource"));
+        router.errorHandler(405, ApiErrors.handler(405, "method_not_allowed", "method not allowed on this resource"));
+        router.errorHandler(413, ApiErrors.handler(413, "payload_too_large",
+                "the body is larger than " + maxMessageBytes + " bytes"));
+        router.errorHandler(415, ApiErrors.handler(415, "unsupported_media_type", "unsupported content type"));
+        router.errorHandler(500, ApiErrors.handler(500, "internal_error", "internal error"));
+        return router;
+    }
+
+    private static void unboundSession(RoutingContext ctx) {
+        Matcher matcher = SESSION_PATH.matcher(ctx.request().path());
+        if (!matcher.matches()) {
+            ctx.next();
+            return;
+        }
+        String sessionId = decode(matcher.group(1));
+        if (!SubjectToken.isValid(sessionId)) {
+            ApiErrors.send(ctx, 400, "invalid_session_id", SessionIds.problem(sessionId, "session id"));
+            return;
+        }
+        String messageId = matcher.group(2) == null ? null : decode(matcher.group(2));
+        if (messageId != null && !SubjectToken.isValid(messageId)) {
+            ApiErrors.send(ctx, 400, "invalid_message_id", SessionIds.problem(messageId, "message id"));
+            return;
+        }
+        // The ids are fine, so a route for this path exists: the method is the problem.
+        ApiErrors.send(ctx, 405, "method_not_allowed", "method not allowed on this resource");
+    }
+
+    private static String decode(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.chatstream.pod.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pod's metrics, registered once in a Prometheus registry. Names are part of the contract
+ * (dashboards, load tests): {@code chat_sse_connections_active}, {@code chat_chunks_delivered_total},
+ * {@code chat_chunks_dropped_total{reason}}, {@code chat_messages_accepted_total},
+ * {@code chat_chunk_delivery_seconds}, {@code chat_nats_published_total{kind}},
+ * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
+ * {@code chat_messages_rejected_total{reason}}.
+ */
+public final class PodMetrics {
+    /** Reasons a chunk is not written to a connection. */
+    public static final String DROP_SLOW_CLIENT = "slow_client";
+    public static final String DROP_DUPLICATE = "duplicate";
+    public static final String DROP_NOT_LOCAL = "not_local";
+    public static final String DROP_MALFORMED = "malformed";
+    public static final String DROP_CLOSED = "closed";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final Counter delivered;
+    private final Counter accepted;
+    private final Counter registryErrors;
+    private final Timer deliveryLatency;
+    private final DistributionSummary replayedChunks;
+    private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> published = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> received = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
+
+    public PodMetrics() {
+        Gauge.builder("chat.sse.connections.active", activeConnections, AtomicInteger::get)
+                .description("Open SSE connections on this pod").register(registry);
+        delivered = Counter.builder("chat.chunks.delivered").description("Chunks written to SSE connections")
+                .register(registry);
+        accepted = Counter.builder("chat.messages.accepted").description("Messages acknowledged by JetStream")
+                .register(registry);
+        registryErrors = Counter.builder("chat.registry.errors").description("Failed Redis registry operations")
+                .register(registry);
+        deliveryLatency = Timer.builder("chat.chunk.delivery")
+                .description("From the worker publishing a chunk batch to the pod writing it to a connection")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        replayedChunks = DistributionSummary.builder("chat.replay.chunks")
+                .description("Chunks written from history per resume").register(registry);
+        for (String reason : new String[]{DROP_SLOW_CLIENT, DROP_DUPLICATE, DROP_NOT_LOCAL, DROP_MALFORMED, DROP_CLOSED}) {
+            droppedCounter(reason);
+        }
+    }
+
+    public AtomicInteger activeConnections() {
+        return activeConnections;
+    }
+
+    public void delivered(int chunks) {
+        delivered.increment(chunks);
+    }
+
+    public void dropped(String reason, int chunks) {
+        droppedCounter(reason).increment(chunks);
+    }
+
+    public void messageAccepted() {
+        accepted.increment();
+    }
+
+    public void messageRejected(String reason) {
+        rejected.computeIfAbsent(reason, r -> Counter.builder("chat.messages.rejected").tag("reason", r)
+                .description("POSTs refused").register(registry)).increment();
+    }
+
+    public void registryError() {
+        registryErrors.increment();
+    }
+
+    /** A NATS publish of {@code kind} (request, heartbeat, cancel, health_reply). */
+    public void natsPublished(String kind) {
+        published.computeIfAbsent(kind, k -> Counter.builder("chat.nats.published").tag("kind", k)
+                .description("Messages published to NATS").register(registry)).increment();
+    }
+
+    /** A NATS message of {@code kind} received (pod_response, broadcast, history, health). */
+    public void natsReceived(String kind) {
+        received.computeIfAbsent(kind, k -> Counter.builder("chat.nats.received").tag("kind", k)
+                .description("Messages received from NATS").register(registry)).increment();
+    }
+
+    /** Records the time since {@code publishedAtMicros} (epoch microseconds), if plausible. */
+    public void deliveryLatency(long publishedAtMicros) {
+        if (publishedAtMicros <= 0) {
+            return;
+        }
+        long nowMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        long micros = nowMicros - publishedAtMicros;
+        if (micros >= 0) {
+            deliveryLatency.record(micros, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    public void replayed(int chunks) {
+        replayedChunks.record(chunks);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private Counter droppedCounter(String reason) {
+        return dropped.computeIfAbsent(reason, r -> Counter.builder("chat.chunks.dropped").tag("reason", r)
+                .description("Chunks not written to a connection").register(registry));
+    }
+}

@@ -1,0 +1,136 @@
+package dev.chatstream.pod.registry;
+
+import dev.chatstream.pod.config.RegistrySettings;
+import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.registry.RegistryKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The session registry in Redis ({@link RegistryKeys}): per session a sorted set of pod ids scored by
+ * expiry (epoch ms), the key expiring at the same time. Opening a session registers it at once; every
+ * refresh interval all held sessions are re-registered in one pipelined batch, which also repairs
+ * whatever an outage or a Redis restart lost; the last close removes the entry.
+ */
+public final class RedisSessionRegistry implements SessionRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSessionRegistry.class);
+
+    private final Vertx vertx;
+    private final Redis redis;
+    private final RegistrySettings settings;
+    private final String podId;
+    private final Supplier<Set<String>> heldSessions;
+    private final PodMetrics metrics;
+    private volatile boolean reachable = true;
+    private volatile boolean stopped;
+    private long timer = -1;
+
+    public RedisSessionRegistry(Vertx vertx, Redis redis, RegistrySettings settings, String podId,
+                                Supplier<Set<String>> heldSessions, PodMetrics metrics) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.settings = settings;
+        this.podId = podId;
+        this.heldSessions = heldSessions;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void start() {
+        timer = vertx.setPeriodic(settings.refreshInterval().toMillis(), id -> refresh());
+    }
+
+    @Override
+    public void sessionOpened(String sessionId) {
+        if (!stopped) {
+            run("register", register(List.of(sessionId), expiry()));
+        }
+    }
+
+    @Override
+    public void sessionClosed(String sessionId) {
+        if (!stopped) {
+            run("unregister", List.of(Request.cmd(Command.ZREM).arg(RegistryKeys.sessionPods(sessionId)).arg(podId)));
+        }
+    }
+
+    /** Re-registers every held session in one round trip; a PING when none, to know Redis is reachable. */
+    public Future<Void> refresh() {
+        if (stopped) {
+            return Future.succeededFuture();
+        }
+        Set<String> sessions = heldSessions.get();
+        List<Request> requests = sessions.isEmpty() ? List.of(Request.cmd(Command.PING)) : register(sessions, expiry());
+        return run("refresh", requests);
+    }
+
+    @Override
+    public Future<Void> removeAll(Set<String> sessionIds) {
+        stopped = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (sessionIds.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Request> requests = new ArrayList<>(sessionIds.size());
+        for (String sessionId : sessionIds) {
+            requests.add(Request.cmd(Command.ZREM).arg(RegistryKeys.sessionPods(sessionId)).arg(podId));
+        }
+        return run("remove all", requests);
+    }
+
+    @Override
+    public boolean reachable() {
+        return reachable;
+    }
+
+    @Override
+    public boolean enabled() {
+        return true;
+    }
+
+    private long expiry() {
+        return System.currentTimeMillis() + settings.ttl().toMillis();
+    }
+
+    private List<Request> register(Iterable<String> sessions, long expiresAt) {
+        List<Request> requests = new ArrayList<>();
+        for (String sessionId : sessions) {
+            String key = RegistryKeys.sessionPods(sessionId);
+            requests.add(Request.cmd(Command.ZADD).arg(key).arg(expiresAt).arg(podId));
+            requests.add(Request.cmd(Command.PEXPIREAT).arg(key).arg(expiresAt));
+        }
+        return requests;
+    }
+
+    private Future<Void> run(String what, List<Request> requests) {
+        return redis.batch(requests)
+                .<Void>mapEmpty()
+                .onSuccess(ok -> {
+                    if (!reachable) {
+                        LOG.atInfo().addKeyValue("pod_id", podId).log("Redis registry reachable again");
+                    }
+                    reachable = true;
+                })
+                .recover(e -> {
+                    metrics.registryError();
+                    if (reachable) {
+                        LOG.atWarn().addKeyValue("pod_id", podId).addKeyValue("operation", what)
+                                .log("Redis registry unreachable; workers fall back to broadcast: " + e.getMessage());
+                    }
+                    reachable = false;
+                    return Future.succeededFuture();
+                });
+    }
+}

@@ -1,0 +1,90 @@
+package dev.chatstream.pod.routing;
+
+/**
+ * What one connection has written, per message: the highest {@code chunk_id} and the attempt. Decides
+ * which chunks of a batch are new (docs/architecture.md "De-duplication and restarts"): chunks at or below
+ * the highest of the same attempt are duplicates; a higher attempt starts over (its first chunk is a
+ * {@code restart} notice) and is taken whole; an older attempt is stale and dropped, so two attempts are
+ * never glued together. Keeps only the last {@link #CAPACITY} messages; allocates nothing until the
+ * first chunk. Not thread-safe: used on the connection's own thread.
+ */
+final class DeliveryTracker {
+    static final int CAPACITY = 4;
+
+    private String[] messageIds;
+    private long[] highest;
+    private int[] attempts;
+    private long[] touched;
+    private long clock;
+
+    /**
+     * Returns the index in the batch of the first chunk to write ({@code count} when none) and records
+     * the batch as written.
+     */
+    int accept(String messageId, long firstChunkId, int count, int attempt) {
+        long last = firstChunkId + count - 1;
+        int slot = find(messageId);
+        if (slot < 0) {
+            record(claim(), messageId, last, attempt);
+            return 0;
+        }
+        touched[slot] = ++clock;
+        if (attempt < attempts[slot]) {
+            return count;
+        }
+        if (attempt > attempts[slot]) {
+            record(slot, messageId, last, attempt);
+            return 0;
+        }
+        long from = highest[slot] + 1 - firstChunkId;
+        if (from >= count) {
+            return count;
+        }
+        record(slot, messageId, last, attempt);
+        return (int) Math.max(0, from);
+    }
+
+    /** Marks everything up to {@code chunkId} of {@code attempt} as written (a resume cursor). */
+    void seed(String messageId, long chunkId, int attempt) {
+        int slot = find(messageId);
+        record(slot < 0 ? claim() : slot, messageId, chunkId, attempt);
+    }
+
+    private int find(String messageId) {
+        if (messageIds == null) {
+            return -1;
+        }
+        for (int i = 0; i < CAPACITY; i++) {
+            if (messageId.equals(messageIds[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int claim() {
+        if (messageIds == null) {
+            messageIds = new String[CAPACITY];
+            highest = new long[CAPACITY];
+            attempts = new int[CAPACITY];
+            touched = new long[CAPACITY];
+        }
+        int oldest = 0;
+        for (int i = 0; i < CAPACITY; i++) {
+            if (messageIds[i] == null) {
+                return i;
+            }
+            if (touched[i] < touched[oldest]) {
+                oldest = i;
+            }
+        }
+        return oldest;
+    }
+
+    private void record(int slot, String messageId, long last, int attempt) {
+        messageIds[slot] = messageId;
+        highest[slot] = last;
+        attempts[slot] = attempt;
+        touched[slot] = ++clock;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.chatstream.pod.routing;
+
+import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.wire.Cursor;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Session id → the local connections of that session. Chunk batches come in on a NATS thread, are framed
+ * once and handed to each connection's own thread. Knows nothing of HTTP: connections are {@link SseSink}s.
+ * Tells a {@link Listener} when a session gets its first local connection and loses its last, which is
+ * what the session registry records.
+ */
+public final class SessionRouter {
+
+    /** Learns which sessions this pod holds. Called on the thread that attached or detached. */
+    public interface Listener {
+        void sessionOpened(String sessionId);
+
+        void sessionClosed(String sessionId);
+
+        /** A listener that does nothing. */
+        static Listener none() {
+            return new Listener() {
+                @Override
+                public void sessionOpened(String sessionId) {
+                }
+
+                @Override
+                public void sessionClosed(String sessionId) {
+                }
+            };
+        }
+    }
+
+    private static final Subscriber[] NONE = new Subscriber[0];
+
+    private final ConcurrentHashMap<String, Subscriber[]> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final PodMetrics metrics;
+    private volatile Listener listener = Listener.none();
+
+    public SessionRouter(PodMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public void listener(Listener newListener) {
+        this.listener = newListener;
+    }
+
+    /** A live-only connection. */
+    public Subscriber attach(String sessionId, SseSink sink) {
+        return attach(sessionId, sink, null, null);
+    }
+
+    /**
+     * A connection resuming after {@code cursor}: live batches are held until the caller has fed history
+     * through {@link Subscriber#deliverHistory} and called {@link Subscriber#endReplay}.
+     */
+    public Subscriber attach(String sessionId, SseSink sink, Cursor cursor, Buffer gapNotice) {
+        Subscriber subscriber = new Subscriber(sessionId, sink, metrics, cursor, gapNotice);
+        boolean[] first = new boolean[1];
+        sessions.compute(sessionId, (sid, current) -> {
+            if (current == null) {
+                first[0] = true;
+                return new Subscriber[]{subscriber};
+            }
+            Subscriber[] more = Arrays.copyOf(current, current.length + 1);
+            more[current.length] = subscriber;
+            return more;
+        });
+        connections.incrementAndGet();
+        if (first[0]) {
+            listener.sessionOpened(sessionId);
+        }
+        return subscriber;
+    }
+
+    /** Forgets a connection (closed by either side). Idempotent. */
+    public void detach(Subscriber subscriber) {
+        boolean[] removed = new boolean[2];
+        sessions.computeIfPresent(subscriber.sessionId(), (sid, current) -> {
+            int index = -1;
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] == subscriber) {
+                    index = i;
+                    break;
+                }
+            }
+            if (index < 0) {
+                return current;
+            }
+            removed[0] = true;
+            if (current.length == 1) {
+                removed[1] = true;
+                return null;
+            }
+            Subscriber[] fewer = new Subscriber[current.length - 1];
+            System.arraycopy(current, 0, fewer, 0, index);
+            System.arraycopy(current, index + 1, fewer, index, current.length - index - 1);
+            return fewer;
+        });
+        if (removed[0]) {
+            connections.decrementAndGet();
+        }
+        if (removed[1]) {
+            listener.sessionClosed(subscriber.sessionId());
+        }
+    }
+
+    /** Whether any local connection is open for {@code sessionId}. */
+    public boolean holds(String sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    /**
+     * Routes a batch (any thread): framed once, handed to the thread of each connection of its session.
+     * Returns the number of connections it went to; 0 means the session is not held here.
+     */
+    public int route(String sessionId, ChunkBatchSource source) {
+        Subscriber[] targets = sessions.getOrDefault(sessionId, NONE);
+        if (targets.length == 0) {
+            return 0;
+        }
+        ChunkFrames frames = source.frame();
+        if (frames.count() == 0) {
+            metrics.dropped(PodMetrics.DROP_MALFORMED, 1);
+            return 0;
+        }
+        for (Subscriber target : targets) {
+            target.sink().execute(() -> target.deliverLive(frames));
+        }
+        return targets.length;
+    }
+
+    /** Supplies the framed batch only when some connection wants it. */
+    @FunctionalInterface
+    public interface ChunkBatchSource {
+        ChunkFrames frame();
+    }
+
+    /** Session ids held here now. */
+    public Set<String> sessionIds() {
+        return Set.copyOf(sessions.keySet());
+    }
+
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** Every connection, for keep-alives and shutdown. */
+    public List<Subscriber> subscribers() {
+        List<Subscriber> all = new ArrayList<>(connections.get());
+        for (Subscriber[] group : sessions.values()) {
+            all.addAll(Arrays.asList(group));
+        }
+        return all;
+    }
+
+    /** Closes every connection after {@code lastBytes} (a retry hint), each on its own thread. */
+    public void closeAll(Buffer lastBytes) {
+        for (Subscriber subscriber : subscribers()) {
+            subscriber.sink().execute(() -> subscriber.close(lastBytes));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.chatstream.pod.sse;
+
+import dev.chatstream.pod.config.SseSettings;
+import dev.chatstream.pod.http.ApiErrors;
+import dev.chatstream.pod.http.Lifecycle;
+import dev.chatstream.pod.http.SessionIds;
+import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.pod.nats.HistoryReplayer;
+import dev.chatstream.pod.routing.SessionRouter;
+import dev.chatstream.pod.routing.Subscriber;
+import dev.chatstream.subjects.SubjectToken;
+import dev.chatstream.wire.Cursor;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code GET /api/sessions/{sid}/stream}: turns the request into an SSE response and hands it to the
+ * router as a sink. With {@code Last-Event-ID} (header) or {@code lastEventId} (query) it first replays
+ * history after that cursor, off the event loop, while live chunks are held back and merged afterwards.
+ */
+public final class SseStreamHandler {
+    public static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
+    public static final String LAST_EVENT_ID_QUERY = "lastEventId";
+    private static final Logger LOG = LoggerFactory.getLogger(SseStreamHandler.class);
+
+    private final SessionRouter router;
+    private final HistoryReplayer history;
+    private final SseSettings settings;
+    private final Lifecycle lifecycle;
+    private final PodMetrics metrics;
+    private final String podId;
+    private final Buffer retryHint;
+
+    public SseStreamHandler(SessionRouter router, HistoryReplayer history, SseSettings settings, Lifecycle lifecycle,
+                            PodMetrics metrics, String podId) {
+        this.router = router;
+        this.history = history;
+        this.settings = settings;
+        this.lifecycle = lifecycle;
+        this.metrics = metrics;
+        this.podId = podId;
+        this.retryHint = SseFrames.retry(settings.retry());
+    }
+
+    /** The reconnect hint every stream starts with and ends with on shutdown. */
+    public Buffer retryHint() {
+        return retryHint;
+    }
+
+    public void handle(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("sid");
+        if (!SubjectToken.isValid(sessionId)) {
+            ApiErrors.send(ctx, 400, "invalid_session_id", SessionIds.problem(sessionId, "session id"));
+            return;
+        }
+        String rawCursor = ctx.request().getHeader(LAST_EVENT_ID_HEADER);
+        if (rawCursor == null || rawCursor.isEmpty()) {
+            rawCursor = ctx.request().getParam(LAST_EVENT_ID_QUERY);
+        }
+        Cursor cursor = null;
+        Buffer earlyGap = null;
+        if (rawCursor != null && !rawCursor.isEmpty()) {
+            try {
+                cursor = Cursor.parse(rawCursor);
+            } catch (IllegalArgumentException e) {
+                if (!SubjectToken.isValid(rawCursor)) {
+                    ApiErrors.send(ctx, 400, "invalid_cursor", "Last-Event-ID must look like <message_id>:<chunk_id>");
+                    return;
+                }
+                // A token that is no cursor cannot be found in history: say so, then go live.
+                earlyGap = SseFrames.historyGap(sessionId, rawCursor, rawCursor, 0);
+            }
+        }
+        if (lifecycle.draining()) {
+            ApiErrors.send(ctx, 503, "draining", "the pod is shutting down; connect to another one");
+            return;
+        }
+        AtomicInteger active = metrics.activeConnections();
+        if (active.incrementAndGet() > settings.maxConnections()) {
+            active.decrementAndGet();
+            ApiErrors.send(ctx, 503, "too_many_connections", "this pod holds its maximum of streams; retry");
+            return;
+        }
+        open(ctx, sessionId, cursor, earlyGap);
+    }
+
+    private void open(RoutingContext ctx, String sessionId, Cursor cursor, Buffer earlyGap) {
+        HttpServerResponse response = ctx.response();
+        response.setChunked(true)
+                .setStatusCode(200)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no")
+                .putHeader("Connection", "keep-alive")
+                .setWriteQueueMaxSize(settings.writeBufferBytes());
+        response.write(retryHint);
+        if (earlyGap != null) {
+            response.write(earlyGap);
+        }
+        Context context = ctx.vertx().getOrCreateContext();
+        ResponseSink sink = new ResponseSink(response, ctx.request().connection(), context);
+        Subscriber subscriber = cursor == null
+                ? router.attach(sessionId, sink)
+                : router.attach(sessionId, sink, cursor,
+                SseFrames.historyGap(sessionId, cursor.format(), cursor.messageId(), cursor.chunkId()));
+        boolean[] released = new boolean[1];
+        Runnable release = () -> {
+            if (!released[0]) {
+                released[0] = true;
+                router.detach(subscriber);
+                metrics.activeConnections().decrementAndGet();
+            }
+        };
+        response.closeHandler(v -> release.run());
+        response.endHandler(v -> release.run());
+        response.exceptionHandler(e -> release.run());
+        LOG.atDebug().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
+                .addKeyValue("cursor", cursor == null ? null : cursor.format()).log("stream opened");
+        if (cursor != null) {
+            replay(ctx, sessionId, sink, subscriber);
+        }
+    }
+
+    private void replay(RoutingContext ctx, String sessionId, ResponseSink sink, Subscriber subscriber) {
+        int[] batches = new int[1];
+        ctx.vertx().executeBlocking(() -> history.replay(sessionId,
+                        batch -> {
+                            batches[0]++;
+                            sink.execute(() -> subscriber.deliverHistory(batch));
+                        }, settings.replayTimeout()), false)
+                .onComplete(result -> {
+                    if (result.failed()) {
+                        LOG.atWarn().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
+                                .log("history replay failed, telling the client about a gap: " + result.cause());
+                    }
+                    metrics.replayed(batches[0]);
+                    // Queued behind every history batch handed over above.
+                    sink.execute(subscriber::endReplay);
+                });
+    }
+}

@@ -1,0 +1,69 @@
+package dev.chatstream.pod.routing;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A sink that runs tasks at once on the calling thread and records what was written. */
+final class FakeSink implements SseSink {
+    private static final Pattern ID = Pattern.compile("^id: (.*)$", Pattern.MULTILINE);
+
+    final StringBuilder written = new StringBuilder();
+    boolean full;
+    boolean closed;
+    boolean aborted;
+    Runnable drain;
+
+    @Override
+    public void execute(Runnable task) {
+        task.run();
+    }
+
+    @Override
+    public void write(Buffer bytes) {
+        written.append(bytes.toString());
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return full;
+    }
+
+    @Override
+    public void onDrain(Runnable task) {
+        drain = task;
+    }
+
+    @Override
+    public void close(Buffer lastBytes) {
+        written.append(lastBytes.toString());
+        closed = true;
+    }
+
+    @Override
+    public void abort() {
+        aborted = true;
+    }
+
+    /** The ids of every event written, in order. */
+    List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        Matcher matcher = ID.matcher(written);
+        while (matcher.find()) {
+            ids.add(matcher.group(1));
+        }
+        return ids;
+    }
+
+    void release() {
+        full = false;
+        Runnable task = drain;
+        drain = null;
+        if (task != null) {
+            task.run();
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.chatstream.pod.routing;
+
+import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.wire.ChunkBatch;
+import dev.chatstream.wire.Cursor;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionRouterTest {
+    private final PodMetrics metrics = new PodMetrics();
+    private final SessionRouter router = new SessionRouter(metrics);
+
+    private static ChunkFrames batch(String session, String message, long first, int count, int attempt) {
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            chunks.add(("{\"chunk_id\":" + (first + i) + ",\"chunk\":\"t\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        return ChunkFrames.frame(session, message, first, attempt, 0, ChunkBatch.join(chunks));
+    }
+
+    private void route(ChunkFrames frames) {
+        router.route(frames.sessionId(), () -> frames);
+    }
+
+    private static List<String> ids(String message, int from, int toInclusive) {
+        return IntStream.rangeClosed(from, toInclusive).mapToObj(i -> message + ":" + i).toList();
+    }
+
+    @Test
+    @DisplayName("frames each chunk of a batch as one SSE event with id <message_id>:<chunk_id>")
+    void framesEvents() {
+        ChunkFrames frames = ChunkFrames.frame("s", "m", 7, 1, 0, "{\"a\":1}\n{\"a\":2}".getBytes(StandardCharsets.UTF_8));
+        assertThat(frames.frames().toString()).isEqualTo(
+                "event: chunk\nid: m:7\ndata: {\"a\":1}\n\nevent: chunk\nid: m:8\ndata: {\"a\":2}\n\n");
+        assertThat(frames.count()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("routes a batch to every connection of its session exactly once")
+    void routesToEveryConnectionOfTheSession() {
+        FakeSink first = new FakeSink();
+        FakeSink second = new FakeSink();
+        FakeSink other = new FakeSink();
+        router.attach("s1", first);
+        router.attach("s1", second);
+        router.attach("s2", other);
+        route(batch("s1", "m", 0, 3, 1));
+        assertThat(first.ids()).containsExactly("m:0", "m:1", "m:2");
+        assertThat(second.ids()).containsExactly("m:0", "m:1", "m:2");
+        assertThat(other.ids()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a batch for a session held nowhere here is not framed and reaches no one")
+    void dropsUnknownSessions() {
+        router.attach("s1", new FakeSink());
+        int targets = router.route("unknown", () -> {
+            throw new AssertionError("must not frame");
+        });
+        assertThat(targets).isZero();
+    }
+
+    @Test
+    @DisplayName("the same batch arriving twice (pod subject and broadcast) is written once")
+    void deduplicatesTwoPaths() {
+        FakeSink sink = new FakeSink();
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 2, 1));
+        route(batch("s", "m", 0, 2, 1));
+        route(batch("s", "m", 1, 3, 1));
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 0, 3));
+    }
+
+    @Test
+    @DisplayName("chunks at or below the highest written are dropped; later ones go on in order")
+    void dropsOlderChunks() {
+        FakeSink sink = new FakeSink();
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 5, 1));
+        route(batch("s", "m", 2, 2, 1));
+        route(batch("s", "m", 5, 1, 1));
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 0, 5));
+    }
+
+    @Test
+    @DisplayName("a higher attempt is taken whole even when its ids are not above the highest; an older attempt is dropped")
+    void restartsOnHigherAttempt() {
+        FakeSink sink = new FakeSink();
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 4, 1));
+        route(batch("s", "m", 2, 3, 2));
+        route(batch("s", "m", 4, 2, 1));
+        route(batch("s", "m", 5, 1, 2));
+        assertThat(sink.ids()).containsExactly("m:0", "m:1", "m:2", "m:3", "m:2", "m:3", "m:4", "m:5");
+    }
+
+    @Test
+    @DisplayName("messages of a session are tracked separately")
+    void tracksMessagesSeparately() {
+        FakeSink sink = new FakeSink();
+        router.attach("s", sink);
+        route(batch("s", "a", 0, 2, 1));
+        route(batch("s", "b", 0, 2, 1));
+        route(batch("s", "a", 1, 2, 1));
+        assertThat(sink.ids()).containsExactly("a:0", "a:1", "b:0", "b:1", "a:2");
+    }
+
+    @Test
+    @DisplayName("a client whose buffer is still full when the next batch comes is disconnected and counted as slow")
+    void disconnectsSlowClients() {
+        FakeSink sink = new FakeSink();
+        Subscriber subscriber = router.attach("s", sink);
+        route(batch("s", "m", 0, 1, 1));
+        sink.full = true;
+        route(batch("s", "m", 1, 3, 1));
+        assertThat(sink.aborted).isTrue();
+        assertThat(subscriber.isClosed()).isTrue();
+        assertThat(metrics.scrape()).contains("chat_chunks_dropped_total{reason=\"slow_client\"} 3.0");
+    }
+
+    @Test
+    @DisplayName("the registry listener hears of the first connection of a session and of its last")
+    void tellsTheListener() {
+        List<String> events = new ArrayList<>();
+        router.listener(new SessionRouter.Listener() {
+            @Override
+            public void sessionOpened(String sessionId) {
+                events.add("open " + sessionId);
+            }
+
+            @Override
+            public void sessionClosed(String sessionId) {
+                events.add("close " + sessionId);
+            }
+        });
+        Subscriber a = router.attach("s", new FakeSink());
+        Subscriber b = router.attach("s", new FakeSink());
+        router.detach(a);
+        router.detach(a);
+        assertThat(events).containsExactly("open s");
+        router.detach(b);
+        assertThat(events).containsExactly("open s", "close s");
+        assertThat(router.connectionCount()).isZero();
+        assertThat(router.sessionIds()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("resume: history after the cursor, then held live batches merged without gap or duplicate")
+    void resumesFromHistoryThenLive() {
+        FakeSink sink = new FakeSink();
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:3"), Buffer.buffer("GAP"));
+        route(batch("s", "m", 8, 3, 1));
+        assertThat(sink.ids()).as("live is held during the replay").isEmpty();
+        subscriber.deliverHistory(batch("s", "old", 0, 2, 1));
+        subscriber.deliverHistory(batch("s", "m", 0, 5, 1));
+        subscriber.deliverHistory(batch("s", "m", 5, 4, 1));
+        subscriber.endReplay();
+        route(batch("s", "m", 11, 1, 1));
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 4, 11));
+        assertThat(sink.written.toString()).doesNotContain("GAP");
+    }
+
+    @Test
+    @DisplayName("resume: a cursor history does not know gives the gap notice first, then live")
+    void unknownCursorGivesGap() {
+        FakeSink sink = new FakeSink();
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("gone:3"), Buffer.buffer("GAP\n"));
+        subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
+        route(batch("s", "n", 0, 1, 1));
+        subscriber.endReplay();
+        assertThat(sink.written.toString()).startsWith("GAP\n");
+        assertThat(sink.ids()).containsExactly("n:0");
+    }
+
+    @Test
+    @DisplayName("resume: history is written only as fast as the client drains it")
+    void replayRespectsBackPressure() {
+        FakeSink sink = new FakeSink();
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:0"), Buffer.buffer("GAP"));
+        subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
+        sink.full = true;
+        subscriber.deliverHistory(batch("s", "m", 2, 2, 1));
+        subscriber.endReplay();
+        assertThat(sink.ids()).containsExactly("m:1");
+        assertThat(sink.aborted).isFalse();
+        sink.release();
+        assertThat(sink.ids()).containsExactly("m:1", "m:2", "m:3");
+    }
+
+    @Test
+    @DisplayName("closing every connection writes the last bytes (a retry hint) and closes each sink")
+    void closesAll() {
+        FakeSink a = new FakeSink();
+        FakeSink b = new FakeSink();
+        router.attach("s", a);
+        router.attach("t", b);
+        router.closeAll(Buffer.buffer("retry: 1000\n\n"));
+        assertThat(a.closed).isTrue();
+        assertThat(b.closed).isTrue();
+        assertThat(a.written.toString()).endsWith("retry: 1000\n\n");
+    }
+}

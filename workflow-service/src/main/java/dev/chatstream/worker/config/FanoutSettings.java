@@ -1,0 +1,35 @@
+package dev.chatstream.worker.config;
+
+import dev.chatstream.config.Env;
+
+import java.time.Duration;
+
+/**
+ * How chunks are coalesced and recorded. {@code HISTORY_FLUSH_INTERVAL} (default 0: write at once
+ * when no write is in flight; above zero, wait that long to group more) and
+ * {@code HISTORY_FLUSH_BYTES} (default 32 KiB) bound a history batch; {@code HISTORY_PUBLISH_ATTEMPTS}
+ * (default 4) bounds retries of a failed history write; {@code LIVE_PENDING_BYTES} (default 256 KiB)
+ * is how much unsent output on the NATS connection counts as load.
+ */
+public record FanoutSettings(
+        Duration historyFlushInterval,
+        int historyFlushBytes,
+        int historyPublishAttempts,
+        Duration historyRetryBackoff,
+        long livePendingBytes) {
+
+    public static final Duration DEFAULT_HISTORY_FLUSH_INTERVAL = Duration.ZERO;
+    public static final int DEFAULT_HISTORY_FLUSH_BYTES = 32 * 1024;
+    public static final int DEFAULT_HISTORY_PUBLISH_ATTEMPTS = 4;
+    public static final Duration DEFAULT_HISTORY_RETRY_BACKOFF = Duration.ofMillis(50);
+    public static final long DEFAULT_LIVE_PENDING_BYTES = 256 * 1024;
+
+    public static FanoutSettings fromEnv(Env env) {
+        return new FanoutSettings(
+                env.duration("HISTORY_FLUSH_INTERVAL", DEFAULT_HISTORY_FLUSH_INTERVAL, Duration.ZERO, Duration.ofSeconds(1)),
+                env.integer("HISTORY_FLUSH_BYTES", DEFAULT_HISTORY_FLUSH_BYTES, 256, 512 * 1024),
+                env.integer("HISTORY_PUBLISH_ATTEMPTS", DEFAULT_HISTORY_PUBLISH_ATTEMPTS, 1, 20),
+                env.duration("HISTORY_RETRY_BACKOFF", DEFAULT_HISTORY_RETRY_BACKOFF, Duration.ofMillis(1), Duration.ofSeconds(10)),
+                env.integer("LIVE_PENDING_BYTES", (int) DEFAULT_LIVE_PENDING_BYTES, 0, Integer.MAX_VALUE));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.chatstream.worker.consumer;
+
+import dev.chatstream.codec.MessageCodec;
+import dev.chatstream.worker.config.ConsumerSettings;
+import dev.chatstream.worker.fanout.ChunkTransport;
+import dev.chatstream.worker.metrics.WorkerMetrics;
+import dev.chatstream.worker.provider.ProviderCatalog;
+import dev.chatstream.worker.registry.SessionRoutes;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** What every {@link Answer} shares: built once by {@link WorkflowConsumer}. */
+record AnswerServices(
+        Vertx vertx,
+        MessageCodec codec,
+        ChunkTransport transport,
+        ProviderCatalog providers,
+        SessionRoutes routes,
+        HistoryReader history,
+        DeadLetters deadLetters,
+        ActiveAnswers answers,
+        Slots slots,
+        WorkerMetrics metrics,
+        Tracing tracing,
+        ConsumerSettings settings,
+        Duration ackWait,
+        int maxDeliver,
+        Clock clock) {
+}

@@ -1,0 +1,53 @@
+package dev.chatstream.worker.fanout;
+
+import dev.chatstream.worker.config.FanoutSettings;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+
+import java.util.concurrent.CompletableFuture;
+
+/** The NATS side of the fan-out, shared by every message: core publishes for live, JetStream for history. */
+public final class ChunkTransport {
+    private final Connection connection;
+    private final JetStream jetStream;
+    private final FanoutSettings settings;
+    private final FanoutMetrics metrics;
+
+    public ChunkTransport(Connection connection, JetStream jetStream, FanoutSettings settings, FanoutMetrics metrics) {
+        this.connection = connection;
+        this.jetStream = jetStream;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    FanoutSettings settings() {
+        return settings;
+    }
+
+    FanoutMetrics metrics() {
+        return metrics;
+    }
+
+    void publishLive(String subject, Headers headers, byte[] body) {
+        connection.publish(subject, headers, body);
+    }
+
+    CompletableFuture<PublishAck> publishHistory(String subject, Headers headers, byte[] body, String msgId) {
+        try {
+            return jetStream.publishAsync(subject, headers, body, PublishOptions.builder().messageId(msgId).build());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Whether the connection is busy: more unsent bytes queued than {@code LIVE_PENDING_BYTES}. Live
+     * chunks then wait a moment and go out grouped, instead of one small message each.
+     */
+    boolean underLoad() {
+        return connection.outgoingPendingBytes() > settings.livePendingBytes();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.chatstream.worker.fanout;
+
+import dev.chatstream.wire.ChunkBatch;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * Records one message's chunks in {@code CHAT_HISTORY}, coalesced: at most one publish is in flight
+ * per message, so its batches land in order; a chunk arriving when none is in flight is written at
+ * once (or after {@code HISTORY_FLUSH_INTERVAL} when that is set above zero), chunks arriving meanwhile
+ * go into the next batch, up to {@code HISTORY_FLUSH_BYTES}. The history rate therefore follows the
+ * acknowledgement round trip, not the chunk rate. Each acknowledged batch is handed to
+ * {@code onRecorded} (live delivery) in order. A failed publish
+ * is retried with exponential backoff and jitter under the same {@code Nats-Msg-Id} (JetStream drops
+ * the copy if the first try did land); after {@code HISTORY_PUBLISH_ATTEMPTS} the message fails.
+ * Runs on the message's event-loop context.
+ */
+final class HistoryBatcher {
+    private final Vertx vertx;
+    private final Context context;
+    private final ChunkTransport transport;
+    private final MessageInfo info;
+    private final Clock clock;
+    private final List<EncodedChunk> pending = new ArrayList<>();
+    private final Promise<Void> finalRecorded = Promise.promise();
+    private final BiConsumer<List<EncodedChunk>, byte[]> onRecorded;
+    private int pendingBytes;
+    private boolean inFlight;
+    private long timerId = -1;
+    private boolean failed;
+
+    HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
+                   BiConsumer<List<EncodedChunk>, byte[]> onRecorded) {
+        this.onRecorded = onRecorded;
+        this.vertx = vertx;
+        this.context = context;
+        this.transport = transport;
+        this.info = info;
+        this.clock = clock;
+    }
+
+    /** Completes when the batch holding the final chunk (and so every batch before it) is acknowledged. */
+    Future<Void> finalRecorded() {
+        return finalRecorded.future();
+    }
+
+    void add(EncodedChunk chunk) {
+        if (failed) {
+            return;
+        }
+        pending.add(chunk);
+        pendingBytes += chunk.json().length + 1;
+        long interval = transport.settings().historyFlushInterval().toMillis();
+        if (chunk.isFinal() || pendingBytes >= transport.settings().historyFlushBytes() || interval == 0) {
+            flush();
+        } else if (timerId < 0 && !inFlight) {
+            timerId = vertx.setTimer(interval, id -> {
+                timerId = -1;
+                flush();
+            });
+        }
+    }
+
+    /** Stops timers; pending chunks are dropped (used when the answer is abandoned). */
+    void close() {
+        failed = true;
+        cancelTimer();
+    }
+
+    private void flush() {
+        if (inFlight || pending.isEmpty() || failed) {
+            return;
+        }
+        cancelTimer();
+        List<EncodedChunk> batch = Batches.takeFirst(pending, transport.settings().historyFlushBytes());
+        for (EncodedChunk c : batch) {
+            pendingBytes -= c.json().length + 1;
+        }
+        inFlight = true;
+        publish(batch, ChunkBatch.join(batch.stream().map(EncodedChunk::json).toList()), 1);
+    }
+
+    private void publish(List<EncodedChunk> batch, byte[] body, int attempt) {
+        EncodedChunk first = batch.get(0);
+        boolean isFinal = batch.get(batch.size() - 1).isFinal();
+        String msgId = info.messageId() + ":" + first.chunkId() + ":" + info.attempt();
+        transport.publishHistory(info.historySubject(),
+                        info.headers(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant())),
+                        body, msgId)
+                .whenComplete((ack, err) -> context.runOnContext(v -> {
+                    if (err == null) {
+                        acknowledged(batch, body, isFinal);
+                    } else {
+                        retryOrFail(batch, body, attempt, err);
+                    }
+                }));
+    }
+
+    private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal) {
+        inFlight = false;
+        transport.metrics().historyPublished(batch.size());
+        if (!failed) {
+            onRecorded.accept(batch, body);
+        }
+        if (isFinal) {
+            finalRecorded.tryComplete();
+            return;
+        }
+        if (!pending.isEmpty()) {
+            // These chunks waited at least one round trip already: send them now.
+            flush();
+        }
+    }
+
+    private void retryOrFail(List<EncodedChunk> batch, byte[] body, int attempt, Throwable err) {
+        if (failed) {
+            return;
+        }
+        int maxAttempts = transport.settings().historyPublishAttempts();
+        boolean retry = attempt < maxAttempts;
+        transport.metrics().historyFailed(retry);
+        if (!retry) {
+            failed = true;
+            finalRecorded.tryFail(new HistoryWriteException("history write failed after " + attempt
+                    + " attempts: " + (err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()), err));
+            return;
+        }
+        long base = transport.settings().historyRetryBackoff().toMillis() << (attempt - 1);
+        long delay = base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        vertx.setTimer(Math.max(1, delay), id -> publish(batch, body, attempt + 1));
+    }
+
+    private void cancelTimer() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            timerId = -1;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.chatstream.worker.fanout;
+
+import dev.chatstream.codec.MessageCodec;
+import dev.chatstream.schemas.ResponseChunk;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+
+/**
+ * Fan-out of one message (answer): every chunk is recorded in {@code chat.history.{sid}} and, as soon
+ * as JetStream acknowledged it, published live to the message's current {@link Destinations}, as
+ * batches with the same body (docs/architecture.md "Chunk batches").
+ *
+ * <p>History first, then live: whatever a client has seen is already durable, so a client resuming
+ * on any pod finds every chunk it missed, and a redelivered request continues chunk ids after
+ * everything any client saw — no gap, no id used twice. The price is one JetStream round trip per
+ * batch; chunks arriving during it are grouped into the next batch, so the history rate follows the
+ * round trip, not the chunk rate. Call only on the message's event-loop context, chunks in
+ * {@code chunk_id} order.
+ */
+public final class MessageFanout {
+    private final MessageCodec codec;
+    private final HistoryBatcher history;
+    private final LivePublisher live;
+
+    private MessageFanout(MessageCodec codec, HistoryBatcher history, LivePublisher live) {
+        this.codec = codec;
+        this.history = history;
+        this.live = live;
+    }
+
+    /** A fan-out for one message, bound to {@code context}. */
+    public static MessageFanout open(Vertx vertx, Context context, ChunkTransport transport, MessageCodec codec,
+                                     MessageInfo info, Destinations destinations, Clock clock) {
+        LivePublisher live = new LivePublisher(transport, info, destinations, clock);
+        return new MessageFanout(codec, new HistoryBatcher(vertx, context, transport, info, clock, live::publish), live);
+    }
+
+    /** Records {@code chunk} in history (at once, or grouped while a write is in flight), then publishes it live. */
+    public void publish(ResponseChunk chunk) {
+        history.add(new EncodedChunk(chunk.chunkId(), codec.encode(chunk), chunk.isFinal()));
+    }
+
+    /**
+     * Publishes {@code chunk} live without recording it: only for telling clients that history itself
+     * cannot be written, which history-first delivery could not otherwise report.
+     */
+    public void publishLiveOnly(ResponseChunk chunk) {
+        byte[] json = codec.encode(chunk);
+        live.publish(java.util.List.of(new EncodedChunk(chunk.chunkId(), json, chunk.isFinal())), json);
+    }
+
+    /**
+     * Completes once the final chunk is recorded in history (with everything before it); fails with
+     * {@link HistoryWriteException} when a history write failed for good.
+     */
+    public Future<Void> finalRecorded() {
+        return history.finalRecorded();
+    }
+
+    /** Stops recording (the answer is abandoned); chunks not yet recorded are neither recorded nor sent live. */
+    public void abandon() {
+        history.close();
+    }
+}

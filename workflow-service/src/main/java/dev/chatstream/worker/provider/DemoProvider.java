@@ -1,0 +1,113 @@
+package dev.chatstream.worker.provider;
+
+import dev.chatstream.schemas.FinishReason;
+import dev.chatstream.schemas.WorkflowRequest;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+
+/**
+ * The built-in provider: no network, deterministic text. It streams exactly {@code context.max_tokens}
+ * tokens ({@link #DEFAULT_MAX_TOKENS} when absent), one word followed by a space each,
+ * {@code DEMO_TOKEN_DELAY_MS} apart, then completes with {@code finish_reason: stop} — the demo answer
+ * is complete, not cut off. Uses Vert.x timers: no thread per answer.
+ */
+public final class DemoProvider implements AiProvider {
+    public static final int DEFAULT_MAX_TOKENS = 64;
+    public static final String MODEL = "demo";
+    /** With no delay, tokens are emitted this many per event-loop turn, so other work still runs. */
+    private static final int TOKENS_PER_TURN = 64;
+    private static final String[] WORDS = ("The quick brown fox jumps over the lazy dog while a chat stream "
+            + "carries every token from the worker through NATS to each pod and on to the browser in order")
+            .split(" ");
+
+    private final Vertx vertx;
+    private final long delayMs;
+
+    public DemoProvider(Vertx vertx, Duration tokenDelay) {
+        this.vertx = vertx;
+        this.delayMs = tokenDelay.toMillis();
+    }
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    /** The {@code index}-th token of the demo text. */
+    public static String token(int index) {
+        return WORDS[index % WORDS.length] + " ";
+    }
+
+    @Override
+    public Generation stream(WorkflowRequest request, TokenSink sink) {
+        Integer requested = request.context().maxTokens();
+        Run run = new Run(requested == null ? DEFAULT_MAX_TOKENS : requested, sink);
+        // The first token goes out on the next turn, the others DEMO_TOKEN_DELAY_MS apart.
+        vertx.getOrCreateContext().runOnContext(v -> run.emit());
+        return run;
+    }
+
+    private final class Run implements Generation {
+        private final int total;
+        private final TokenSink sink;
+        private int emitted;
+        private boolean cancelled;
+        private long timerId = -1;
+
+        Run(int total, TokenSink sink) {
+            this.total = total;
+            this.sink = sink;
+        }
+
+        void next() {
+            if (delayMs == 0) {
+                // Emit a slice, then yield the event loop.
+                for (int i = 0; i < TOKENS_PER_TURN && emitted < total && !cancelled; i++) {
+                    sink.onToken(token(emitted++));
+                }
+                if (!cancelled && emitted < total) {
+                    vertx.getOrCreateContext().runOnContext(v -> next());
+                    return;
+                }
+                finish();
+                return;
+            }
+            timerId = vertx.setTimer(delayMs, id -> {
+                timerId = -1;
+                emit();
+            });
+        }
+
+        void emit() {
+            if (cancelled) {
+                return;
+            }
+            if (delayMs == 0) {
+                next();
+                return;
+            }
+            sink.onToken(token(emitted++));
+            if (emitted < total) {
+                next();
+            } else {
+                finish();
+            }
+        }
+
+        private void finish() {
+            if (!cancelled) {
+                cancelled = true;
+                sink.onComplete(new Completion(FinishReason.STOP, total, MODEL));
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            if (timerId >= 0) {
+                vertx.cancelTimer(timerId);
+            }
+        }
+    }
+}

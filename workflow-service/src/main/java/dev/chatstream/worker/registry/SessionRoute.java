@@ -1,0 +1,89 @@
+package dev.chatstream.worker.registry;
+
+import dev.chatstream.subjects.Subjects;
+import dev.chatstream.worker.fanout.Destinations;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The live destinations of one answer: {@code chat.pod.{podId}.response} for each live pod the
+ * registry names, else {@code chat.session.{sid}.broadcast}. Looked up when the answer starts and
+ * again every {@code REGISTRY_REREAD_INTERVAL} while it runs (never per chunk), so a tab opened on
+ * another pod mid-answer gets the rest. Runs on the answer's context.
+ */
+public final class SessionRoute implements Destinations {
+    private final Vertx vertx;
+    private final SessionRegistry registry;
+    private final HeartbeatTracker heartbeats;
+    private final String sessionId;
+    private final List<String> broadcast;
+    private final long rereadMs;
+    private volatile List<String> subjects;
+    private long timerId = -1;
+    private boolean lookingUp;
+    private boolean closed;
+
+    SessionRoute(Vertx vertx, SessionRegistry registry, HeartbeatTracker heartbeats, String sessionId, long rereadMs) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.heartbeats = heartbeats;
+        this.sessionId = sessionId;
+        this.broadcast = List.of(Subjects.sessionBroadcast(sessionId));
+        this.rereadMs = rereadMs;
+        this.subjects = broadcast;
+    }
+
+    /** Does the first lookup (never fails: a failed lookup means broadcast) and starts re-reading. */
+    public Future<Void> start() {
+        return lookup().onComplete(ar -> {
+            if (!closed) {
+                timerId = vertx.setPeriodic(rereadMs, id -> lookup());
+            }
+        });
+    }
+
+    @Override
+    public List<String> subjects() {
+        return subjects;
+    }
+
+    /** Whether the current destinations are the session broadcast. */
+    public boolean broadcasting() {
+        return subjects == broadcast;
+    }
+
+    public void close() {
+        closed = true;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    private Future<Void> lookup() {
+        if (lookingUp || closed) {
+            return Future.succeededFuture();
+        }
+        lookingUp = true;
+        return registry.podsOf(sessionId)
+                .map(this::toSubjects)
+                .otherwise(err -> broadcast)
+                .map(found -> {
+                    lookingUp = false;
+                    subjects = found;
+                    return null;
+                });
+    }
+
+    private List<String> toSubjects(List<String> pods) {
+        List<String> live = new ArrayList<>(pods.size());
+        for (String pod : pods) {
+            if (!heartbeats.isStale(pod)) {
+                live.add(Subjects.podResponse(pod));
+            }
+        }
+        return live.isEmpty() ? broadcast : List.copyOf(live);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.chatstream.worker.provider;
+
+import dev.chatstream.schemas.FinishReason;
+import dev.chatstream.schemas.WorkflowContext;
+import dev.chatstream.schemas.WorkflowRequest;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(30)
+class DemoProviderTest {
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close();
+    }
+
+    private static CollectingSink run(Duration delay, Integer maxTokens) {
+        DemoProvider provider = new DemoProvider(vertx, delay);
+        CollectingSink sink = new CollectingSink();
+        vertx.runOnContext(v -> provider.stream(new WorkflowRequest("m", "s", null, "x",
+                new WorkflowContext("demo", null, null, maxTokens, null, List.of()), Instant.now(), "c"), sink));
+        return sink;
+    }
+
+    @Test
+    @DisplayName("streams exactly max_tokens one-word tokens with trailing spaces, then completes with stop")
+    void streamsMaxTokens() throws Exception {
+        CollectingSink sink = run(Duration.ofMillis(1), 10);
+        Completion completion = sink.completion();
+        assertThat(sink.tokens).hasSize(10).allSatisfy(t -> assertThat(t).matches("\\S+ "));
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(completion.tokensUsed()).isEqualTo(10);
+    }
+
+    @Test
+    @DisplayName("streams 64 tokens when max_tokens is absent")
+    void defaultsTo64() throws Exception {
+        CollectingSink sink = run(Duration.ofMillis(1), null);
+        sink.completion();
+        assertThat(sink.tokens).hasSize(64);
+    }
+
+    @Test
+    @DisplayName("is deterministic: the same request gives the same text")
+    void deterministic() throws Exception {
+        CollectingSink a = run(Duration.ZERO, 30);
+        CollectingSink b = run(Duration.ZERO, 30);
+        a.completion();
+        b.completion();
+        assertThat(a.text()).isEqualTo(b.text());
+    }
+
+    @Test
+    @DisplayName("with no delay still streams every token, in slices")
+    void zeroDelay() throws Exception {
+        CollectingSink sink = run(Duration.ZERO, 1000);
+        sink.completion();
+        assertThat(sink.tokens).hasSize(1000);
+    }
+
+    @Test
+    @DisplayName("spaces tokens DEMO_TOKEN_DELAY_MS apart")
+    void paced() throws Exception {
+        long start = System.nanoTime();
+        run(Duration.ofMillis(20), 10).completion();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(180));
+    }
+}
