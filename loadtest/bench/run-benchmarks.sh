@@ -98,9 +98,9 @@ if has scale; then
     log "scale $k"
     set +e
     $RUN scale --targets "${TARGETS%%,*}" --connections "$k" --pod-pid "$POD_PID_1" --pod-gc --max-tokens 1 \
-      --connect-concurrency 512 --grace 30s --output "$OUT/scale-$k.json" --label "scale-$k" >"$OUT/scale-$k.txt" 2>&1
+      --connect-concurrency 512 --grace 30s --watch-pids "$WATCH_PIDS" --output "$OUT/scale-$k.json" --label "scale-$k" >"$OUT/scale-$k.txt" 2>&1
     set -e
-    grep -E "^(target|pod pid|memory|fan-out|finished|errors|RESULT)" "$OUT/scale-$k.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
+    grep -E "^(target|pod pid|memory|fan-out|finished|errors|CPU|RESULT)" "$OUT/scale-$k.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
     down
   done
 fi

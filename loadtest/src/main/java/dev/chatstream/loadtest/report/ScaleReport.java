@@ -34,7 +34,8 @@ public record ScaleReport(
         @JsonProperty("unfinished_connections") long unfinished,
         @JsonProperty("duplicate_chunks") long duplicates,
         @JsonProperty("out_of_order_chunks") long outOfOrder,
-        @JsonProperty("errors") Map<String, Long> errors) {
+        @JsonProperty("errors") Map<String, Long> errors,
+        @JsonProperty("cpu_cores_used_during_fanout") Map<String, Double> cpuDuringFanout) {
 
     @JsonProperty("passed")
     public boolean passed() {
@@ -51,12 +52,13 @@ public record ScaleReport(
                 fan-out of one message (%d chunks) to every connection: first chunk p50 %.1f / p99 %.1f / last %.1f ms; final chunk p50 %.1f / p99 %.1f / last %.1f ms
                 finished %d/%d; lost %d, unfinished %d, duplicates %d, out of order %d
                 errors: %s
+                CPU cores used from the POST until the last final chunk: %s
                 RESULT: %s""".formatted(label.isEmpty() ? "" : ": " + label, target, opened, requested, openSeconds,
                 sourceAddresses, podPid, podGc ? " (after a full GC)" : "", mib(rssBefore), mib(rssAfter), mib(rssAfterFanout),
                 bytesPerConnection < 0 ? "unknown (give --pod-pid)" : "%.2f KiB".formatted(bytesPerConnection / 1024.0),
                 maxTokens + 1, fanoutFirst.p50Ms(), fanoutFirst.p99Ms(), lastFirstMs, fanoutFinal.p50Ms(),
                 fanoutFinal.p99Ms(), lastFinalMs, finished, opened, lostChunks, unfinished, duplicates, outOfOrder,
-                errors.isEmpty() ? "none" : errors, passed() ? "PASS" : "FAIL");
+                errors.isEmpty() ? "none" : errors, cpuDuringFanout, passed() ? "PASS" : "FAIL");
     }
 
     private static String mib(long bytes) {

@@ -2,6 +2,7 @@ package dev.chatstream.loadtest.scale;
 
 import dev.chatstream.loadtest.app.Options;
 import dev.chatstream.loadtest.check.StreamChecker;
+import dev.chatstream.loadtest.metrics.CpuWatch;
 import dev.chatstream.loadtest.metrics.LatencySummary;
 import dev.chatstream.loadtest.metrics.RunMetrics;
 import dev.chatstream.loadtest.report.ScaleReport;
@@ -68,6 +69,12 @@ public final class ScaleRun {
             }
             long rssAfter = Rss.bytes(options.podPid());
 
+            java.util.Map<String, Long> watched = new java.util.LinkedHashMap<>(options.watchPids());
+            if (options.podPid() > 0) {
+                watched.putIfAbsent("pod", options.podPid());
+            }
+            CpuWatch cpu = new CpuWatch(watched);
+            cpu.start();
             String messageId = "lt" + runId + "fan";
             long sent = System.nanoTime();
             clock.sent(messageId, sent);
@@ -77,6 +84,7 @@ public final class ScaleRun {
             while (clock.finals.get() < opened && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
+            java.util.Map<String, Double> cores = cpu.coresUsed();
             Thread.sleep(200);
             long rssPeak = Rss.bytes(options.podPid());
             streams.forEach(SseStream::close);
@@ -96,7 +104,7 @@ public final class ScaleRun {
                     status, options.maxTokens(), clock.finals.get(),
                     LatencySummary.of(clock.first.getIntervalHistogram()), LatencySummary.of(clock.last.getIntervalHistogram()),
                     clock.latestFirst.get() / 1e6, clock.latestFinal.get() / 1e6, lost, unfinished,
-                    metrics.duplicates.sum(), metrics.outOfOrder.sum(), metrics.errors());
+                    metrics.duplicates.sum(), metrics.outOfOrder.sum(), metrics.errors(), cores);
         } finally {
             clients.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
