@@ -70,6 +70,15 @@ class LoadGeneratorAgainstFakePodTest {
     }
 
     @Test
+    @DisplayName("reopens a stream the server closed with Last-Event-ID and still gets every chunk once")
+    void resumesClosedStreams() throws Exception {
+        JsonNode report = run(FakePod.Fault.CLOSE_FIRST_STREAM_AFTER_CHUNK_2, 0);
+        assertThat(report.path("errors").path("sse_closed_by_server").asLong()).isEqualTo(3);
+        assertThat(report.path("correctness").path("lost_chunks").asLong()).isZero();
+        assertThat(report.path("correctness").path("duplicate_chunks").asLong()).isZero();
+    }
+
+    @Test
     @DisplayName("refuses an unknown option with exit status 2")
     void refusesUnknownOptions() {
         assertThat(Main.run("run", "--no-such-option", "1")).isEqualTo(2);

@@ -27,10 +27,20 @@ import java.util.concurrent.TimeUnit;
 public final class FakePod implements AutoCloseable {
 
     /** How the fake pod corrupts its streams. */
-    public enum Fault { NONE, DUPLICATE_CHUNK_2, DROP_CHUNK_2, SWAP_CHUNKS_1_AND_2 }
+    public enum Fault {
+        NONE, DUPLICATE_CHUNK_2, DROP_CHUNK_2, SWAP_CHUNKS_1_AND_2,
+        /** Closes each session's first stream after chunk 2 of the first message; resuming replays history. */
+        CLOSE_FIRST_STREAM_AFTER_CHUNK_2
+    }
+
+    /** One framed event kept for replay on resume. */
+    private record Event(String cursor, String frame) {
+    }
 
     private final Vertx vertx = Vertx.vertx();
     private final Map<String, List<HttpServerResponse>> streams = new ConcurrentHashMap<>();
+    private final Map<String, List<Event>> history = new ConcurrentHashMap<>();
+    private final Map<String, HttpServerResponse> firstStream = new ConcurrentHashMap<>();
     private final MessageCodec codec = MessageCodec.standard();
     private final Fault fault;
     private final HttpServer server;
@@ -72,6 +82,17 @@ public final class FakePod implements AutoCloseable {
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache");
         response.write(": connected\n\n");
+        String lastEventId = request.getHeader("Last-Event-ID");
+        if (lastEventId != null) {
+            boolean after = false;
+            for (Event event : history.getOrDefault(sid, List.of())) {
+                if (after) {
+                    response.write(event.frame());
+                }
+                after |= event.cursor().equals(lastEventId);
+            }
+        }
+        firstStream.putIfAbsent(sid, response);
         List<HttpServerResponse> list = streams.computeIfAbsent(sid, k -> new CopyOnWriteArrayList<>());
         list.add(response);
         response.closeHandler(v -> list.remove(response));
@@ -109,8 +130,14 @@ public final class FakePod implements AutoCloseable {
                     : ResponseChunk.content(sid, mid, id, "tok" + id + " ", "c-" + mid, Instant.now());
             String frame = "event: chunk\nid: " + mid + ":" + id + "\ndata: "
                     + new String(codec.encode(chunk), StandardCharsets.UTF_8) + "\n\n";
+            history.computeIfAbsent(sid, k -> new CopyOnWriteArrayList<>()).add(new Event(mid + ":" + id, frame));
             for (HttpServerResponse response : streams.getOrDefault(sid, List.of())) {
                 response.write(frame);
+                if (fault == Fault.CLOSE_FIRST_STREAM_AFTER_CHUNK_2 && id == 2 && response == firstStream.get(sid)
+                        && !response.ended()) {
+                    streams.get(sid).remove(response);
+                    response.end();
+                }
             }
         }
     }
