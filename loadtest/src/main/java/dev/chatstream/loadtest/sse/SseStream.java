@@ -182,6 +182,9 @@ public final class SseStream {
     }
 
     private static String kind(Throwable e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("status ")) {
+            return "status_" + e.getMessage().substring(7);
+        }
         String name = e.getClass().getSimpleName();
         return name.isEmpty() || name.equals("NoStackTraceThrowable") ? "failed" : name;
     }
