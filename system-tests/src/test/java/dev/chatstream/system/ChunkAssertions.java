@@ -19,6 +19,27 @@ final class ChunkAssertions {
         assertThat(chunks).extracting(SseEvent::id).doesNotHaveDuplicates();
     }
 
+    /**
+     * The whole answer of a demo request for {@code maxTokens}, allowing redeliveries: ids rise by one
+     * from 0, one final chunk at the end, and after the last {@code restart} notice (if any) the full
+     * {@code maxTokens} content chunks.
+     */
+    static void assertWholeAnswer(List<SseEvent> chunks, int maxTokens) {
+        assertThat(chunks).extracting(SseEvent::chunkId).as("ids rise by one from 0")
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, chunks.size()).boxed().toList());
+        assertThat(chunks).filteredOn(SseEvent::isFinal).as("one final chunk").hasSize(1);
+        assertThat(chunks.get(chunks.size() - 1).isFinal()).as("last chunk is final").isTrue();
+        int lastRestart = -1;
+        for (int i = 0; i < chunks.size(); i++) {
+            if ("system".equals(chunks.get(i).chunkType()) && "restart".equals(chunks.get(i).json().getString("chunk"))) {
+                lastRestart = i;
+            }
+        }
+        long content = chunks.subList(lastRestart + 1, chunks.size()).stream()
+                .filter(c -> "content".equals(c.chunkType())).count();
+        assertThat(content).as("content chunks of the last attempt").isEqualTo(maxTokens);
+    }
+
     /** A suffix of the answer: contiguous from wherever the client joined, ending with the final chunk. */
     static void assertContiguousSuffix(List<SseEvent> chunks, long expectedFinalId) {
         assertThat(chunks).isNotEmpty();

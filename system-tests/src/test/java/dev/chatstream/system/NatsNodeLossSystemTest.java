@@ -74,12 +74,7 @@ class NatsNodeLossSystemTest {
             for (String messageId : accepted) {
                 for (SseClient client : List.of(a, b)) {
                     client.awaitFinal(messageId, Duration.ofSeconds(60));
-                    List<SseEvent> chunks = client.chunks(messageId);
-                    long finals = chunks.stream().filter(SseEvent::isFinal).count();
-                    assertThat(finals).as("one final for " + messageId).isEqualTo(1);
-                    assertThat(chunks.get(chunks.size() - 1).isFinal()).isTrue();
-                    assertThat(chunks).extracting(SseEvent::chunkId).as("every chunk once, in order")
-                            .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(0, 12).boxed().toList());
+                    ChunkAssertions.assertWholeAnswer(client.chunks(messageId), 12);
                 }
             }
         }

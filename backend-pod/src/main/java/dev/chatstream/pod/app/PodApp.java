@@ -95,7 +95,7 @@ public final class PodApp {
             PodPresence presence = new PodPresence(nats, config.podId(), router::connectionCount, lifecycle::status, metrics);
             presence.start();
 
-            SseStreamHandler stream = new SseStreamHandler(router, new HistoryReplayer(nats, metrics), config.sse(),
+            SseStreamHandler stream = new SseStreamHandler(vertx, router, new HistoryReplayer(nats, metrics), config.sse(),
                     lifecycle, metrics, config.podId());
             PodRoutes routes = new PodRoutes(new AuthHandler(authenticator),
                     new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId()),

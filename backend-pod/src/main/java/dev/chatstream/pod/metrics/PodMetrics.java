@@ -33,6 +33,7 @@ public final class PodMetrics {
     private final Counter delivered;
     private final Counter accepted;
     private final Counter registryErrors;
+    private final Counter gapsRepaired;
     private final Timer deliveryLatency;
     private final DistributionSummary replayedChunks;
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
@@ -49,6 +50,8 @@ public final class PodMetrics {
                 .register(registry);
         registryErrors = Counter.builder("chat.registry.errors").description("Failed Redis registry operations")
                 .register(registry);
+        gapsRepaired = Counter.builder("chat.stream.gaps.repaired")
+                .description("Holes in a connection's stream (chunks lost on the way) filled from history").register(registry);
         deliveryLatency = Timer.builder("chat.chunk.delivery")
                 .description("From the worker publishing a chunk batch to the pod writing it to a connection")
                 .publishPercentileHistogram()
@@ -83,6 +86,10 @@ public final class PodMetrics {
                 .description("POSTs refused").register(registry)).increment();
     }
 
+    public void gapRepaired() {
+        gapsRepaired.increment();
+    }
+
     public void registryError() {
         registryErrors.increment();
     }
@@ -104,7 +111,8 @@ public final class PodMetrics {
         if (publishedAtMicros <= 0) {
             return;
         }
-        long nowMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        java.time.Instant now = java.time.Instant.now();
+        long nowMicros = TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1_000;
         long micros = nowMicros - publishedAtMicros;
         if (micros >= 0) {
             deliveryLatency.record(micros, TimeUnit.MICROSECONDS);

@@ -44,6 +44,22 @@ final class DeliveryTracker {
         return (int) Math.max(0, from);
     }
 
+    /** Whether a batch of the same attempt starts after a hole: chunks between what was written and it are missing. */
+    boolean gapBefore(String messageId, long firstChunkId, int attempt) {
+        int slot = find(messageId);
+        return slot >= 0 && attempt == attempts[slot] && firstChunkId > highest[slot] + 1;
+    }
+
+    /** The highest chunk id written of {@code messageId}; only meaningful when {@link #knows} it. */
+    long highest(String messageId) {
+        int slot = find(messageId);
+        return slot < 0 ? -1 : highest[slot];
+    }
+
+    boolean knows(String messageId) {
+        return find(messageId) >= 0;
+    }
+
     /** Marks everything up to {@code chunkId} of {@code attempt} as written (a resume cursor). */
     void seed(String messageId, long chunkId, int attempt) {
         int slot = find(messageId);

@@ -45,6 +45,7 @@ public final class SessionRouter {
     private final AtomicInteger connections = new AtomicInteger();
     private final PodMetrics metrics;
     private volatile Listener listener = Listener.none();
+    private volatile GapRepair gapRepair = GapRepair.none();
 
     public SessionRouter(PodMetrics metrics) {
         this.metrics = metrics;
@@ -52,6 +53,11 @@ public final class SessionRouter {
 
     public void listener(Listener newListener) {
         this.listener = newListener;
+    }
+
+    /** Who fills holes in a connection's stream from history. */
+    public void gapRepair(GapRepair repair) {
+        this.gapRepair = repair;
     }
 
     /** A live-only connection. */
@@ -64,7 +70,7 @@ public final class SessionRouter {
      * through {@link Subscriber#deliverHistory} and called {@link Subscriber#endReplay}.
      */
     public Subscriber attach(String sessionId, SseSink sink, Cursor cursor, Buffer gapNotice) {
-        Subscriber subscriber = new Subscriber(sessionId, sink, metrics, cursor, gapNotice);
+        Subscriber subscriber = new Subscriber(sessionId, sink, metrics, cursor, gapNotice, s -> gapRepair.replay(s));
         boolean[] first = new boolean[1];
         sessions.compute(sessionId, (sid, current) -> {
             if (current == null) {

@@ -11,7 +11,11 @@ import java.util.ArrayDeque;
  * sink. Live mode writes each batch at once and disconnects a client whose buffer is still full (it
  * resumes from history). Resume mode first writes history after the client's cursor, respecting
  * back-pressure, while live batches are held back; then it merges them and the tracker drops what
- * history already gave. Everything but the constructor runs on the sink's thread.
+ * history already gave. A live batch that starts after a hole (chunks lost on the way, e.g. while the
+ * pod reconnected to NATS) switches the connection back to that resume mode from the last chunk it
+ * wrote: history holds every chunk a client can have missed (workers publish live only what history
+ * acknowledged), so the hole is filled from there. Everything but the constructor runs on the sink's
+ * thread.
  */
 public final class Subscriber {
     /** Live batches held back during a replay before the client counts as too slow. */
@@ -21,8 +25,9 @@ public final class Subscriber {
     private final SseSink sink;
     private final PodMetrics metrics;
     private final DeliveryTracker tracker = new DeliveryTracker();
-    private final Cursor cursor;
-    private final Buffer gapNotice;
+    private final GapRepair repair;
+    private Cursor cursor;
+    private Buffer gapNotice;
     /** History to write: {@link ChunkFrames}, or a raw {@link Buffer} (the gap notice). Null when live. */
     private ArrayDeque<Object> history;
     /** Live batches that arrived during the replay. Null when live. */
@@ -37,7 +42,8 @@ public final class Subscriber {
      * @param cursor    where to resume, or null for a live-only stream
      * @param gapNotice the {@code history_gap} event to send when the cursor is not in history
      */
-    Subscriber(String sessionId, SseSink sink, PodMetrics metrics, Cursor cursor, Buffer gapNotice) {
+    Subscriber(String sessionId, SseSink sink, PodMetrics metrics, Cursor cursor, Buffer gapNotice, GapRepair repair) {
+        this.repair = repair;
         this.sessionId = sessionId;
         this.sink = sink;
         this.metrics = metrics;
@@ -90,7 +96,24 @@ public final class Subscriber {
             disconnectSlow(batch.count());
             return;
         }
+        if (tracker.gapBefore(batch.messageId(), batch.firstChunkId(), batch.attempt())) {
+            startRepair(new Cursor(batch.messageId(), tracker.highest(batch.messageId())), batch);
+            return;
+        }
         write(batch, true);
+    }
+
+    /** Holds live batches from {@code firstHeld} on and asks for history after {@code from}. */
+    private void startRepair(Cursor from, ChunkFrames firstHeld) {
+        metrics.gapRepaired();
+        cursor = from;
+        gapNotice = null;
+        cursorFound = false;
+        replayDone = false;
+        history = new ArrayDeque<>();
+        held = new ArrayDeque<>();
+        held.add(firstHeld);
+        repair.replay(this);
     }
 
     /** A batch read from history, in stream order. Batches up to and including the cursor are skipped. */
@@ -105,8 +128,10 @@ public final class Subscriber {
             cursorFound = true;
             if (batch.firstChunkId() > cursor.chunkId() + 1) {
                 // History no longer holds the chunks right after the cursor (limits): say so first.
-                history.add(gapNotice);
-            } else {
+                if (gapNotice != null) {
+                    history.add(gapNotice);
+                }
+            } else if (!tracker.knows(cursor.messageId())) {
                 tracker.seed(cursor.messageId(), cursor.chunkId(), batch.attempt());
             }
         }
@@ -123,7 +148,7 @@ public final class Subscriber {
             return;
         }
         replayDone = true;
-        if (!cursorFound) {
+        if (!cursorFound && gapNotice != null) {
             history.add(gapNotice);
         }
         pump();

@@ -29,6 +29,7 @@ public final class SseStreamHandler {
     public static final String LAST_EVENT_ID_QUERY = "lastEventId";
     private static final Logger LOG = LoggerFactory.getLogger(SseStreamHandler.class);
 
+    private final io.vertx.core.Vertx vertx;
     private final SessionRouter router;
     private final HistoryReplayer history;
     private final SseSettings settings;
@@ -37,9 +38,11 @@ public final class SseStreamHandler {
     private final String podId;
     private final Buffer retryHint;
 
-    public SseStreamHandler(SessionRouter router, HistoryReplayer history, SseSettings settings, Lifecycle lifecycle,
-                            PodMetrics metrics, String podId) {
+    public SseStreamHandler(io.vertx.core.Vertx vertx, SessionRouter router, HistoryReplayer history, SseSettings settings,
+                            Lifecycle lifecycle, PodMetrics metrics, String podId) {
+        this.vertx = vertx;
         this.router = router;
+        router.gapRepair(subscriber -> replay(subscriber.sessionId(), subscriber.sink(), subscriber));
         this.history = history;
         this.settings = settings;
         this.lifecycle = lifecycle;
@@ -123,13 +126,14 @@ public final class SseStreamHandler {
         LOG.atDebug().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
                 .addKeyValue("cursor", cursor == null ? null : cursor.format()).log("stream opened");
         if (cursor != null) {
-            replay(ctx, sessionId, sink, subscriber);
+            replay(sessionId, sink, subscriber);
         }
     }
 
-    private void replay(RoutingContext ctx, String sessionId, ResponseSink sink, Subscriber subscriber) {
+    /** Feeds history to {@code subscriber} off the event loop, then ends its replay; also fills holes in live streams. */
+    private void replay(String sessionId, dev.chatstream.pod.routing.SseSink sink, Subscriber subscriber) {
         int[] batches = new int[1];
-        ctx.vertx().executeBlocking(() -> history.replay(sessionId,
+        vertx.executeBlocking(() -> history.replay(sessionId,
                         batch -> {
                             batches[0]++;
                             sink.execute(() -> subscriber.deliverHistory(batch));

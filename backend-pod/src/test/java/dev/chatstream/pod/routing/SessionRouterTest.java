@@ -153,6 +153,40 @@ class SessionRouterTest {
     }
 
     @Test
+    @DisplayName("a live batch after a hole holds live delivery and fills the hole from history, without gap or duplicate")
+    void repairsAHoleFromHistory() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 3, 1));
+        route(batch("s", "m", 6, 2, 1));
+        assertThat(repairing).as("a repair was asked for").hasSize(1);
+        route(batch("s", "m", 8, 1, 1));
+        assertThat(sink.ids()).as("live waits for the hole").containsExactlyElementsOf(ids("m", 0, 2));
+
+        Subscriber subscriber = repairing.get(0);
+        subscriber.deliverHistory(batch("s", "m", 0, 4, 1));
+        subscriber.deliverHistory(batch("s", "m", 4, 4, 1));
+        subscriber.endReplay();
+        route(batch("s", "m", 9, 1, 1));
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 0, 9));
+    }
+
+    @Test
+    @DisplayName("a new attempt is no hole: its restart goes out at once")
+    void newAttemptIsNoHole() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 3, 1));
+        route(batch("s", "m", 7, 2, 2));
+        assertThat(repairing).isEmpty();
+        assertThat(sink.ids()).containsExactly("m:0", "m:1", "m:2", "m:7", "m:8");
+    }
+
+    @Test
     @DisplayName("resume: history after the cursor, then held live batches merged without gap or duplicate")
     void resumesFromHistoryThenLive() {
         FakeSink sink = new FakeSink();

@@ -1,5 +1,6 @@
 package dev.chatstream.worker.app;
 
+import dev.chatstream.subjects.ServiceSubjects;
 import dev.chatstream.worker.consumer.WorkflowConsumer;
 import io.nats.client.Connection;
 import io.nats.service.Service;
@@ -8,11 +9,11 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The NATS micro-service face of the worker: service {@code chat-workflow} answers
- * {@code $SRV.PING/INFO/STATS} and has one endpoint, {@code status}, replying with this instance's
+ * {@code $SRV.PING/INFO/STATS} and has one endpoint, {@code status} on {@code chat.workflow.status}, replying with this instance's
  * worker id, active answers, concurrency and whether it is draining.
  */
 final class StatusService {
-    static final String NAME = "chat-workflow";
+    static final String NAME = ServiceSubjects.WORKFLOW_SERVICE_NAME;
     static final String VERSION = "0.1.0";
 
     private StatusService() {
@@ -21,6 +22,7 @@ final class StatusService {
     static Service start(Connection connection, String workerId, String provider, WorkflowConsumer consumer) {
         ServiceEndpoint status = ServiceEndpoint.builder()
                 .endpointName("status")
+                .endpointSubject(ServiceSubjects.WORKFLOW_STATUS)
                 .handler(msg -> msg.respond(connection, new JsonObject()
                         .put("worker_id", workerId)
                         .put("provider", provider)

@@ -27,7 +27,9 @@ import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.RedisOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +102,9 @@ public final class WorkflowApp implements AutoCloseable {
             vertx.setPeriodic(60_000, id -> heartbeats.forgetLongGone());
 
             Redis redis = config.registry().redisEnabled() ? redis(vertx, config.registry()) : null;
+            if (redis != null) {
+                warmUp(redis);
+            }
             SessionRegistry registry = redis == null ? SessionRegistry.NONE
                     : new RedisSessionRegistry(redis, registryBreaker(vertx, config.registry()), clock);
             SessionRoutes routes = new SessionRoutes(vertx, registry, heartbeats, config.registry().rereadInterval());
@@ -135,7 +140,9 @@ public final class WorkflowApp implements AutoCloseable {
         // jnats reconnects forever once connected; the first connect is retried here the same way.
         while (true) {
             try {
-                return Nats.connect(config.nats().options("workflow-service-" + workerId).build());
+                return Nats.connect(config.nats().options("workflow-service-" + workerId)
+                        .connectionListener((conn, event) -> LOG.info("nats connection: {}", event))
+                        .build());
             } catch (IOException e) {
                 LOG.warn("cannot connect to NATS yet ({}); retrying", e.getMessage());
                 Thread.sleep(1000);
@@ -148,6 +155,15 @@ public final class WorkflowApp implements AutoCloseable {
                 .setConnectionString(settings.redisUrl().toString())
                 .setMaxPoolSize(16)
                 .setMaxPoolWaiting(1024));
+    }
+
+    /** Opens the first pooled connection now, so the first lookups do not pay for it against their timeout. */
+    private static void warmUp(Redis redis) {
+        try {
+            redis.send(Request.cmd(Command.PING)).await(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("session registry not reachable at start ({}); answers are broadcast until it is", e.toString());
+        }
     }
 
     private static CircuitBreaker registryBreaker(Vertx vertx, RegistrySettings settings) {

@@ -29,6 +29,7 @@ import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request, from delivery to acknowledgement, on one event-loop context.
@@ -47,6 +48,9 @@ final class Answer implements TokenSink {
     private static final Logger LOG = LoggerFactory.getLogger(Answer.class);
 
     private enum State { STARTING, STREAMING, ENDING, DONE }
+
+    /** How long a hand-over at shutdown waits for the chunks already published to reach history. */
+    private static final Duration HAND_OVER_FLUSH = Duration.ofSeconds(1);
 
     private final AnswerServices s;
     private final Message msg;
@@ -146,6 +150,9 @@ final class Answer implements TokenSink {
         if (deliveries > 1) {
             publish(ResponseChunk.system(info.sessionId(), info.messageId(), nextChunkId++,
                     ResponseChunk.SYSTEM_RESTART, info.correlationId(), now()));
+            if (state == State.DONE) {
+                return; // the restart chunk could not be published
+            }
         }
         if (cancelRequested || s.answers().cancelRequested(info.messageId())) {
             endCancelled();
@@ -234,7 +241,18 @@ final class Answer implements TokenSink {
     }
 
     private void publish(ResponseChunk chunk) {
-        fanout.publish(chunk);
+        try {
+            fanout.publish(chunk);
+        } catch (RuntimeException e) {
+            // Never leave an answer hanging (inProgress would keep it alive forever): stop it and retry later.
+            generation.cancel();
+            LOG.error("publishing chunk {} of {} failed", chunk.chunkId(), chunk.messageId(), e);
+            if (fanout != null) {
+                fanout.abandon();
+            }
+            infrastructureFailure("publish_failed", String.valueOf(e.getMessage()));
+            return;
+        }
         if (!firstPublished) {
             firstPublished = true;
             s.metrics().timeToFirstChunk(Duration.between(request.timestamp(), s.clock().instant()));
@@ -246,11 +264,15 @@ final class Answer implements TokenSink {
         generation.cancel();
         if (state != State.DONE && fanout != null) {
             fanout.abandon();
-            // History is what failed, so this notice cannot go through it: live only.
-            fanout.publishLiveOnly(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
-                    new ChunkError("history_write_failed", "the answer could not be recorded; it will be retried"),
-                    request.context().model(), info.correlationId(), now()));
-            errorPublished = true;
+            if (deliveries >= s.maxDeliver()) {
+                // Giving up. History is what failed, so this notice cannot go through it: live only.
+                fanout.publishLiveOnly(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
+                        new ChunkError("history_write_failed", "the answer could not be recorded"),
+                        request.context().model(), info.correlationId(), now()));
+                errorPublished = true;
+            }
+            // Otherwise say nothing now: the redelivery starts with a restart notice that continues the
+            // chunk ids after what history holds, which is all any client has seen.
         }
         infrastructureFailure("history_write_failed", String.valueOf(err.getMessage()));
     }
@@ -325,11 +347,17 @@ final class Answer implements TokenSink {
         }
         state = State.DONE;
         generation.cancel();
-        if (fanout != null) {
-            fanout.abandon();
-        }
-        msg.nak();
-        finish("requeued", false);
+        Future<Void> recorded = fanout == null ? Future.succeededFuture()
+                : fanout.flushForHandOver().timeout(HAND_OVER_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
+        recorded.onComplete(ar -> {
+            if (fanout != null) {
+                fanout.abandon();
+            }
+            // A plain nak on purpose: this is a hand-over at shutdown, not a failure, so another
+            // worker should start it at once.
+            msg.nak();
+            finish("requeued", false);
+        });
     }
 
     private void finish(String outcome, boolean ended) {

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Iterator;
 import java.util.function.Consumer;
 
 /**
@@ -56,8 +56,10 @@ final class RequestFetcher implements Runnable {
                 if (free == 0 || !running) {
                     continue;
                 }
-                List<Message> messages = subscription.fetch(Math.min(free, MAX_BATCH), maxWait);
-                for (Message msg : messages) {
+                // iterate() hands each message over as it arrives, instead of waiting for the whole batch.
+                Iterator<Message> messages = subscription.iterate(Math.min(free, MAX_BATCH), maxWait);
+                while (messages.hasNext()) {
+                    Message msg = messages.next();
                     if (!running) {
                         // Fetched while stopping: hand it straight back so another worker takes it.
                         msg.nak();

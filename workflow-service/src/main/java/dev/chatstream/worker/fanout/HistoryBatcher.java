@@ -17,13 +17,14 @@ import java.util.function.BiConsumer;
  * per message, so its batches land in order; a chunk arriving when none is in flight is written at
  * once (or after {@code HISTORY_FLUSH_INTERVAL} when that is set above zero), chunks arriving meanwhile
  * go into the next batch, up to {@code HISTORY_FLUSH_BYTES}. The history rate therefore follows the
- * acknowledgement round trip, not the chunk rate. Each acknowledged batch is handed to
- * {@code onRecorded} (live delivery) in order. A failed publish
+ * acknowledgement round trip, not the chunk rate. Each acknowledged batch is handed, in order, to
+ * {@code onRecorded} (live delivery: history first, then live). A failed publish
  * is retried with exponential backoff and jitter under the same {@code Nats-Msg-Id} (JetStream drops
  * the copy if the first try did land); after {@code HISTORY_PUBLISH_ATTEMPTS} the message fails.
  * Runs on the message's event-loop context.
  */
 final class HistoryBatcher {
+    private static final long MAX_BACKOFF_MS = 2_000;
     private final Vertx vertx;
     private final Context context;
     private final ChunkTransport transport;
@@ -31,11 +32,13 @@ final class HistoryBatcher {
     private final Clock clock;
     private final List<EncodedChunk> pending = new ArrayList<>();
     private final Promise<Void> finalRecorded = Promise.promise();
-    private final BiConsumer<List<EncodedChunk>, byte[]> onRecorded;
     private int pendingBytes;
     private boolean inFlight;
+    private boolean waitingForGate;
     private long timerId = -1;
     private boolean failed;
+    private Promise<Void> drained;
+    private final BiConsumer<List<EncodedChunk>, byte[]> onRecorded;
 
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
                    BiConsumer<List<EncodedChunk>, byte[]> onRecorded) {
@@ -61,12 +64,25 @@ final class HistoryBatcher {
         long interval = transport.settings().historyFlushInterval().toMillis();
         if (chunk.isFinal() || pendingBytes >= transport.settings().historyFlushBytes() || interval == 0) {
             flush();
-        } else if (timerId < 0 && !inFlight) {
+        } else if (timerId < 0 && !inFlight && !waitingForGate) {
             timerId = vertx.setTimer(interval, id -> {
                 timerId = -1;
                 flush();
             });
         }
+    }
+
+    /** Writes what is pending now; completes when history holds every chunk added so far. */
+    Future<Void> drain() {
+        if (failed) {
+            return Future.failedFuture("history writes failed");
+        }
+        if (pending.isEmpty() && !inFlight && !waitingForGate) {
+            return Future.succeededFuture();
+        }
+        drained = Promise.promise();
+        flush();
+        return drained.future();
     }
 
     /** Stops timers; pending chunks are dropped (used when the answer is abandoned). */
@@ -75,11 +91,30 @@ final class HistoryBatcher {
         cancelTimer();
     }
 
+
     private void flush() {
-        if (inFlight || pending.isEmpty() || failed) {
+        if (inFlight || waitingForGate || pending.isEmpty() || failed) {
             return;
         }
         cancelTimer();
+        HistoryGate gate = transport.historyGate();
+        if (!gate.tryAcquire()) {
+            // JetStream is busy: wait for a permit while more chunks join this batch.
+            waitingForGate = true;
+            gate.await(() -> context.runOnContext(v -> {
+                waitingForGate = false;
+                flushWithPermit();
+            }));
+            return;
+        }
+        flushWithPermit();
+    }
+
+    private void flushWithPermit() {
+        if (pending.isEmpty() || failed) {
+            transport.historyGate().release();
+            return;
+        }
         List<EncodedChunk> batch = Batches.takeFirst(pending, transport.settings().historyFlushBytes());
         for (EncodedChunk c : batch) {
             pendingBytes -= c.json().length + 1;
@@ -106,6 +141,7 @@ final class HistoryBatcher {
 
     private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal) {
         inFlight = false;
+        transport.historyGate().release();
         transport.metrics().historyPublished(batch.size());
         if (!failed) {
             onRecorded.accept(batch, body);
@@ -117,11 +153,15 @@ final class HistoryBatcher {
         if (!pending.isEmpty()) {
             // These chunks waited at least one round trip already: send them now.
             flush();
+        } else if (drained != null) {
+            drained.tryComplete();
         }
     }
 
     private void retryOrFail(List<EncodedChunk> batch, byte[] body, int attempt, Throwable err) {
         if (failed) {
+            inFlight = false;
+            transport.historyGate().release();
             return;
         }
         int maxAttempts = transport.settings().historyPublishAttempts();
@@ -129,11 +169,18 @@ final class HistoryBatcher {
         transport.metrics().historyFailed(retry);
         if (!retry) {
             failed = true;
+            inFlight = false;
+            transport.historyGate().release();
+            if (drained != null) {
+                drained.tryFail(err);
+            }
             finalRecorded.tryFail(new HistoryWriteException("history write failed after " + attempt
                     + " attempts: " + (err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()), err));
             return;
         }
-        long base = transport.settings().historyRetryBackoff().toMillis() << (attempt - 1);
+        // Exponential, capped: enough attempts to ride out a JetStream leader election (seconds)
+        // before the answer is given up on and its request handed back.
+        long base = Math.min(MAX_BACKOFF_MS, transport.settings().historyRetryBackoff().toMillis() << Math.min(attempt - 1, 20));
         long delay = base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         vertx.setTimer(Math.max(1, delay), id -> publish(batch, body, attempt + 1));
     }

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Fan-out of one message (answer): every chunk is recorded in {@code chat.history.{sid}} and, as soon
@@ -49,7 +50,7 @@ public final class MessageFanout {
      */
     public void publishLiveOnly(ResponseChunk chunk) {
         byte[] json = codec.encode(chunk);
-        live.publish(java.util.List.of(new EncodedChunk(chunk.chunkId(), json, chunk.isFinal())), json);
+        live.publish(List.of(new EncodedChunk(chunk.chunkId(), json, chunk.isFinal())), json);
     }
 
     /**
@@ -58,6 +59,14 @@ public final class MessageFanout {
      */
     public Future<Void> finalRecorded() {
         return history.finalRecorded();
+    }
+
+    /**
+     * Records (and so publishes live) every chunk produced so far, so the worker that takes the
+     * request over continues the chunk ids right after them.
+     */
+    public Future<Void> flushForHandOver() {
+        return history.drain();
     }
 
     /** Stops recording (the answer is abandoned); chunks not yet recorded are neither recorded nor sent live. */

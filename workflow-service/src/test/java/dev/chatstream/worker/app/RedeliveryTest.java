@@ -163,6 +163,7 @@ class RedeliveryTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.chunks(request.messageId()).size() >= 5);
             leaving.stop();
             assertThat(broadcast.hasFinal(request.messageId())).isFalse();
+            int seenFromFirstAttempt = broadcast.chunks(request.messageId()).size();
 
             WorkflowApp next = TestWorkers.start(env());
             try {
@@ -173,6 +174,10 @@ class RedeliveryTest {
             List<ResponseChunk> chunks = broadcast.chunks(request.messageId());
             ResponseChunk restart = chunks.stream().filter(c -> c.chunkType() == ChunkType.SYSTEM).findFirst().orElseThrow();
             assertThat(restart.chunk()).isEqualTo(ResponseChunk.SYSTEM_RESTART);
+            // the leaving worker recorded everything it had published: no id is reused
+            assertThat(restart.chunkId()).isEqualTo(seenFromFirstAttempt);
+            assertThat(chunks).extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(LongStream.range(0, chunks.size()).boxed().toList());
             List<ResponseChunk> fromRestart = chunks.subList(chunks.indexOf(restart), chunks.size());
             assertThat(fromRestart).extracting(ResponseChunk::chunkId).containsExactlyElementsOf(
                     LongStream.range(restart.chunkId(), restart.chunkId() + 102).boxed().toList());

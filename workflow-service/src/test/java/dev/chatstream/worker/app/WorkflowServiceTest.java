@@ -113,7 +113,8 @@ class WorkflowServiceTest {
         try (ChunkProbe podProbe = new ChunkProbe(nc, Subjects.podResponse(pod));
              ChunkProbe broadcast = new ChunkProbe(nc, Subjects.sessionBroadcast(sid))) {
             WorkflowRequest request = Requests.demo(sid, 10);
-            Requests.publish(js, request);
+            String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+            Requests.publish(js, request, new Headers().put(ChunkHeaders.TRACEPARENT, traceparent));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> podProbe.hasFinal(request.messageId()));
             List<ResponseChunk> chunks = podProbe.chunks(request.messageId());
@@ -137,6 +138,7 @@ class WorkflowServiceTest {
             assertThat(first.header(ChunkHeaders.CHUNK_COUNT)).isEqualTo(String.valueOf(first.chunks().size()));
             assertThat(first.header(ChunkHeaders.ATTEMPT)).isEqualTo("1");
             assertThat(first.header(ChunkHeaders.CORRELATION_ID)).isEqualTo(request.correlationId());
+            assertThat(first.header(ChunkHeaders.TRACEPARENT)).as("trace context carried on").contains("0af7651916cd43dd8448eb211c80319c");
             assertThat(Long.parseLong(first.header(WorkerHeaders.PUBLISHED_AT)))
                     .isCloseTo(first.receivedAtMicros(), org.assertj.core.data.Offset.offset(5_000_000L));
             ChunkProbe.Batch lastBatch = podProbe.batches(request.messageId()).getLast();
@@ -345,7 +347,7 @@ class WorkflowServiceTest {
     void microService() throws Exception {
         Message ping = nc.request("$SRV.PING.chat-workflow", new byte[0], Duration.ofSeconds(3));
         assertThat(new String(ping.getData(), StandardCharsets.UTF_8)).contains("\"name\":\"chat-workflow\"");
-        Message status = nc.request("status", new byte[0], Duration.ofSeconds(3));
+        Message status = nc.request(dev.chatstream.subjects.ServiceSubjects.WORKFLOW_STATUS, new byte[0], Duration.ofSeconds(3));
         assertThat(new String(status.getData(), StandardCharsets.UTF_8)).contains("\"worker_id\"").contains("\"active\"");
     }
 }

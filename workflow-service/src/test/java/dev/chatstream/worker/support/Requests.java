@@ -30,7 +30,12 @@ public final class Requests {
     }
 
     public static void publish(JetStream js, WorkflowRequest request) {
-        Headers headers = new Headers().put(ChunkHeaders.NATS_MSG_ID, request.messageId());
+        publish(js, request, new Headers());
+    }
+
+    /** Publishes with {@code headers} plus {@code Nats-Msg-Id} = message id. */
+    public static void publish(JetStream js, WorkflowRequest request, Headers headers) {
+        headers.put(ChunkHeaders.NATS_MSG_ID, request.messageId());
         try {
             js.publish(Subjects.workflowExecute(request.sessionId()), headers, MessageCodec.standard().encode(request));
         } catch (Exception e) {

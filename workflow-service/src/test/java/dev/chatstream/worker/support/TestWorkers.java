@@ -30,6 +30,8 @@ public final class TestWorkers {
         env.put("RETRY_NAK_DELAY", "200ms");
         env.put("FETCH_MAX_WAIT", "200ms");
         env.put("REGISTRY_REREAD_INTERVAL", "100ms");
+        // generous for a busy 2-core CI box; Redis being down still fails fast (connection refused)
+        env.put("REGISTRY_LOOKUP_TIMEOUT", "1s");
         env.put("SHUTDOWN_TIMEOUT", "5s");
         return env;
     }

@@ -1,0 +1,116 @@
+package dev.chatstream.worker.fanout;
+
+import dev.chatstream.codec.MessageCodec;
+import dev.chatstream.config.Env;
+import dev.chatstream.schemas.ChunkMetadata;
+import dev.chatstream.schemas.FinishReason;
+import dev.chatstream.schemas.ResponseChunk;
+import dev.chatstream.streams.JetStreamProvisioner;
+import dev.chatstream.streams.StreamSettings;
+import dev.chatstream.subjects.Subjects;
+import dev.chatstream.testkit.NatsServer;
+import dev.chatstream.wire.ChunkHeaders;
+import dev.chatstream.worker.config.FanoutSettings;
+import dev.chatstream.worker.support.ChunkProbe;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Live batching is adaptive: one chunk per batch when idle, grouped batches under load. */
+@Timeout(60)
+class MessageFanoutTest {
+    private static NatsServer nats;
+    private static Connection nc;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        nats = NatsServer.start();
+        nc = Nats.connect(new Options.Builder().server(nats.url()).build());
+        new JetStreamProvisioner(nc.jetStreamManagement()).applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close();
+        nc.close();
+        nats.close();
+    }
+
+    private static List<ChunkProbe.Batch> run(String sid, boolean underLoad, int chunks) throws Exception {
+        FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of()));
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE, () -> underLoad);
+        String subject = Subjects.podResponse("pod-" + sid);
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            CompletableFuture<Void> recorded = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                MessageFanout fanout = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                        new MessageInfo(sid, "m1", 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                // all chunks in one event-loop turn, as a fast provider produces them
+                for (int i = 0; i < chunks; i++) {
+                    fanout.publish(ResponseChunk.content(sid, "m1", i, "t ", "c1", Instant.now()));
+                }
+                fanout.publish(ResponseChunk.finalChunk(sid, "m1", chunks, new ChunkMetadata("demo", chunks, FinishReason.STOP),
+                        "c1", Instant.now()));
+                fanout.finalRecorded().onComplete(ar -> recorded.complete(null));
+            });
+            recorded.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.hasFinal("m1"));
+            assertThat(probe.chunks("m1")).extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(0, chunks).boxed().toList());
+            return probe.batches("m1");
+        }
+    }
+
+    @Test
+    @DisplayName("the first chunk goes out at once, alone; chunks produced during its history write follow grouped, in order")
+    void groupsWhileAWriteIsInFlight() throws Exception {
+        List<ChunkProbe.Batch> batches = run("grouped", false, 10);
+        assertThat(batches.getFirst().header(ChunkHeaders.CHUNK_COUNT)).isEqualTo("1");
+        assertThat(batches).hasSizeLessThan(11);
+        long expectedFirst = 0;
+        for (ChunkProbe.Batch batch : batches) {
+            assertThat(Long.parseLong(batch.header(ChunkHeaders.FIRST_CHUNK_ID))).isEqualTo(expectedFirst);
+            assertThat(Integer.parseInt(batch.header(ChunkHeaders.CHUNK_COUNT))).isEqualTo(batch.chunks().size());
+            expectedFirst += batch.chunks().size();
+        }
+        assertThat(batches.getLast().header(ChunkHeaders.FINAL)).isEqualTo("true");
+    }
+
+    @Test
+    @DisplayName("every batch that goes live is already in history, byte for byte")
+    void liveOnlyWhatHistoryHolds() throws Exception {
+        List<ChunkProbe.Batch> batches = run("durable", false, 6);
+        io.nats.client.JetStreamSubscription history = nc.jetStream().subscribe(Subjects.history("durable"),
+                io.nats.client.PushSubscribeOptions.builder().stream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY)
+                        .ordered(true).build());
+        long recorded = 0;
+        for (io.nats.client.Message m = history.nextMessage(Duration.ofSeconds(2)); m != null;
+             m = history.nextMessage(Duration.ofMillis(300))) {
+            recorded += Integer.parseInt(m.getHeaders().getFirst(ChunkHeaders.CHUNK_COUNT));
+        }
+        history.unsubscribe();
+        assertThat(recorded).isEqualTo(batches.stream().mapToLong(b -> b.chunks().size()).sum());
+    }
+}

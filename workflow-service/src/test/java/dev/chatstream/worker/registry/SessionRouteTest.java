@@ -1,0 +1,117 @@
+package dev.chatstream.worker.registry;
+
+import dev.chatstream.subjects.Subjects;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Routing decisions with a hand-written registry fake (the Redis side is covered by the app tests). */
+@Timeout(30)
+class SessionRouteTest {
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close();
+    }
+
+    /** A registry whose answer the test sets. */
+    private static final class StubRegistry implements SessionRegistry {
+        final AtomicReference<Future<List<String>>> answer = new AtomicReference<>(Future.succeededFuture(List.of()));
+        final AtomicInteger lookups = new AtomicInteger();
+
+        @Override
+        public Future<List<String>> podsOf(String sessionId) {
+            lookups.incrementAndGet();
+            return answer.get();
+        }
+
+        @Override
+        public boolean available() {
+            return true;
+        }
+    }
+
+    private static SessionRoute started(SessionRegistry registry, HeartbeatTracker heartbeats) throws Exception {
+        SessionRoutes routes = new SessionRoutes(vertx, registry, heartbeats, Duration.ofMillis(50));
+        CompletableFuture<SessionRoute> route = new CompletableFuture<>();
+        vertx.runOnContext(v -> {
+            SessionRoute r = routes.open("s1");
+            r.start().onComplete(ar -> route.complete(r));
+        });
+        return route.get(5, TimeUnit.SECONDS);
+    }
+
+    private static HeartbeatTracker noHeartbeats() {
+        return new HeartbeatTracker(Duration.ofSeconds(6), System::nanoTime);
+    }
+
+    @Test
+    @DisplayName("routes to each pod the registry names")
+    void podsNamed() throws Exception {
+        StubRegistry registry = new StubRegistry();
+        registry.answer.set(Future.succeededFuture(List.of("pod-a", "pod-b")));
+        SessionRoute route = started(registry, noHeartbeats());
+        assertThat(route.subjects()).containsExactly(Subjects.podResponse("pod-a"), Subjects.podResponse("pod-b"));
+        route.close();
+    }
+
+    @Test
+    @DisplayName("broadcasts when the registry names no pod or fails")
+    void fallsBack() throws Exception {
+        StubRegistry registry = new StubRegistry();
+        SessionRoute empty = started(registry, noHeartbeats());
+        assertThat(empty.subjects()).containsExactly(Subjects.sessionBroadcast("s1"));
+        empty.close();
+        registry.answer.set(Future.failedFuture("redis down"));
+        SessionRoute failed = started(registry, noHeartbeats());
+        assertThat(failed.broadcasting()).isTrue();
+        failed.close();
+    }
+
+    @Test
+    @DisplayName("broadcasts when every named pod has stopped beating")
+    void allStale() throws Exception {
+        AtomicReference<Long> now = new AtomicReference<>(0L);
+        HeartbeatTracker heartbeats = new HeartbeatTracker(Duration.ofSeconds(1), now::get);
+        heartbeats.heard("pod-a");
+        now.set(Duration.ofSeconds(2).toNanos());
+        StubRegistry registry = new StubRegistry();
+        registry.answer.set(Future.succeededFuture(List.of("pod-a")));
+        SessionRoute route = started(registry, heartbeats);
+        assertThat(route.broadcasting()).isTrue();
+        route.close();
+    }
+
+    @Test
+    @DisplayName("re-reads the registry while the answer runs and stops when closed")
+    void rereads() throws Exception {
+        StubRegistry registry = new StubRegistry();
+        SessionRoute route = started(registry, noHeartbeats());
+        registry.answer.set(Future.succeededFuture(List.of("pod-late")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> route.subjects().equals(List.of(Subjects.podResponse("pod-late"))));
+        vertx.runOnContext(v -> route.close());
+        int lookups = registry.lookups.get();
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> registry.lookups.get() <= lookups + 1);
+    }
+}
