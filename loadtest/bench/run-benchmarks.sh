@@ -55,10 +55,6 @@ log "machine: $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname 
 if has ttft; then
   up DEMO_TOKEN_DELAY_MS=0 WORKER_CONCURRENCY=256
   run ttft-100mps --sessions 100 --rate 100 --max-tokens 16 --token-delay-ms 0 --warmup 3s --duration "$DURATION" || true
-  # The worker's pull waits up to FETCH_MAX_WAIT (500 ms) for a full batch: the same run with 10 ms.
-  up DEMO_TOKEN_DELAY_MS=0 WORKER_CONCURRENCY=256 WORKER_ENV="FETCH_MAX_WAIT=10ms"
-  run ttft-100mps-fetch-max-wait-10ms --sessions 100 --rate 100 --max-tokens 16 --token-delay-ms 0 --warmup 3s \
-    --duration "$DURATION" || true
   down
 fi
 
