@@ -69,16 +69,19 @@ final class SseClient implements AutoCloseable {
         }
         HttpClientResponse connected;
         try {
-            connected = client.request(options).compose(req -> req.send())
+            // Handlers are set on the event loop as the response arrives, so no early bytes are missed.
+            connected = client.request(options).compose(req -> req.send()).map(resp -> {
+                        resp.handler(this::onData);
+                        resp.endHandler(v -> ended = true);
+                        resp.exceptionHandler(e -> ended = true);
+                        return resp;
+                    })
                     .await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot open stream on port " + port, e);
         }
         status = connected.statusCode();
         response = connected;
-        connected.handler(this::onData);
-        connected.endHandler(v -> ended = true);
-        connected.exceptionHandler(e -> ended = true);
     }
 
     private void onData(Buffer buffer) {

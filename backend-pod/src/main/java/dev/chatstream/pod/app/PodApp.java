@@ -17,12 +17,12 @@ import dev.chatstream.pod.nats.PodPresence;
 import dev.chatstream.pod.registry.RedisSessionRegistry;
 import dev.chatstream.pod.registry.SessionRegistry;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.sse.KeepAlive;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -75,7 +75,8 @@ public final class PodApp {
         JsonLogLayout.podId(config.podId());
         PodMetrics metrics = new PodMetrics();
         PodNats nats = PodNats.connect(config.nats(), config.podId(), metrics);
-        Vertx vertx = Vertx.vertx();
+        // Each resume holds a worker thread for its replay (a few round trips): room for mass reconnects.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64));
         try {
             SessionRouter router = new SessionRouter(metrics);
             SessionRegistry registry = registry(vertx, config, router, metrics);
@@ -105,10 +106,8 @@ public final class PodApp {
                     config.http().maxMessageBytes());
             int port = deployHttp(vertx, config, routes);
 
-            registry.start();
-            KeepAlive.start(vertx, router, config.sse().keepAlive());
-            presence.heartbeat();
-            vertx.setPeriodic(config.nats().heartbeatInterval().toMillis(), id -> presence.heartbeat());
+            vertx.deployVerticle(new MaintenanceVerticle(presence, config.nats().heartbeatInterval(), registry, router,
+                    config.sse().keepAlive())).await(30, TimeUnit.SECONDS);
             return new PodApp(config, vertx, nats, metrics, router, registry, lifecycle, stream, port);
         } catch (Exception e) {
             vertx.close();

@@ -84,6 +84,7 @@ public final class MessageIntake {
                             .addKeyValue("correlation_id", request.correlationId())
                             .addKeyValue("duplicate", ack.isDuplicate())
                             .log("message accepted");
+                    ctx.response().putHeader(CORRELATION_ID, request.correlationId());
                     ApiErrors.json(ctx, 202, new JsonObject()
                             .put("message_id", request.messageId())
                             .put("correlation_id", request.correlationId()));

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat_chunks_dropped_total{reason}}, {@code chat_messages_accepted_total},
  * {@code chat_chunk_delivery_seconds}, {@code chat_nats_published_total{kind}},
  * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
- * {@code chat_messages_rejected_total{reason}}.
+ * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_stream_gaps_repaired_total}.
  */
 public final class PodMetrics {
     /** Reasons a chunk is not written to a connection. */
@@ -26,7 +26,6 @@ public final class PodMetrics {
     public static final String DROP_DUPLICATE = "duplicate";
     public static final String DROP_NOT_LOCAL = "not_local";
     public static final String DROP_MALFORMED = "malformed";
-    public static final String DROP_CLOSED = "closed";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger activeConnections = new AtomicInteger();
@@ -35,7 +34,7 @@ public final class PodMetrics {
     private final Counter registryErrors;
     private final Counter gapsRepaired;
     private final Timer deliveryLatency;
-    private final DistributionSummary replayedChunks;
+    private final DistributionSummary replayedBatches;
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> published = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> received = new ConcurrentHashMap<>();
@@ -58,9 +57,9 @@ public final class PodMetrics {
                 .minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
-        replayedChunks = DistributionSummary.builder("chat.replay.chunks")
-                .description("Chunks written from history per resume").register(registry);
-        for (String reason : new String[]{DROP_SLOW_CLIENT, DROP_DUPLICATE, DROP_NOT_LOCAL, DROP_MALFORMED, DROP_CLOSED}) {
+        replayedBatches = DistributionSummary.builder("chat.replay.batches")
+                .description("History batches read per resume").register(registry);
+        for (String reason : new String[]{DROP_SLOW_CLIENT, DROP_DUPLICATE, DROP_NOT_LOCAL, DROP_MALFORMED}) {
             droppedCounter(reason);
         }
     }
@@ -119,8 +118,8 @@ public final class PodMetrics {
         }
     }
 
-    public void replayed(int chunks) {
-        replayedChunks.record(chunks);
+    public void replayed(int batches) {
+        replayedBatches.record(batches);
     }
 
     /** The Prometheus text exposition. */

@@ -33,7 +33,8 @@ final class ChunkMessages {
         }
         return ChunkFrames.frame(sessionId, messageId, firstChunkId,
                 attempt == null ? 1 : Integer.parseInt(attempt),
-                publishedAt == null ? 0 : parseOrZero(publishedAt), body);
+                publishedAt == null ? 0 : parseOrZero(publishedAt), body,
+                "true".equals(headers.getFirst(ChunkHeaders.FINAL)));
     }
 
     private static String required(Headers headers, String name) {

@@ -53,6 +53,8 @@ public final class PodNats implements AutoCloseable {
             throws IOException, InterruptedException {
         ConnectionListener listener = (conn, event) -> LOG.atInfo().addKeyValue("pod_id", podId)
                 .addKeyValue("nats_event", event.toString()).log("NATS connection event");
+        LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("nats", settings.connection().servers().toString())
+                .log("connecting to NATS (retrying until a server answers)");
         Connection connection = Nats.connectReconnectOnConnect(settings.connection().options("backend-pod-" + podId)
                 .connectionListener(listener)
                 .build());
@@ -124,7 +126,8 @@ public final class PodNats implements AutoCloseable {
             return CompletableFuture.failedFuture(new NatsUnavailableException("NATS is " + connection.getStatus()));
         }
         metrics.natsPublished(kind);
-        return connection.requestWithTimeout(subject, body, timeout);
+        // jnats expires request futures in a cleanup sweep (every few seconds): bound it ourselves.
+        return connection.requestWithTimeout(subject, body, timeout).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A core publish, skipped while disconnected so stale messages do not pile up in the reconnect buffer. */

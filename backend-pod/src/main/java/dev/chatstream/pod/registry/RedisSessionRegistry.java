@@ -104,12 +104,18 @@ public final class RedisSessionRegistry implements SessionRegistry {
         return System.currentTimeMillis() + settings.ttl().toMillis();
     }
 
+    /**
+     * ZADD this pod with its expiry, set the key's expiry to the same instant, and drop members that
+     * expired (pods that died or were replaced), so a long-lived session's set does not grow with pod churn.
+     */
     private List<Request> register(Iterable<String> sessions, long expiresAt) {
+        long now = System.currentTimeMillis();
         List<Request> requests = new ArrayList<>();
         for (String sessionId : sessions) {
             String key = RegistryKeys.sessionPods(sessionId);
             requests.add(Request.cmd(Command.ZADD).arg(key).arg(expiresAt).arg(podId));
             requests.add(Request.cmd(Command.PEXPIREAT).arg(key).arg(expiresAt));
+            requests.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(key).arg("-inf").arg("(" + now));
         }
         return requests;
     }

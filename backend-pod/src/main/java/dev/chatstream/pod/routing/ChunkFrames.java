@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * events of the batch gets only the rest. The same buffer is written to every connection of the session.
  */
 public record ChunkFrames(String sessionId, String messageId, long firstChunkId, int count, int attempt,
-                          long publishedAtMicros, Buffer frames, int[] offsets) {
+                          long publishedAtMicros, Buffer frames, int[] offsets, boolean endsMessage) {
 
     private static final byte[] EVENT_ID = "event: chunk\nid: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
@@ -20,6 +20,12 @@ public record ChunkFrames(String sessionId, String messageId, long firstChunkId,
     /** Frames {@code body} (a {@link ChunkBatch}) of message {@code messageId}, chunk ids from {@code firstChunkId}. */
     public static ChunkFrames frame(String sessionId, String messageId, long firstChunkId, int attempt,
                                     long publishedAtMicros, byte[] body) {
+        return frame(sessionId, messageId, firstChunkId, attempt, publishedAtMicros, body, false);
+    }
+
+    /** Like {@link #frame(String, String, long, int, long, byte[])}; {@code endsMessage} when the batch holds the final chunk. */
+    public static ChunkFrames frame(String sessionId, String messageId, long firstChunkId, int attempt,
+                                    long publishedAtMicros, byte[] body, boolean endsMessage) {
         byte[] prefix = (messageId + ':').getBytes(StandardCharsets.US_ASCII);
         Buffer frames = Buffer.buffer(body.length + 64 * 4);
         int[] offsets = new int[countLines(body) + 1];
@@ -30,7 +36,8 @@ public record ChunkFrames(String sessionId, String messageId, long firstChunkId,
                     .appendBytes(DATA).appendBytes(bytes, offset, length).appendBytes(END);
         });
         offsets[count] = frames.length();
-        return new ChunkFrames(sessionId, messageId, firstChunkId, count, attempt, publishedAtMicros, frames, offsets);
+        return new ChunkFrames(sessionId, messageId, firstChunkId, count, attempt, publishedAtMicros, frames, offsets,
+                endsMessage);
     }
 
     /** One event with an explicit id (e.g. a {@code system} chunk made by the pod). */

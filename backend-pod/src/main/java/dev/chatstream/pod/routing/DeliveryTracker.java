@@ -5,16 +5,20 @@ package dev.chatstream.pod.routing;
  * which chunks of a batch are new (docs/architecture.md "De-duplication and restarts"): chunks at or below
  * the highest of the same attempt are duplicates; a higher attempt starts over (its first chunk is a
  * {@code restart} notice) and is taken whole; an older attempt is stale and dropped, so two attempts are
- * never glued together. Keeps only the last {@link #CAPACITY} messages; allocates nothing until the
- * first chunk. Not thread-safe: used on the connection's own thread.
+ * never glued together. Holds {@link #INITIAL_CAPACITY} messages and grows (up to {@link #MAX_CAPACITY})
+ * only while more messages than that are unfinished at once, so de-duplication and hole detection hold
+ * for every message in flight; a slot is reused first from a finished message, then the least recently
+ * touched. Allocates nothing until the first chunk. Not thread-safe: used on the connection's own thread.
  */
 final class DeliveryTracker {
-    static final int CAPACITY = 4;
+    static final int INITIAL_CAPACITY = 4;
+    static final int MAX_CAPACITY = 256;
 
     private String[] messageIds;
     private long[] highest;
     private int[] attempts;
     private long[] touched;
+    private boolean[] finished;
     private long clock;
 
     /**
@@ -22,6 +26,19 @@ final class DeliveryTracker {
      * the batch as written.
      */
     int accept(String messageId, long firstChunkId, int count, int attempt) {
+        return accept(messageId, firstChunkId, count, attempt, false);
+    }
+
+    /** Like {@link #accept(String, long, int, int)}; {@code endsMessage} when the batch holds the final chunk. */
+    int accept(String messageId, long firstChunkId, int count, int attempt, boolean endsMessage) {
+        int from = acceptBatch(messageId, firstChunkId, count, attempt);
+        if (endsMessage && from < count) {
+            finished[find(messageId)] = true;
+        }
+        return from;
+    }
+
+    private int acceptBatch(String messageId, long firstChunkId, int count, int attempt) {
         long last = firstChunkId + count - 1;
         int slot = find(messageId);
         if (slot < 0) {
@@ -70,7 +87,7 @@ final class DeliveryTracker {
         if (messageIds == null) {
             return -1;
         }
-        for (int i = 0; i < CAPACITY; i++) {
+        for (int i = 0; i < messageIds.length; i++) {
             if (messageId.equals(messageIds[i])) {
                 return i;
             }
@@ -80,24 +97,45 @@ final class DeliveryTracker {
 
     private int claim() {
         if (messageIds == null) {
-            messageIds = new String[CAPACITY];
-            highest = new long[CAPACITY];
-            attempts = new int[CAPACITY];
-            touched = new long[CAPACITY];
+            messageIds = new String[INITIAL_CAPACITY];
+            highest = new long[INITIAL_CAPACITY];
+            attempts = new int[INITIAL_CAPACITY];
+            touched = new long[INITIAL_CAPACITY];
+            finished = new boolean[INITIAL_CAPACITY];
         }
         int oldest = 0;
-        for (int i = 0; i < CAPACITY; i++) {
+        int oldestFinished = -1;
+        for (int i = 0; i < messageIds.length; i++) {
             if (messageIds[i] == null) {
                 return i;
+            }
+            if (finished[i] && (oldestFinished < 0 || touched[i] < touched[oldestFinished])) {
+                oldestFinished = i;
             }
             if (touched[i] < touched[oldest]) {
                 oldest = i;
             }
         }
+        if (oldestFinished >= 0) {
+            return oldestFinished;
+        }
+        if (messageIds.length < MAX_CAPACITY) {
+            int slot = messageIds.length;
+            int size = Math.min(MAX_CAPACITY, slot * 2);
+            messageIds = java.util.Arrays.copyOf(messageIds, size);
+            highest = java.util.Arrays.copyOf(highest, size);
+            attempts = java.util.Arrays.copyOf(attempts, size);
+            touched = java.util.Arrays.copyOf(touched, size);
+            finished = java.util.Arrays.copyOf(finished, size);
+            return slot;
+        }
         return oldest;
     }
 
     private void record(int slot, String messageId, long last, int attempt) {
+        if (!messageId.equals(messageIds[slot]) || attempt != attempts[slot]) {
+            finished[slot] = false;
+        }
         messageIds[slot] = messageId;
         highest[slot] = last;
         attempts[slot] = attempt;

@@ -10,6 +10,6 @@ public interface GapRepair {
 
     /** Ends the repair at once: held batches go out, with the hole. */
     static GapRepair none() {
-        return subscriber -> subscriber.sink().execute(subscriber::endReplay);
+        return subscriber -> subscriber.sink().execute(() -> subscriber.endReplay(true));
     }
 }

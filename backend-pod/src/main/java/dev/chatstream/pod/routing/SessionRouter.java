@@ -140,7 +140,7 @@ public final class SessionRouter {
             return 0;
         }
         for (Subscriber target : targets) {
-            target.sink().execute(() -> target.deliverLive(frames));
+            target.offer(frames);
         }
         return targets.length;
     }

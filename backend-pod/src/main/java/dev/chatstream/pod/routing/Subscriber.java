@@ -14,8 +14,8 @@ import java.util.ArrayDeque;
  * history already gave. A live batch that starts after a hole (chunks lost on the way, e.g. while the
  * pod reconnected to NATS) switches the connection back to that resume mode from the last chunk it
  * wrote: history holds every chunk a client can have missed (workers publish live only what history
- * acknowledged), so the hole is filled from there. Everything but the constructor runs on the sink's
- * thread.
+ * acknowledged), so the hole is filled from there. Everything but the constructor and {@link #offer}
+ * runs on the sink's thread.
  */
 public final class Subscriber {
     /** Live batches held back during a replay before the client counts as too slow. */
@@ -32,7 +32,15 @@ public final class Subscriber {
     private ArrayDeque<Object> history;
     /** Live batches that arrived during the replay. Null when live. */
     private ArrayDeque<ChunkFrames> held;
+    /** Live batches handed over by the NATS thread, not yet taken by this connection's thread. Guarded by this. */
+    private ArrayDeque<ChunkFrames> inbox;
+    /** Whether a task to take the inbox is scheduled. Guarded by this. */
+    private boolean drainScheduled;
+    /** While one task writes several batches: their bytes, written at once. */
+    private Buffer coalesced;
     private boolean cursorFound;
+    /** True while filling a hole of {@link #cursor}'s message only (not a client's resume of the whole session). */
+    private boolean repairing;
     private boolean replayDone;
     private boolean pumping;
     private boolean closed;
@@ -41,6 +49,7 @@ public final class Subscriber {
     /**
      * @param cursor    where to resume, or null for a live-only stream
      * @param gapNotice the {@code history_gap} event to send when the cursor is not in history
+     * @param repair    fills holes in the live stream from history
      */
     Subscriber(String sessionId, SseSink sink, PodMetrics metrics, Cursor cursor, Buffer gapNotice, GapRepair repair) {
         this.repair = repair;
@@ -81,7 +90,54 @@ public final class Subscriber {
         return held != null;
     }
 
-    void deliverLive(ChunkFrames batch) {
+    /**
+     * Any thread: queues a live batch for this connection. One task on the connection's thread takes every
+     * batch queued by the time it runs, so under load several batches leave in one write (one flush), while
+     * a lone batch is written at once.
+     */
+    void offer(ChunkFrames batch) {
+        boolean schedule;
+        synchronized (this) {
+            if (inbox == null) {
+                inbox = new ArrayDeque<>(4);
+            }
+            inbox.add(batch);
+            schedule = !drainScheduled;
+            drainScheduled = true;
+        }
+        if (schedule) {
+            sink.execute(this::takeInbox);
+        }
+    }
+
+    private void takeInbox() {
+        ArrayDeque<ChunkFrames> batches;
+        synchronized (this) {
+            batches = inbox;
+            inbox = null;
+            drainScheduled = false;
+        }
+        if (batches == null) {
+            return;
+        }
+        if (batches.size() == 1) {
+            deliverLive(batches.poll());
+            return;
+        }
+        coalesced = Buffer.buffer();
+        try {
+            for (ChunkFrames batch : batches) {
+                deliverLive(batch);
+            }
+            if (coalesced.length() > 0 && !closed) {
+                sink.write(coalesced);
+            }
+        } finally {
+            coalesced = null;
+        }
+    }
+
+    private void deliverLive(ChunkFrames batch) {
         if (closed) {
             return;
         }
@@ -105,20 +161,26 @@ public final class Subscriber {
 
     /** Holds live batches from {@code firstHeld} on and asks for history after {@code from}. */
     private void startRepair(Cursor from, ChunkFrames firstHeld) {
+        ArrayDeque<ChunkFrames> waiting = held != null ? held : new ArrayDeque<>();
+        waiting.addFirst(firstHeld);
         metrics.gapRepaired();
         cursor = from;
+        repairing = true;
         gapNotice = null;
         cursorFound = false;
         replayDone = false;
         history = new ArrayDeque<>();
-        held = new ArrayDeque<>();
-        held.add(firstHeld);
+        held = waiting;
         repair.replay(this);
     }
 
     /** A batch read from history, in stream order. Batches up to and including the cursor are skipped. */
     public void deliverHistory(ChunkFrames batch) {
         if (closed || history == null || replayDone) {
+            return;
+        }
+        if (repairing && !batch.messageId().equals(cursor.messageId())) {
+            // A hole concerns one message: other messages' history went out live already.
             return;
         }
         if (!cursorFound) {
@@ -140,15 +202,15 @@ public final class Subscriber {
     }
 
     /**
-     * The replay is over (or failed): a cursor never found gets the gap notice, then held live
-     * batches follow.
+     * The replay is over: a cursor never found, or a replay that did not complete (timeout, NATS error),
+     * gets the gap notice; then held live batches follow.
      */
-    public void endReplay() {
+    public void endReplay(boolean complete) {
         if (closed || history == null || replayDone) {
             return;
         }
         replayDone = true;
-        if (!cursorFound && gapNotice != null) {
+        if ((!cursorFound || !complete) && gapNotice != null) {
             history.add(gapNotice);
         }
         pump();
@@ -164,11 +226,19 @@ public final class Subscriber {
                 Object next = history.poll();
                 if (next == null && replayDone) {
                     next = held.poll();
+                    if (next instanceof ChunkFrames live && !live.messageId().equals(cursor.messageId())
+                            && tracker.gapBefore(live.messageId(), live.firstChunkId(), live.attempt())) {
+                        // A held batch of another message starts after a hole of its own: fill that too.
+                        // (A hole left in the message just replayed is one history could not fill.)
+                        startRepair(new Cursor(live.messageId(), tracker.highest(live.messageId())), live);
+                        return;
+                    }
                 }
                 if (next == null) {
                     if (replayDone) {
                         history = null;
                         held = null;
+                        repairing = false;
                     }
                     return;
                 }
@@ -185,14 +255,19 @@ public final class Subscriber {
     }
 
     private void write(ChunkFrames batch, boolean live) {
-        int from = tracker.accept(batch.messageId(), batch.firstChunkId(), batch.count(), batch.attempt());
+        int from = tracker.accept(batch.messageId(), batch.firstChunkId(), batch.count(), batch.attempt(),
+                batch.endsMessage());
         if (from > 0) {
             metrics.dropped(PodMetrics.DROP_DUPLICATE, Math.min(from, batch.count()));
         }
         if (from >= batch.count()) {
             return;
         }
-        sink.write(batch.from(from));
+        if (coalesced != null) {
+            coalesced.appendBuffer(batch.from(from));
+        } else {
+            sink.write(batch.from(from));
+        }
         lastWriteNanos = System.nanoTime();
         metrics.delivered(batch.count() - from);
         if (live) {

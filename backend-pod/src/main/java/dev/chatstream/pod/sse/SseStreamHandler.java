@@ -28,6 +28,10 @@ public final class SseStreamHandler {
     public static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
     public static final String LAST_EVENT_ID_QUERY = "lastEventId";
     private static final Logger LOG = LoggerFactory.getLogger(SseStreamHandler.class);
+    /** A replay keeps retrying for this many replay timeouts before the stream goes on without it. */
+    private static final int REPLAY_ATTEMPT_WINDOWS = 3;
+    private static final long REPLAY_FIRST_BACKOFF_MS = 100;
+    private static final long REPLAY_MAX_BACKOFF_MS = 2_000;
 
     private final io.vertx.core.Vertx vertx;
     private final SessionRouter router;
@@ -42,7 +46,11 @@ public final class SseStreamHandler {
                             Lifecycle lifecycle, PodMetrics metrics, String podId) {
         this.vertx = vertx;
         this.router = router;
-        router.gapRepair(subscriber -> replay(subscriber.sessionId(), subscriber.sink(), subscriber));
+        router.gapRepair(subscriber -> {
+            LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", subscriber.sessionId())
+                    .log("a live stream has a hole (chunks lost on the way); filling it from history");
+            replay(subscriber.sessionId(), subscriber.sink(), subscriber);
+        });
         this.history = history;
         this.settings = settings;
         this.lifecycle = lifecycle;
@@ -132,6 +140,18 @@ public final class SseStreamHandler {
 
     /** Feeds history to {@code subscriber} off the event loop, then ends its replay; also fills holes in live streams. */
     private void replay(String sessionId, dev.chatstream.pod.routing.SseSink sink, Subscriber subscriber) {
+        long giveUpAt = System.nanoTime() + settings.replayTimeout().multipliedBy(REPLAY_ATTEMPT_WINDOWS).toNanos();
+        replayAttempt(sessionId, sink, subscriber, giveUpAt, REPLAY_FIRST_BACKOFF_MS);
+    }
+
+    /**
+     * One try at reading history. A failure (JetStream electing a new leader, NATS reconnecting) is
+     * retried with backoff while live batches stay held, because ending the replay now would show the
+     * client a hole; only past the give-up time does the stream go on without it. Batches a failed try
+     * already handed over come again on the next one and are dropped as duplicates.
+     */
+    private void replayAttempt(String sessionId, dev.chatstream.pod.routing.SseSink sink, Subscriber subscriber,
+                               long giveUpAt, long backoffMs) {
         int[] batches = new int[1];
         vertx.executeBlocking(() -> history.replay(sessionId,
                         batch -> {
@@ -139,13 +159,21 @@ public final class SseStreamHandler {
                             sink.execute(() -> subscriber.deliverHistory(batch));
                         }, settings.replayTimeout()), false)
                 .onComplete(result -> {
+                    metrics.replayed(batches[0]);
+                    if (result.failed() && !subscriber.isClosed() && System.nanoTime() + backoffMs * 1_000_000 < giveUpAt) {
+                        LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
+                                .log("history replay failed, retrying in " + backoffMs + " ms: " + result.cause());
+                        vertx.setTimer(backoffMs, id -> replayAttempt(sessionId, sink, subscriber, giveUpAt,
+                                Math.min(REPLAY_MAX_BACKOFF_MS, backoffMs * 2)));
+                        return;
+                    }
                     if (result.failed()) {
                         LOG.atWarn().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
-                                .log("history replay failed, telling the client about a gap: " + result.cause());
+                                .log("history replay failed for good, telling the client about a gap: " + result.cause());
                     }
-                    metrics.replayed(batches[0]);
                     // Queued behind every history batch handed over above.
-                    sink.execute(subscriber::endReplay);
+                    boolean complete = result.succeeded();
+                    sink.execute(() -> subscriber.endReplay(complete));
                 });
     }
 }

@@ -163,6 +163,8 @@ class MessageIntakeTest {
     void refusesOversizeBodies() throws Exception {
         String big = "{\"message\":\"" + "x".repeat(2000) + "\"}";
         assertError(fixture.post("/api/sessions/" + sid() + "/messages", big), 413, "payload_too_large");
+        String huge = "{\"message\":\"" + "x".repeat(2_000_000) + "\"}";
+        assertError(fixture.post("/api/sessions/" + sid() + "/messages", huge), 413, "payload_too_large");
         assertThat(fixture.post("/api/sessions/" + sid() + "/messages", "{\"message\":\"small\"}").statusCode())
                 .isEqualTo(202);
     }

@@ -8,16 +8,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeliveryTrackerTest {
 
     @Test
-    @DisplayName("keeps only the most recent messages, evicting the least recently written")
-    void evictsOldest() {
+    @DisplayName("remembers every unfinished message, however many are in flight at once")
+    void growsWhileMessagesAreUnfinished() {
         DeliveryTracker tracker = new DeliveryTracker();
-        for (int i = 0; i < DeliveryTracker.CAPACITY; i++) {
+        int inFlight = DeliveryTracker.INITIAL_CAPACITY * 5;
+        for (int i = 0; i < inFlight; i++) {
             assertThat(tracker.accept("m" + i, 0, 1, 1)).isZero();
         }
-        assertThat(tracker.accept("m0", 0, 1, 1)).as("m0 still known").isEqualTo(1);
-        assertThat(tracker.accept("new", 0, 1, 1)).isZero();
-        assertThat(tracker.accept("m0", 0, 1, 1)).as("m0 was touched last, m1 evicted instead").isEqualTo(1);
-        assertThat(tracker.accept("m1", 0, 1, 1)).as("m1 forgotten").isZero();
+        for (int i = 0; i < inFlight; i++) {
+            assertThat(tracker.accept("m" + i, 0, 1, 1)).as("m" + i + " still known: duplicate dropped").isEqualTo(1);
+            assertThat(tracker.gapBefore("m" + i, 3, 1)).as("hole after m" + i + " seen").isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("reuses the slot of a finished message before growing")
+    void reusesFinishedSlots() {
+        DeliveryTracker tracker = new DeliveryTracker();
+        for (int i = 0; i < DeliveryTracker.INITIAL_CAPACITY; i++) {
+            tracker.accept("done" + i, 0, 2, 1, true);
+        }
+        tracker.accept("active", 0, 1, 1);
+        assertThat(tracker.knows("active")).isTrue();
+        assertThat(tracker.knows("done0")).as("the oldest finished message made room").isFalse();
+        assertThat(tracker.knows("done1")).isTrue();
+    }
+
+    @Test
+    @DisplayName("past its maximum it forgets the least recently written message")
+    void evictsOldestAtTheLimit() {
+        DeliveryTracker tracker = new DeliveryTracker();
+        for (int i = 0; i < DeliveryTracker.MAX_CAPACITY; i++) {
+            tracker.accept("m" + i, 0, 1, 1);
+        }
+        tracker.accept("m0", 1, 1, 1);
+        tracker.accept("new", 0, 1, 1);
+        assertThat(tracker.knows("m0")).as("touched last").isTrue();
+        assertThat(tracker.knows("m1")).as("least recently written").isFalse();
     }
 
     @Test

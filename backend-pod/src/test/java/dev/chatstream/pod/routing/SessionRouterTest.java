@@ -168,9 +168,47 @@ class SessionRouterTest {
         Subscriber subscriber = repairing.get(0);
         subscriber.deliverHistory(batch("s", "m", 0, 4, 1));
         subscriber.deliverHistory(batch("s", "m", 4, 4, 1));
-        subscriber.endReplay();
+        subscriber.endReplay(true);
         route(batch("s", "m", 9, 1, 1));
         assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 0, 9));
+        assertThat(metrics.scrape()).contains("chat_stream_gaps_repaired_total 1.0");
+    }
+
+    @Test
+    @DisplayName("a repair replays only the message with the hole, never other messages of the session again")
+    void repairTouchesOnlyItsMessage() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "a", 0, 3, 1));
+        route(batch("s", "b", 0, 2, 1));
+        for (int i = 0; i < 10; i++) {
+            route(batch("s", "done" + i, 0, 1, 1));
+        }
+        route(batch("s", "b", 3, 1, 1));
+        Subscriber subscriber = repairing.get(0);
+        subscriber.deliverHistory(batch("s", "a", 0, 3, 1));
+        subscriber.deliverHistory(batch("s", "b", 0, 3, 1));
+        subscriber.deliverHistory(batch("s", "a", 3, 1, 1));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).filteredOn(id -> id.startsWith("a:")).containsExactly("a:0", "a:1", "a:2");
+        assertThat(sink.ids()).filteredOn(id -> id.startsWith("b:")).containsExactly("b:0", "b:1", "b:2", "b:3");
+    }
+
+    @Test
+    @DisplayName("a hole history cannot fill is written as it is after the repair, with no gap notice and no second repair")
+    void unfillableHoleGoesOn() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 2, 1));
+        route(batch("s", "m", 5, 1, 1));
+        repairing.get(0).endReplay(false);
+        route(batch("s", "m", 6, 1, 1));
+        assertThat(sink.ids()).containsExactly("m:0", "m:1", "m:5", "m:6");
+        assertThat(repairing).hasSize(1);
     }
 
     @Test
@@ -196,7 +234,7 @@ class SessionRouterTest {
         subscriber.deliverHistory(batch("s", "old", 0, 2, 1));
         subscriber.deliverHistory(batch("s", "m", 0, 5, 1));
         subscriber.deliverHistory(batch("s", "m", 5, 4, 1));
-        subscriber.endReplay();
+        subscriber.endReplay(true);
         route(batch("s", "m", 11, 1, 1));
         assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 4, 11));
         assertThat(sink.written.toString()).doesNotContain("GAP");
@@ -209,9 +247,22 @@ class SessionRouterTest {
         Subscriber subscriber = router.attach("s", sink, Cursor.parse("gone:3"), Buffer.buffer("GAP\n"));
         subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
         route(batch("s", "n", 0, 1, 1));
-        subscriber.endReplay();
+        subscriber.endReplay(true);
         assertThat(sink.written.toString()).startsWith("GAP\n");
         assertThat(sink.ids()).containsExactly("n:0");
+    }
+
+    @Test
+    @DisplayName("resume: a replay that did not complete tells the client about a gap after what it could replay")
+    void incompleteReplayGivesGap() {
+        FakeSink sink = new FakeSink();
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:0"), Buffer.buffer("GAP\n"));
+        subscriber.deliverHistory(batch("s", "m", 0, 3, 1));
+        subscriber.endReplay(false);
+        route(batch("s", "m", 9, 1, 1));
+        assertThat(sink.written.toString()).contains("GAP\n");
+        assertThat(sink.written.toString().indexOf("GAP")).isGreaterThan(sink.written.toString().indexOf("id: m:2"));
+        assertThat(sink.ids()).containsExactly("m:1", "m:2", "m:9");
     }
 
     @Test
@@ -222,7 +273,7 @@ class SessionRouterTest {
         subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
         sink.full = true;
         subscriber.deliverHistory(batch("s", "m", 2, 2, 1));
-        subscriber.endReplay();
+        subscriber.endReplay(true);
         assertThat(sink.ids()).containsExactly("m:1");
         assertThat(sink.aborted).isFalse();
         sink.release();
