@@ -10,8 +10,7 @@ import java.time.Duration;
  * group more) and {@code HISTORY_FLUSH_BYTES} (default 32 KiB) bound a history batch;
  * {@code HISTORY_PUBLISH_ATTEMPTS} (default 10, backoff from {@code HISTORY_RETRY_BACKOFF} 100 ms
  * doubling up to 2 s: about 11 s, longer than a JetStream leader election) bounds retries of a failed
- * history write; {@code LIVE_PENDING_BYTES} (default 256 KiB) is how much unsent output on the NATS
- * connection counts as load;
+ * history write;
  * {@code HISTORY_MAX_IN_FLIGHT} (default 64) bounds history publishes awaiting their JetStream ack
  * across all answers: past it, history batches wait and grow.
  */
@@ -20,14 +19,12 @@ public record FanoutSettings(
         int historyFlushBytes,
         int historyPublishAttempts,
         Duration historyRetryBackoff,
-        long livePendingBytes,
         int historyMaxInFlight) {
 
     public static final Duration DEFAULT_HISTORY_FLUSH_INTERVAL = Duration.ZERO;
     public static final int DEFAULT_HISTORY_FLUSH_BYTES = 32 * 1024;
     public static final int DEFAULT_HISTORY_PUBLISH_ATTEMPTS = 10;
     public static final Duration DEFAULT_HISTORY_RETRY_BACKOFF = Duration.ofMillis(100);
-    public static final long DEFAULT_LIVE_PENDING_BYTES = 256 * 1024;
     public static final int DEFAULT_HISTORY_MAX_IN_FLIGHT = 64;
 
     public static FanoutSettings fromEnv(Env env) {
@@ -36,7 +33,6 @@ public record FanoutSettings(
                 env.integer("HISTORY_FLUSH_BYTES", DEFAULT_HISTORY_FLUSH_BYTES, 256, 512 * 1024),
                 env.integer("HISTORY_PUBLISH_ATTEMPTS", DEFAULT_HISTORY_PUBLISH_ATTEMPTS, 1, 20),
                 env.duration("HISTORY_RETRY_BACKOFF", DEFAULT_HISTORY_RETRY_BACKOFF, Duration.ofMillis(1), Duration.ofSeconds(10)),
-                env.integer("LIVE_PENDING_BYTES", (int) DEFAULT_LIVE_PENDING_BYTES, 0, Integer.MAX_VALUE),
                 env.integer("HISTORY_MAX_IN_FLIGHT", DEFAULT_HISTORY_MAX_IN_FLIGHT, 1, 100_000));
     }
 }

@@ -8,7 +8,6 @@ import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 /** The NATS side of the fan-out, shared by every message: core publishes for live, JetStream for history. */
 public final class ChunkTransport {
@@ -16,23 +15,13 @@ public final class ChunkTransport {
     private final JetStream jetStream;
     private final FanoutSettings settings;
     private final FanoutMetrics metrics;
-    private final BooleanSupplier underLoad;
     private final HistoryGate historyGate;
 
-    /** A transport that counts the connection as loaded when more than {@code LIVE_PENDING_BYTES} wait unsent. */
     public ChunkTransport(Connection connection, JetStream jetStream, FanoutSettings settings, FanoutMetrics metrics) {
-        this(connection, jetStream, settings, metrics,
-                () -> connection.outgoingPendingBytes() > settings.livePendingBytes());
-    }
-
-    /** A transport with its own load signal (tests force grouping with {@code () -> true}). */
-    public ChunkTransport(Connection connection, JetStream jetStream, FanoutSettings settings, FanoutMetrics metrics,
-                          BooleanSupplier underLoad) {
         this.connection = connection;
         this.jetStream = jetStream;
         this.settings = settings;
         this.metrics = metrics;
-        this.underLoad = underLoad;
         this.historyGate = new HistoryGate(settings.historyMaxInFlight());
     }
 
@@ -58,13 +47,5 @@ public final class ChunkTransport {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /**
-     * Whether the connection is busy: more unsent bytes queued than {@code LIVE_PENDING_BYTES}. Live
-     * chunks then wait a moment and go out grouped, instead of one small message each.
-     */
-    boolean underLoad() {
-        return underLoad.getAsBoolean();
     }
 }

@@ -35,7 +35,7 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Live batching is adaptive: one chunk per batch when idle, grouped batches under load. */
+/** History first, then live: batches go live once recorded, grouped while a write is in flight. */
 @Timeout(60)
 class MessageFanoutTest {
     private static NatsServer nats;
@@ -57,9 +57,9 @@ class MessageFanoutTest {
         nats.close();
     }
 
-    private static List<ChunkProbe.Batch> run(String sid, boolean underLoad, int chunks) throws Exception {
+    private static List<ChunkProbe.Batch> run(String sid, int chunks) throws Exception {
         FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of()));
-        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE, () -> underLoad);
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE);
         String subject = Subjects.podResponse("pod-" + sid);
         try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
             Context context = vertx.getOrCreateContext();
@@ -86,7 +86,7 @@ class MessageFanoutTest {
     @Test
     @DisplayName("the first chunk goes out at once, alone; chunks produced during its history write follow grouped, in order")
     void groupsWhileAWriteIsInFlight() throws Exception {
-        List<ChunkProbe.Batch> batches = run("grouped", false, 10);
+        List<ChunkProbe.Batch> batches = run("grouped", 10);
         assertThat(batches.getFirst().header(ChunkHeaders.CHUNK_COUNT)).isEqualTo("1");
         assertThat(batches).hasSizeLessThan(11);
         long expectedFirst = 0;
@@ -101,7 +101,7 @@ class MessageFanoutTest {
     @Test
     @DisplayName("every batch that goes live is already in history, byte for byte")
     void liveOnlyWhatHistoryHolds() throws Exception {
-        List<ChunkProbe.Batch> batches = run("durable", false, 6);
+        List<ChunkProbe.Batch> batches = run("durable", 6);
         io.nats.client.JetStreamSubscription history = nc.jetStream().subscribe(Subjects.history("durable"),
                 io.nats.client.PushSubscribeOptions.builder().stream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY)
                         .ordered(true).build());
