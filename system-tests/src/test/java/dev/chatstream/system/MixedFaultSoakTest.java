@@ -68,8 +68,23 @@ class MixedFaultSoakTest {
         int kills = 0;
         long end = System.nanoTime() + duration.toNanos();
         long nextKill = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Map<String, SseClient> firstClientOf = new HashMap<>();
+        for (SseClient client : clients) {
+            firstClientOf.putIfAbsent(sessionOf.get(client), client);
+        }
         while (System.nanoTime() < end) {
-            String session = sessionIds.get(random.nextInt(sessions));
+            // A chat: a session asks its next question once the previous answer has ended (see
+            // docs/architecture.md "Resume" on answers of one session streaming at the same time).
+            List<String> idle = sessionIds.stream().filter(sid -> {
+                List<String> sent = messages.getOrDefault(sid, List.of());
+                return sent.isEmpty() || firstClientOf.get(sid).chunks(sent.get(sent.size() - 1)).stream().anyMatch(SseEvent::isFinal);
+            }).toList();
+            if (idle.isEmpty()) {
+                reconnectEnded(clients, sessionOf, random);
+                Thread.sleep(20);
+                continue;
+            }
+            String session = idle.get(random.nextInt(idle.size()));
             PodProcess target = livePod(random);
             try {
                 Http.Response r = Http.post(target.port(), "/api/sessions/" + session + "/messages",
@@ -94,7 +109,7 @@ class MixedFaultSoakTest {
                 nextKill = System.nanoTime() + Duration.ofSeconds(8 + random.nextInt(8)).toNanos();
             }
             reconnectEnded(clients, sessionOf, random);
-            Thread.sleep(100);
+            Thread.sleep(30);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         int lost = 0;
@@ -111,6 +126,12 @@ class MixedFaultSoakTest {
                 delivered += chunks.size();
                 if (chunks.stream().noneMatch(SseEvent::isFinal)) {
                     lost++;
+                }
+                if (!chunks.isEmpty() && (chunks.get(0).chunkId() != 0
+                        || chunks.stream().noneMatch(SseEvent::isFinal)
+                        || chunks.size() != chunks.get(chunks.size() - 1).chunkId() + 1)) {
+                    System.out.println("ANOMALY " + sessionOf.get(client) + " " + messageId + " "
+                            + chunks.stream().map(c -> c.chunkId() + c.chunkType().substring(0, 1)).toList());
                 }
                 for (int i = 1; i < chunks.size(); i++) {
                     long previous = chunks.get(i - 1).chunkId();

@@ -61,10 +61,15 @@ final class DeliveryTracker {
         return (int) Math.max(0, from);
     }
 
-    /** Whether a batch of the same attempt starts after a hole: chunks between what was written and it are missing. */
+    /**
+     * Whether a batch starts after a hole: chunks between what was written and it are missing. Also
+     * for a new attempt: its restart id follows the last chunk recorded in history, so anything between
+     * is a chunk of the old attempt that history holds but this connection never got (a worker killed
+     * between recording a batch and publishing it live).
+     */
     boolean gapBefore(String messageId, long firstChunkId, int attempt) {
         int slot = find(messageId);
-        return slot >= 0 && attempt == attempts[slot] && firstChunkId > highest[slot] + 1;
+        return slot >= 0 && attempt >= attempts[slot] && firstChunkId > highest[slot] + 1;
     }
 
     /** The highest chunk id written of {@code messageId}; only meaningful when {@link #knows} it. */

@@ -41,6 +41,8 @@ public final class Subscriber {
     private boolean cursorFound;
     /** True while filling a hole of {@link #cursor}'s message only (not a client's resume of the whole session). */
     private boolean repairing;
+    /** The repair covers the whole message: nothing of it was written to this connection yet. */
+    private boolean repairFromStart;
     private boolean replayDone;
     private boolean pumping;
     private boolean closed;
@@ -156,16 +158,27 @@ public final class Subscriber {
             startRepair(new Cursor(batch.messageId(), tracker.highest(batch.messageId())), batch);
             return;
         }
+        if (batch.attempt() > 1 && batch.firstChunkId() > 0 && !tracker.knows(batch.messageId())) {
+            // A restart of an answer this connection has not seen at all: the old attempt's chunks
+            // are in history (a worker killed before its live publish left its buffer). Start there.
+            startRepair(new Cursor(batch.messageId(), 0), batch, true);
+            return;
+        }
         write(batch, true);
     }
 
     /** Holds live batches from {@code firstHeld} on and asks for history after {@code from}. */
     private void startRepair(Cursor from, ChunkFrames firstHeld) {
+        startRepair(from, firstHeld, false);
+    }
+
+    private void startRepair(Cursor from, ChunkFrames firstHeld, boolean fromStart) {
         ArrayDeque<ChunkFrames> waiting = held != null ? held : new ArrayDeque<>();
         waiting.addFirst(firstHeld);
         metrics.gapRepaired();
         cursor = from;
         repairing = true;
+        repairFromStart = fromStart;
         gapNotice = null;
         cursorFound = false;
         replayDone = false;
@@ -188,6 +201,12 @@ public final class Subscriber {
                 return;
             }
             cursorFound = true;
+            if (repairFromStart) {
+                // Nothing to skip: every chunk of the message is new to this connection.
+                history.add(batch);
+                pump();
+                return;
+            }
             if (batch.firstChunkId() > cursor.chunkId() + 1) {
                 // History no longer holds the chunks right after the cursor (limits): say so first.
                 if (gapNotice != null) {

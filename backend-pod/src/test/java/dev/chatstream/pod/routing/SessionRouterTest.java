@@ -212,16 +212,50 @@ class SessionRouterTest {
     }
 
     @Test
-    @DisplayName("a new attempt is no hole: its restart goes out at once")
+    @DisplayName("a new attempt right after what was written is no hole: its restart goes out at once")
     void newAttemptIsNoHole() {
         FakeSink sink = new FakeSink();
         List<Subscriber> repairing = new ArrayList<>();
         router.gapRepair(repairing::add);
         router.attach("s", sink);
         route(batch("s", "m", 0, 3, 1));
-        route(batch("s", "m", 7, 2, 2));
+        route(batch("s", "m", 3, 2, 2));
         assertThat(repairing).isEmpty();
-        assertThat(sink.ids()).containsExactly("m:0", "m:1", "m:2", "m:7", "m:8");
+        assertThat(sink.ids()).containsExactly("m:0", "m:1", "m:2", "m:3", "m:4");
+    }
+
+    @Test
+    @DisplayName("a restart of an answer the connection never saw first gets the old attempt from history")
+    void restartOfAnUnseenAnswer() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 2, 3, 2));
+        assertThat(repairing).hasSize(1);
+        Subscriber subscriber = repairing.get(0);
+        subscriber.deliverHistory(batch("s", "other", 0, 1, 1));
+        subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
+        subscriber.deliverHistory(batch("s", "m", 2, 3, 2));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 0, 4));
+    }
+
+    @Test
+    @DisplayName("a new attempt after a hole first gets the old attempt's missing chunks from history")
+    void newAttemptAfterAHole() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 3, 1));
+        route(batch("s", "m", 4, 2, 2));
+        assertThat(repairing).hasSize(1);
+        Subscriber subscriber = repairing.get(0);
+        subscriber.deliverHistory(batch("s", "m", 0, 4, 1));
+        subscriber.deliverHistory(batch("s", "m", 4, 2, 2));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 0, 5));
     }
 
     @Test
