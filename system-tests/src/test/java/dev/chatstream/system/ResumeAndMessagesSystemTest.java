@@ -86,6 +86,29 @@ class ResumeAndMessagesSystemTest {
 
     @Test
     @Order(2)
+    @DisplayName("resuming on a pod the workers do not route to yet, near the end of an answer, still brings its last chunks")
+    void resumeNearTheEnd() {
+        String session = session();
+        List<SseEvent> seen = new ArrayList<>();
+        String messageId;
+        String lastId;
+        try (SseClient first = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
+            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(10));
+            messageId = Http.sendMessage(cluster.pod(0).port(), session, "almost done", 60, null);
+            first.awaitChunks(messageId, 50, ANSWER_TIMEOUT);
+            first.close();
+            seen.addAll(first.chunks(messageId));
+            lastId = first.lastId();
+        }
+        try (SseClient second = SseClient.open(vertx, cluster.pod(1).port(), session, lastId)) {
+            second.awaitFinal(messageId, ANSWER_TIMEOUT);
+            seen.addAll(second.chunks(messageId));
+        }
+        assertComplete(seen, 60);
+    }
+
+    @Test
+    @Order(3)
     @DisplayName("a first connection with ?lastEventId= replays a finished answer from history after that cursor")
     void resumeWithQueryParameterAfterTheAnswerEnded() {
         String session = session();

@@ -78,6 +78,20 @@ final class DeliveryTracker {
         return slot < 0 ? -1 : highest[slot];
     }
 
+    /** A message written in part but not to its final chunk, the most recently touched one; null when none. */
+    String unfinished() {
+        if (messageIds == null) {
+            return null;
+        }
+        int best = -1;
+        for (int i = 0; i < messageIds.length; i++) {
+            if (messageIds[i] != null && !finished[i] && (best < 0 || touched[i] > touched[best])) {
+                best = i;
+            }
+        }
+        return best < 0 ? null : messageIds[best];
+    }
+
     boolean knows(String messageId) {
         return find(messageId) >= 0;
     }

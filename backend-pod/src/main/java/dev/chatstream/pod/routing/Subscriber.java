@@ -41,6 +41,11 @@ public final class Subscriber {
     private boolean cursorFound;
     /** True while filling a hole of {@link #cursor}'s message only (not a client's resume of the whole session). */
     private boolean repairing;
+    private long liveWrites;
+    private int tailChecks;
+    /** Tail checks without live progress before the connection stops looking (about 30 s). */
+    static final int MAX_TAIL_CHECKS = 20;
+    private long liveWritesAtLastCheck;
     /** The repair covers the whole message: nothing of it was written to this connection yet. */
     private boolean repairFromStart;
     private boolean replayDone;
@@ -167,6 +172,44 @@ public final class Subscriber {
         write(batch, true);
     }
 
+    /**
+     * Called a while after a replay: if an answer this connection has begun is still unfinished and no
+     * live batch came since the last check, its chunks are likely going to another pod (workers re-read
+     * the session registry only every second or so, and a pod that just took over a resumed stream is not
+     * routed to yet) — possibly its very last ones, which no later live batch would reveal as missing.
+     * Then fetch the rest from history. Gives up after {@link #MAX_TAIL_CHECKS} checks without live progress.
+     */
+    public TailCheck checkTail() {
+        if (closed || ++tailChecks > MAX_TAIL_CHECKS) {
+            return TailCheck.DONE;
+        }
+        if (held != null) {
+            return TailCheck.AGAIN;
+        }
+        String unfinished = tracker.unfinished();
+        if (unfinished == null) {
+            return TailCheck.DONE;
+        }
+        boolean liveSinceLastCheck = liveWrites != liveWritesAtLastCheck;
+        liveWritesAtLastCheck = liveWrites;
+        if (liveSinceLastCheck) {
+            tailChecks = 0;
+            return TailCheck.AGAIN;
+        }
+        startRepair(new Cursor(unfinished, tracker.highest(unfinished)), null);
+        return TailCheck.REPAIRING;
+    }
+
+    /** What {@link #checkTail} found. */
+    public enum TailCheck {
+        /** Nothing unfinished (or the connection is gone): stop watching. */
+        DONE,
+        /** Check again later. */
+        AGAIN,
+        /** A repair started; its end starts the next watch. */
+        REPAIRING
+    }
+
     /** Holds live batches from {@code firstHeld} on and asks for history after {@code from}. */
     private void startRepair(Cursor from, ChunkFrames firstHeld) {
         startRepair(from, firstHeld, false);
@@ -174,7 +217,9 @@ public final class Subscriber {
 
     private void startRepair(Cursor from, ChunkFrames firstHeld, boolean fromStart) {
         ArrayDeque<ChunkFrames> waiting = held != null ? held : new ArrayDeque<>();
-        waiting.addFirst(firstHeld);
+        if (firstHeld != null) {
+            waiting.addFirst(firstHeld);
+        }
         metrics.gapRepaired();
         cursor = from;
         repairing = true;
@@ -290,6 +335,7 @@ public final class Subscriber {
         lastWriteNanos = System.nanoTime();
         metrics.delivered(batch.count() - from);
         if (live) {
+            liveWrites++;
             metrics.deliveryLatency(batch.publishedAtMicros());
         }
     }

@@ -32,6 +32,8 @@ public final class SseStreamHandler {
     private static final int REPLAY_ATTEMPT_WINDOWS = 3;
     private static final long REPLAY_FIRST_BACKOFF_MS = 100;
     private static final long REPLAY_MAX_BACKOFF_MS = 2_000;
+    /** Longer than the workers' registry re-read (1 s): by then a resumed stream's pod is routed to. */
+    private static final long TAIL_CHECK_MS = 1_500;
 
     private final io.vertx.core.Vertx vertx;
     private final SessionRouter router;
@@ -138,6 +140,18 @@ public final class SseStreamHandler {
         }
     }
 
+    /**
+     * After a replay, checks now and then that the answers this connection has begun keep arriving
+     * live; see {@link Subscriber#checkTail}.
+     */
+    private void watchTail(dev.chatstream.pod.routing.SseSink sink, Subscriber subscriber) {
+        vertx.setTimer(TAIL_CHECK_MS, id -> sink.execute(() -> {
+            if (subscriber.checkTail() == Subscriber.TailCheck.AGAIN) {
+                watchTail(sink, subscriber);
+            }
+        }));
+    }
+
     /** Feeds history to {@code subscriber} off the event loop, then ends its replay; also fills holes in live streams. */
     private void replay(String sessionId, dev.chatstream.pod.routing.SseSink sink, Subscriber subscriber) {
         long giveUpAt = System.nanoTime() + settings.replayTimeout().multipliedBy(REPLAY_ATTEMPT_WINDOWS).toNanos();
@@ -174,6 +188,7 @@ public final class SseStreamHandler {
                     // Queued behind every history batch handed over above.
                     boolean complete = result.succeeded();
                     sink.execute(() -> subscriber.endReplay(complete));
+                    watchTail(sink, subscriber);
                 });
     }
 }

@@ -175,6 +175,28 @@ class SessionRouterTest {
     }
 
     @Test
+    @DisplayName("an answer that stops arriving live after a resume is fetched from history; one still flowing is left alone")
+    void fetchesAStalledTailFromHistory() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:2"), Buffer.buffer("GAP"));
+        subscriber.deliverHistory(batch("s", "m", 0, 5, 1));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 3, 4));
+
+        route(batch("s", "m", 5, 1, 1));
+        assertThat(subscriber.checkTail()).as("live is flowing").isEqualTo(Subscriber.TailCheck.AGAIN);
+        assertThat(subscriber.checkTail()).as("nothing live since").isEqualTo(Subscriber.TailCheck.REPAIRING);
+        repairing.getLast().deliverHistory(batch("s", "m", 0, 9, 1));
+        repairing.getLast().deliverHistory(ChunkFrames.frame("s", "m", 9, 1, 0,
+                "{\"chunk_id\":9}".getBytes(StandardCharsets.UTF_8), true));
+        repairing.getLast().endReplay(true);
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 3, 9));
+        assertThat(subscriber.checkTail()).as("the answer is complete").isEqualTo(Subscriber.TailCheck.DONE);
+    }
+
+    @Test
     @DisplayName("a repair replays only the message with the hole, never other messages of the session again")
     void repairTouchesOnlyItsMessage() {
         FakeSink sink = new FakeSink();

@@ -1,0 +1,270 @@
+package dev.chatstream.browser;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The browser chat page in headless Chromium against a real cluster behind nginx (see {@link ChatCluster}).
+ * Every answer is the demo provider's deterministic text, so "complete, nothing missing, nothing twice"
+ * is an equality check.
+ */
+@Tag("slow")
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChatPageTest {
+    private static final String ANSWER = PageScenarios.ANSWER;
+    private static final String MISSING = ChatCluster.missingService();
+    private static ChatCluster cluster;
+    private static ChromeDriver driver;
+
+    @BeforeAll
+    static void startClusterAndBrowser() {
+        if (MISSING == null) {
+            cluster = ChatCluster.start();
+            driver = Browser.start();
+        }
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void oneFreshTab() {
+        assumeTrue(MISSING == null, MISSING);
+        PageScenarios.oneFreshTab(driver);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("a message sent from the page streams its whole answer into the page, token by token")
+    void streamsAWholeAnswer() {
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
+        page.send("Hello, cluster!");
+        String mid = page.newestMessageId();
+        assertThat(page.userText(mid)).isEqualTo("Hello, cluster!");
+
+        page.awaitAnswerLength(mid, 60);
+        assertThat(page.status(mid)).as("still streaming after a few words").isEqualTo("streaming");
+        saveScreenshot(page);
+
+        page.awaitStatus(mid, "done");
+        assertThat(page.answer(mid)).isEqualTo(ANSWER);
+        assertThat(page.turnsFor(mid)).isEqualTo(1);
+        assertThat(page.resyncs()).as("replays the page had to ask for").isZero();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a second tab of the same session shows the same question and answer")
+    void secondTabSeesTheSameConversation() {
+        String session = PageScenarios.newSession();
+        ChatPage first = ChatPage.open(driver, cluster.baseUrl(), session);
+        String firstTab = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        ChatPage second = ChatPage.open(driver, cluster.baseUrl(), session);
+        String secondTab = driver.getWindowHandle();
+
+        driver.switchTo().window(firstTab);
+        first.send("Seen from two tabs?");
+        String mid = first.newestMessageId();
+        first.awaitStatus(mid, "done");
+        assertThat(first.answer(mid)).isEqualTo(ANSWER);
+
+        driver.switchTo().window(secondTab);
+        second.awaitStatus(mid, "done");
+        assertThat(second.answer(mid)).isEqualTo(ANSWER);
+        assertThat(second.userText(mid)).isEqualTo("Seen from two tabs?");
+        assertThat(second.resyncs()).as("replays the second tab had to ask for").isZero();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a page of the session in another browser shows the answer, with a placeholder for the question")
+    void otherBrowserSeesTheAnswer() {
+        String session = PageScenarios.newSession();
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
+        WebDriver otherBrowser = Browser.start();
+        try {
+            ChatPage other = ChatPage.open(otherBrowser, cluster.baseUrl(), session);
+            page.send("Asked elsewhere");
+            String mid = page.newestMessageId();
+            other.awaitStatus(mid, "done");
+            assertThat(other.answer(mid)).isEqualTo(ANSWER);
+            assertThat(other.userText(mid)).contains("another tab or device");
+        } finally {
+            otherBrowser.quit();
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("Stop ends the answer that is streaming as cancelled")
+    void stopCancelsTheAnswer() {
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
+        page.send("Please stop early");
+        String mid = page.newestMessageId();
+        page.awaitAnswerLength(mid, 20);
+        page.stop();
+
+        page.awaitStatus(mid, "cancelled");
+        String text = page.answer(mid);
+        assertThat(ANSWER).startsWith(text);
+        assertThat(text.length()).isLessThan(ANSWER.length());
+        assertThat(page.note(mid)).startsWith("Stopped.");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a reload in the middle of an answer shows the answer once, complete")
+    void reloadMidAnswerResumes() {
+        reloadAt(40, "reload mid-answer");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a reload just before the answer ends shows the answer once, complete")
+    void reloadNearTheEndResumes() {
+        reloadAt(ANSWER.length() * 3 / 4, "reload near the end");
+    }
+
+    private static void reloadAt(int length, String scenario) {
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
+        page.send("Survive a reload");
+        String mid = page.newestMessageId();
+        page.awaitAnswerLength(mid, length);
+        assertThat(page.status(mid)).isEqualTo("streaming");
+
+        page.reload();
+        page.awaitStatus(mid, "done");
+        assertThat(page.answer(mid)).isEqualTo(ANSWER);
+        assertThat(page.turnsFor(mid)).isEqualTo(1);
+        assertThat(page.userText(mid)).isEqualTo("Survive a reload");
+        PageScenarios.report(scenario, page);
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("an answer that fails is shown with the reason in words")
+    void failedAnswerIsExplained() {
+        String session = PageScenarios.newSession();
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
+        // Another client asks for a provider no worker has; the page sees only the answer.
+        String mid = "failing-" + session;
+        assertThat(cluster.postMessage(session, mid,
+                "{\"message\": \"Use a provider nobody has\", \"context\": {\"ai_provider\": \"nosuch\"}}"))
+                .isEqualTo(202);
+
+        page.awaitStatus(mid, "error");
+        assertThat(page.note(mid)).startsWith("The answer failed: ").contains("nosuch");
+        assertThat(page.userText(mid)).contains("another tab or device");
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("with the network down a message fails with the reason in words, and Retry sends it once")
+    void networkDownIsShownAndRetried() {
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
+        ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
+        offline.setOffline(true);
+        driver.setNetworkConditions(offline);
+        String mid;
+        try {
+            page.send("Sent while offline");
+            mid = page.newestMessageId();
+            page.awaitStatus(mid, "failed");
+            assertThat(page.note(mid)).contains("Could not reach the server");
+        } finally {
+            driver.deleteNetworkConditions();
+        }
+        page.retry(mid);
+        page.awaitStatus(mid, "done");
+        assertThat(page.answer(mid)).isEqualTo(ANSWER);
+        assertThat(page.turnsFor(mid)).isEqualTo(1);
+        page.awaitConnection("connected", "resumed");
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("the worker writing the answer dies mid-answer: the page starts the answer over and shows it once, complete")
+    void workerKilledMidAnswer() {
+        assumeTrue(cluster.managed(), "needs the processes this test started");
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
+        page.send("Outlive a worker");
+        String mid = page.newestMessageId();
+        page.awaitAnswerLength(mid, 30);
+        int writer = IntStream.range(0, cluster.workerCount())
+                .filter(i -> cluster.workerAlive(i) && cluster.activeAnswers(i) == 1)
+                .findFirst().orElseThrow(() -> new AssertionError("no worker reports the answer in progress"));
+        cluster.killWorker(writer);
+        String cut = page.answer(mid);
+
+        page.awaitStatus(mid, "done");
+        assertThat(cut.length()).as("killed mid-answer").isLessThan(ANSWER.length());
+        assertThat(page.answer(mid)).isEqualTo(ANSWER);
+        assertThat(page.turnsFor(mid)).isEqualTo(1);
+        assertThat(page.note(mid)).contains("restarted");
+        PageScenarios.report("worker killed mid-answer", page);
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("killing the pod that holds the page's stream mid-answer loses and repeats no text")
+    void podKilledMidAnswer() {
+        assumeTrue(cluster.managed(), "needs the processes this test started");
+        try {
+            PageScenarios.podKilledMidAnswer(cluster, driver);
+        } finally {
+            IntStream.range(0, cluster.podCount()).forEach(cluster::restartPod);
+        }
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("killing the pod that holds the page's stream just before the answer ends still shows all of it")
+    void podKilledNearTheEnd() {
+        assumeTrue(cluster.managed(), "needs the processes this test started");
+        // The last ~15 tokens are left: the resume lands while workers still route to the dead pod.
+        PageScenarios.podKilledMidAnswer(cluster, driver, ANSWER.length() * 3 / 4, "pod killed near the end");
+    }
+
+    /**
+     * The page mid-answer, for the docs: always into {@code target/screenshot.png}; into the committed
+     * {@code docs/screenshot.png} when that is missing or with {@code -Dbrowser.updateScreenshot=true},
+     * so that a test run does not leave a modified tracked file behind.
+     */
+    private static void saveScreenshot(ChatPage page) {
+        Path target = Path.of("target", "screenshot.png").toAbsolutePath();
+        page.screenshot(target);
+        Path docs = RepoPaths.file("docs/screenshot.png");
+        if (!Files.exists(docs) || Boolean.getBoolean("browser.updateScreenshot")) {
+            page.screenshot(docs);
+        }
+    }
+}
