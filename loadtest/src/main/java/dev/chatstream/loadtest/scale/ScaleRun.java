@@ -63,6 +63,9 @@ public final class ScaleRun {
             double openSeconds = (System.nanoTime() - openStart) / 1e9;
             out.accept("opened %d/%d SSE streams in %.1f s from %d source address(es)"
                     .formatted(opened, k, openSeconds, options.localAddresses()));
+            // One answer to another session first, so the fan-out below is not the cold start of a fresh worker.
+            int warmStatus = post(vertx, clients, target, sessionId + "-warmup", "lt" + runId + "warm");
+            out.accept("warm-up message answered " + warmStatus);
             Thread.sleep(options.settle().toMillis());
             if (options.podGc()) {
                 Rss.fullGc(options.podPid());
