@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of docs/benchmarks.md on this machine, everything on loopback, each run
+# bounded (<= ~60 s), and draws the plots. Results (JSON, text, JFR, JMH) go to OUT.
+#
+#   loadtest/bench/run-benchmarks.sh [OUT]        (default OUT=loadtest/target/bench)
+#
+# Phases (PHASES="ttft throughput latency scale jmh plots" to choose):
+#   ttft        DEMO_TOKEN_DELAY_MS=0, 100 messages/s, TTFT p50/p99
+#   throughput  DEMO_TOKEN_DELAY_MS=0, rising chunk rates until a run loses chunks or falls behind;
+#               raw NATS max pub->sub measured in each run; pod and worker record JFR
+#   latency     DEMO_TOKEN_DELAY_MS=10 (paced like a real model), fixed chunk rates, raw NATS at the same rates
+#   scale       K idle SSE connections on one pod, then one message fanned out to all
+#   jmh         codec, SSE framing, routing microbenchmarks (fork 1, short)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${1:-loadtest/target/bench}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+PHASES=${PHASES:-"ttft throughput latency scale jmh plots"}
+RUN=loadtest/run
+CLUSTER=loadtest/bench/cluster.sh
+export STATE=${STATE:-/tmp/chatstream-bench}
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+SWEEP_RATES=${SWEEP_RATES:-"5000 10000 20000 40000 60000 80000 110000"}
+LATENCY_RATES=${LATENCY_RATES:-"1000 10000 20000"}
+SCALE_KS=${SCALE_KS:-"2000 10000 19000"}
+DURATION=${DURATION:-12s}
+trap '$CLUSTER down >/dev/null 2>&1 || true' EXIT
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/bench.log"; }
+has() { [[ " $PHASES " == *" $1 "* ]]; }
+up() { # env assignments for the cluster...
+  $CLUSTER down >/dev/null 2>&1 || true
+  env "$@" $CLUSTER up >"$OUT/cluster.env"
+  # shellcheck disable=SC1090
+  source "$OUT/cluster.env"
+  log "cluster up ($*): $TARGETS, load $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+down() { $CLUSTER down >/dev/null 2>&1 || true; }
+run() { # name, args...
+  local name=$1; shift
+  log "run $name: $*"
+  set +e
+  $RUN run --targets "$TARGETS" --nats-url "$NATS_URL" --baseline-duration 3s --output "$OUT/$name.json" \
+    --watch-pids "$WATCH_PIDS" \
+    --label "$name" --quiet "$@" >"$OUT/$name.txt" 2>&1
+  local status=$?
+  set -e
+  grep -E "^(delivered|TTFT|pipeline|checked|errors|CPU|raw NATS|  at|ratios|RESULT)" "$OUT/$name.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
+  return $status
+}
+
+log "machine: $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -r); load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if has ttft; then
+  up DEMO_TOKEN_DELAY_MS=0 WORKER_CONCURRENCY=256
+  run ttft-100mps --sessions 100 --rate 100 --max-tokens 16 --token-delay-ms 0 --warmup 3s --duration "$DURATION" || true
+  down
+fi
+
+if has throughput; then
+  up DEMO_TOKEN_DELAY_MS=0 WORKER_CONCURRENCY=512 \
+    POD_JAVA_OPTS="-Xmx512m -XX:StartFlightRecording=filename=$OUT/pod-throughput.jfr,settings=profile,dumponexit=true" \
+    WORKER_JAVA_OPTS="-Xmx512m -XX:StartFlightRecording=filename=$OUT/worker-throughput.jfr,settings=profile,dumponexit=true"
+  for rate in $SWEEP_RATES; do
+    msgs=$((rate / 100))
+    if ! run "throughput-$rate" --sessions 200 --rate "$msgs" --max-tokens 99 --token-delay-ms 0 --warmup 3s \
+        --duration "$DURATION" --grace 8s; then
+      log "throughput: $rate chunks/s lost, duplicated or reordered chunks: stopping the sweep"
+      break
+    fi
+    delivered=$(jq '.delivered_chunks_per_s' "$OUT/throughput-$rate.json")
+    if [[ $(jq -n "$delivered < 0.95 * $rate") == true ]]; then
+      log "throughput: delivered $delivered < 95% of offered $rate: saturated, stopping the sweep"
+      break
+    fi
+  done
+  down
+fi
+
+if has latency; then
+  up DEMO_TOKEN_DELAY_MS=10 WORKER_CONCURRENCY=1024
+  for rate in $LATENCY_RATES; do
+    msgs=$(jq -n "$rate / 50")
+    run "latency-$rate" --sessions 400 --rate "$msgs" --max-tokens 49 --token-delay-ms 10 --warmup 3s \
+      --duration "$DURATION" --nats-rates "$rate" || true
+  done
+  down
+fi
+
+if has scale; then
+  for k in $SCALE_KS; do
+    up DEMO_TOKEN_DELAY_MS=0 POD_ENV="MAX_CONNECTIONS=200000" POD_JAVA_OPTS="-Xms32m -Xmx1g -XX:+UseSerialGC"
+    log "scale $k"
+    set +e
+    $RUN scale --targets "${TARGETS%%,*}" --connections "$k" --pod-pid "$POD_PID_1" --pod-gc --max-tokens 1 \
+      --connect-concurrency 512 --grace 30s --watch-pids "$WATCH_PIDS" --output "$OUT/scale-$k.json" --label "scale-$k" >"$OUT/scale-$k.txt" 2>&1
+    set -e
+    grep -E "^(target|pod pid|memory|fan-out|finished|errors|CPU|RESULT)" "$OUT/scale-$k.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
+    down
+  done
+fi
+
+if has jmh; then
+  log "jmh"
+  "$JAVA_HOME/bin/java" -cp loadtest/target/loadtest.jar org.openjdk.jmh.Main -f 1 -wi 2 -i 3 -w 1s -r 1s \
+    -rf json -rff "$OUT/jmh.json" 'dev.chatstream.loadtest.bench' >"$OUT/jmh.txt" 2>&1
+  sed -n '/^Benchmark/,$p' "$OUT/jmh.txt" | tee -a "$OUT/bench.log"
+fi
+
+if has plots; then
+  mkdir -p docs
+  ls "$OUT"/latency-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/latency-vs-rate.png "$OUT"/latency-*.json || true
+  ls "$OUT"/throughput-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/throughput-sweep-latency.png "$OUT"/throughput-*.json || true
+  ls "$OUT"/scale-*.json >/dev/null 2>&1 && $RUN plot memory --out docs/memory-per-connection.png "$OUT"/scale-*.json || true
+  ls "$OUT"/scale-*.json >/dev/null 2>&1 && $RUN plot fanout --out docs/fanout.png "$OUT"/scale-*.json || true
+fi
+log "done; load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,149 @@
+package dev.chatstream.loadtest.fake;
+
+import dev.chatstream.codec.MessageCodec;
+import dev.chatstream.schemas.ChunkMetadata;
+import dev.chatstream.schemas.FinishReason;
+import dev.chatstream.schemas.ResponseChunk;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in for a backend pod speaking the HTTP contract (POST messages → 202, SSE chunk events
+ * with {@code id: <message_id>:<chunk_id>}), answering every message itself like the demo
+ * provider with zero delay. It can misbehave on purpose so tests can see the generator notice.
+ */
+public final class FakePod implements AutoCloseable {
+
+    /** How the fake pod corrupts its streams. */
+    public enum Fault {
+        NONE, DUPLICATE_CHUNK_2, DROP_CHUNK_2, SWAP_CHUNKS_1_AND_2,
+        /** Closes each session's first stream after chunk 2 of the first message; resuming replays history. */
+        CLOSE_FIRST_STREAM_AFTER_CHUNK_2
+    }
+
+    /** One framed event kept for replay on resume. */
+    private record Event(String cursor, String frame) {
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Map<String, List<HttpServerResponse>> streams = new ConcurrentHashMap<>();
+    private final Map<String, List<Event>> history = new ConcurrentHashMap<>();
+    private final Map<String, HttpServerResponse> firstStream = new ConcurrentHashMap<>();
+    private final MessageCodec codec = MessageCodec.standard();
+    private final Fault fault;
+    private final HttpServer server;
+
+    private FakePod(Fault fault) throws Exception {
+        this.fault = fault;
+        this.server = vertx.createHttpServer().requestHandler(this::handle)
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    public static FakePod start(Fault fault) throws Exception {
+        return new FakePod(fault);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    private void handle(HttpServerRequest request) {
+        String[] path = request.path().split("/");
+        // /api/sessions/{sid}/stream or /api/sessions/{sid}/messages
+        if (path.length == 5 && path[1].equals("api") && path[2].equals("sessions")) {
+            String sid = path[3];
+            if (path[4].equals("stream")) {
+                openStream(sid, request);
+                return;
+            }
+            if (path[4].equals("messages")) {
+                request.body().onSuccess(body -> post(sid, request, body.toJsonObject()));
+                return;
+            }
+        }
+        request.response().setStatusCode(404).end();
+    }
+
+    private void openStream(String sid, HttpServerRequest request) {
+        HttpServerResponse response = request.response()
+                .setChunked(true)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache");
+        response.write(": connected\n\n");
+        String lastEventId = request.getHeader("Last-Event-ID");
+        if (lastEventId != null) {
+            boolean after = false;
+            for (Event event : history.getOrDefault(sid, List.of())) {
+                if (after) {
+                    response.write(event.frame());
+                }
+                after |= event.cursor().equals(lastEventId);
+            }
+        }
+        firstStream.putIfAbsent(sid, response);
+        List<HttpServerResponse> list = streams.computeIfAbsent(sid, k -> new CopyOnWriteArrayList<>());
+        list.add(response);
+        response.closeHandler(v -> list.remove(response));
+    }
+
+    private void post(String sid, HttpServerRequest request, JsonObject body) {
+        String mid = request.getHeader("Idempotency-Key");
+        if (mid == null) {
+            mid = UUID.randomUUID().toString();
+        }
+        int maxTokens = body.getJsonObject("context", new JsonObject()).getInteger("max_tokens", 64);
+        request.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("message_id", mid).put("correlation_id", "c-" + mid).encode());
+        String messageId = mid;
+        vertx.runOnContext(v -> emit(sid, messageId, maxTokens));
+    }
+
+    private void emit(String sid, String mid, int maxTokens) {
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int i = 0; i <= maxTokens; i++) {
+            order.add(i);
+        }
+        switch (fault) {
+            case DUPLICATE_CHUNK_2 -> order.add(3, 2);
+            case DROP_CHUNK_2 -> order.remove(Integer.valueOf(2));
+            case SWAP_CHUNKS_1_AND_2 -> {
+                order.set(1, 2);
+                order.set(2, 1);
+            }
+            case NONE -> { }
+        }
+        for (int id : order) {
+            ResponseChunk chunk = id == maxTokens
+                    ? ResponseChunk.finalChunk(sid, mid, id, new ChunkMetadata("demo", maxTokens, FinishReason.STOP), "c-" + mid, Instant.now())
+                    : ResponseChunk.content(sid, mid, id, "tok" + id + " ", "c-" + mid, Instant.now());
+            String frame = "event: chunk\nid: " + mid + ":" + id + "\ndata: "
+                    + new String(codec.encode(chunk), StandardCharsets.UTF_8) + "\n\n";
+            history.computeIfAbsent(sid, k -> new CopyOnWriteArrayList<>()).add(new Event(mid + ":" + id, frame));
+            for (HttpServerResponse response : streams.getOrDefault(sid, List.of())) {
+                response.write(frame);
+                if (fault == Fault.CLOSE_FIRST_STREAM_AFTER_CHUNK_2 && id == 2 && response == firstStream.get(sid)
+                        && !response.ended()) {
+                    streams.get(sid).remove(response);
+                    response.end();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
