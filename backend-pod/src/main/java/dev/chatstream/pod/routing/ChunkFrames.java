@@ -27,8 +27,10 @@ public record ChunkFrames(String sessionId, String messageId, long firstChunkId,
     public static ChunkFrames frame(String sessionId, String messageId, long firstChunkId, int attempt,
                                     long publishedAtMicros, byte[] body, boolean endsMessage) {
         byte[] prefix = (messageId + ':').getBytes(StandardCharsets.US_ASCII);
-        Buffer frames = Buffer.buffer(body.length + 64 * 4);
         int[] offsets = new int[countLines(body) + 1];
+        // Sized once for every event's framing (prefix, id, field names), so the buffer never regrows.
+        Buffer frames = Buffer.buffer(body.length + offsets.length * (EVENT_ID.length + prefix.length + 20
+                + DATA.length + END.length));
         int count = ChunkBatch.forEach(body, (index, bytes, offset, length) -> {
             offsets[index] = frames.length();
             frames.appendBytes(EVENT_ID).appendBytes(prefix)
