@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * How this worker instance takes requests: {@code WORKER_ID} (default: host name + pid, as a subject
  * token), {@code WORKER_CONCURRENCY} (answers streaming at once, default 64), {@code FETCH_MAX_WAIT}
- * (longest pull wait, 100 ms: bounds how long a request can sit between two pulls), {@code RETRY_NAK_DELAY} (how long a failed request waits before it is
+ * (longest pull wait, 20 ms: bounds how long a request can sit between two pulls, see docs/benchmarks.md "Time to first token"), {@code RETRY_NAK_DELAY} (how long a failed request waits before it is
  * redelivered, 2 s), {@code SHUTDOWN_TIMEOUT} (how long in-flight answers may finish on SIGTERM, 20 s).
  */
 public record ConsumerSettings(
@@ -18,7 +18,7 @@ public record ConsumerSettings(
         Duration shutdownTimeout) {
 
     public static final int DEFAULT_CONCURRENCY = 64;
-    public static final Duration DEFAULT_FETCH_MAX_WAIT = Duration.ofMillis(100);
+    public static final Duration DEFAULT_FETCH_MAX_WAIT = Duration.ofMillis(20);
     public static final Duration DEFAULT_RETRY_NAK_DELAY = Duration.ofSeconds(2);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
