@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 final class RequestFetcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestFetcher.class);
     private static final int MAX_BATCH = 256;
+    private static final long FAILURE_BACKOFF_MS = 500;
 
     private final JetStreamSubscription subscription;
     private final Slots slots;
@@ -75,7 +76,8 @@ final class RequestFetcher implements Runnable {
                 // Typically the connection is down; jnats reconnects, we try again shortly.
                 LOG.warn("fetching requests failed: {}", e.toString());
                 try {
-                    Thread.sleep(Math.min(1000, maxWait.toMillis()));
+                    // Not tied to the (short) pull wait, so an outage is not logged fifty times a second.
+                    Thread.sleep(FAILURE_BACKOFF_MS);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
