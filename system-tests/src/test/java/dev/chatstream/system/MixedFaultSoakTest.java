@@ -1,11 +1,9 @@
 package dev.chatstream.system;
 
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,26 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("soak")
 class MixedFaultSoakTest {
-    private static LocalCluster cluster;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(3, 3,
+    @RegisterExtension
+    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.start(3, 3,
                 Map.of("REGISTRY_REFRESH_INTERVAL", "500ms", "REGISTRY_TTL", "3s", "DRAIN_TIMEOUT", "3s"),
-                Map.of("DEMO_TOKEN_DELAY_MS", "10", "WORKER_ACK_WAIT", "2s", "WORKER_MAX_DELIVER", "20"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+                Map.of("DEMO_TOKEN_DELAY_MS", "10", "WORKER_ACK_WAIT", "2s", "WORKER_MAX_DELIVER", "20")));
 
     @Test
     @DisplayName("random pod and worker kills under load: zero lost, duplicated or reordered chunks")
@@ -59,7 +40,7 @@ class MixedFaultSoakTest {
             String session = "soak-" + s + "-" + UUID.randomUUID().toString().substring(0, 6);
             sessionIds.add(session);
             for (int c = 0; c < 2; c++) {
-                SseClient client = SseClient.open(vertx, cluster.pod((s + c) % cluster.pods.size()).port(), session, null);
+                SseClient client = SseClient.open(env.vertx(), env.cluster().pod((s + c) % env.cluster().pods.size()).port(), session, null);
                 clients.add(client);
                 sessionOf.put(client, session);
             }
@@ -98,11 +79,11 @@ class MixedFaultSoakTest {
             if (System.nanoTime() > nextKill) {
                 kills++;
                 if (random.nextBoolean()) {
-                    PodProcess pod = cluster.pods.get(random.nextInt(cluster.pods.size()));
+                    PodProcess pod = env.cluster().pods.get(random.nextInt(env.cluster().pods.size()));
                     pod.kill();
                     pod.start();
                 } else {
-                    WorkerProcess worker = cluster.workers.get(random.nextInt(cluster.workers.size()));
+                    WorkerProcess worker = env.cluster().workers.get(random.nextInt(env.cluster().workers.size()));
                     worker.kill();
                     worker.start();
                 }
@@ -158,7 +139,7 @@ class MixedFaultSoakTest {
     }
 
     private static PodProcess livePod(Random random) {
-        List<PodProcess> live = cluster.pods.stream().filter(p -> p.process().isAlive()).toList();
+        List<PodProcess> live = env.cluster().pods.stream().filter(p -> p.process().isAlive()).toList();
         return live.get(random.nextInt(live.size()));
     }
 

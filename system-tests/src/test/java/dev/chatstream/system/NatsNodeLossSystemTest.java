@@ -1,19 +1,16 @@
 package dev.chatstream.system;
 
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,24 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("slow")
 @Timeout(180)
 class NatsNodeLossSystemTest {
-    private static LocalCluster cluster;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.startOnNatsCluster(2, 2, Map.of(), Map.of("DEMO_TOKEN_DELAY_MS", "5"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.startOnNatsCluster(2, 2, Map.of(), Map.of("DEMO_TOKEN_DELAY_MS", "5")));
 
     @Test
     @DisplayName("one NATS node killed under load: every accepted message gets a complete answer")
@@ -48,16 +29,16 @@ class NatsNodeLossSystemTest {
         int refused = 0;
         int acceptedAfterKill = 0;
         long killAt = 0;
-        try (SseClient a = SseClient.open(vertx, cluster.pod(0).port(), session, null);
-             SseClient b = SseClient.open(vertx, cluster.pod(1).port(), session, null)) {
+        try (SseClient a = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null);
+             SseClient b = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, null)) {
             // Load before the kill, then keep posting for 12 s after it: during the JetStream leader
             // election a POST may be refused with 503 (never accepted and then lost).
             for (int i = 0; killAt == 0 || System.nanoTime() - killAt < Duration.ofSeconds(12).toNanos(); i++) {
                 if (i == 15) {
-                    cluster.natsCluster.node(0).kill();
+                    env.cluster().natsCluster.node(0).kill();
                     killAt = System.nanoTime();
                 }
-                Http.Response response = Http.post(cluster.pod(i % 2).port(), "/api/sessions/" + session + "/messages",
+                Http.Response response = Http.post(env.cluster().pod(i % 2).port(), "/api/sessions/" + session + "/messages",
                         "{\"message\":\"m" + i + "\",\"context\":{\"ai_provider\":\"demo\",\"max_tokens\":12}}", Map.of());
                 if (response.status() == 202) {
                     accepted.add(response.json().getString("message_id"));

@@ -1,17 +1,14 @@
 package dev.chatstream.system;
 
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static dev.chatstream.system.ChunkAssertions.assertComplete;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,35 +18,19 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 @Timeout(120)
 class NatsOutageSystemTest {
-    private static LocalCluster cluster;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(1, 0, Map.of(), Map.of("DEMO_TOKEN_DELAY_MS", "5"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.start(1, 0, Map.of(), Map.of("DEMO_TOKEN_DELAY_MS", "5")));
 
     @Test
     @DisplayName("NATS down: POST is 503 at once, streams stay open; after NATS returns everything carries on and the accepted request is answered")
     void natsOutage() {
         String session = "n-" + UUID.randomUUID().toString().substring(0, 8);
-        PodProcess pod = cluster.pod(0);
-        try (SseClient client = SseClient.open(vertx, pod.port(), session, null)) {
+        PodProcess pod = env.cluster().pod(0);
+        try (SseClient client = SseClient.open(env.vertx(), pod.port(), session, null)) {
             // Accepted while no worker runs: it waits in the file-stored work queue through the outage.
             String accepted = Http.sendMessage(pod.port(), session, "accepted before", 10, null);
 
-            cluster.nats.kill();
+            env.cluster().nats.kill();
             await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(pod.port(), "/readyz").status() == 503);
             long start = System.nanoTime();
             Http.Response refused = Http.post(pod.port(), "/api/sessions/" + session + "/messages", "{\"message\":\"during\"}", Map.of());
@@ -60,9 +41,9 @@ class NatsOutageSystemTest {
             assertThat(took).as("fails fast").isLessThan(Duration.ofSeconds(2));
             assertThat(client.ended()).as("stream stays open").isFalse();
 
-            cluster.nats.restart();
+            env.cluster().nats.restart();
             await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(pod.port(), "/readyz").status() == 200);
-            cluster.newWorker("worker-late").start();
+            env.cluster().newWorker("worker-late").start();
 
             client.awaitFinal(accepted, Duration.ofSeconds(30));
             assertComplete(client.chunks(accepted), 10);

@@ -1,8 +1,5 @@
 package dev.chatstream.system;
 
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -10,13 +7,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static dev.chatstream.system.ChunkAssertions.assertComplete;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,36 +25,20 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PodFailoverSystemTest {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
-    private static LocalCluster cluster;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(2, 1,
+    @RegisterExtension
+    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.start(2, 1,
                 Map.of("REGISTRY_REFRESH_INTERVAL", "500ms", "REGISTRY_TTL", "3s", "DRAIN_TIMEOUT", "5s"),
-                Map.of("DEMO_TOKEN_DELAY_MS", "15"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+                Map.of("DEMO_TOKEN_DELAY_MS", "15")));
 
     @Test
     @Order(1)
     @DisplayName("when the client's pod is SIGKILLed mid-answer, it reconnects to the other pod with Last-Event-ID and receives the rest")
     void sigkillMidAnswer() {
         String session = "k-" + UUID.randomUUID().toString().substring(0, 8);
-        PodProcess victim = cluster.pod(0);
-        PodProcess survivor = cluster.pod(1);
-        try (SseClient client = SseClient.open(vertx, victim.port(), session, null)) {
-            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(10));
+        PodProcess victim = env.cluster().pod(0);
+        PodProcess survivor = env.cluster().pod(1);
+        try (SseClient client = SseClient.open(env.vertx(), victim.port(), session, null)) {
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
             String messageId = Http.sendMessage(survivor.port(), session, "survive this", 150, null);
             client.awaitChunks(messageId, 20, ANSWER_TIMEOUT);
 
@@ -71,7 +52,7 @@ class PodFailoverSystemTest {
             assertThat(before).isNotEmpty();
             // The dead pod's registry entry stops being routed to within its expiry.
             await().atMost(Duration.ofSeconds(10)).until(() ->
-                    !RegistryProbe.livePods(vertx, cluster.redis.url(), session).contains(victim.id()));
+                    !RegistryProbe.livePods(env.vertx(), env.cluster().redis.url(), session).contains(victim.id()));
         } finally {
             victim.start();
         }
@@ -82,9 +63,9 @@ class PodFailoverSystemTest {
     @DisplayName("SIGTERM: readiness goes false, open streams get a retry hint and are closed, registry entries go, the pod exits in bounded time")
     void sigtermDrains() {
         String session = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        PodProcess pod = cluster.pod(0);
-        try (SseClient client = SseClient.open(vertx, pod.port(), session, null)) {
-            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(10));
+        PodProcess pod = env.cluster().pod(0);
+        try (SseClient client = SseClient.open(env.vertx(), pod.port(), session, null)) {
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(5)).until(() -> client.retryHint() != null);
 
             long start = System.nanoTime();
@@ -94,10 +75,10 @@ class PodFailoverSystemTest {
             int exit = pod.process().awaitExit(Duration.ofSeconds(15));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
             assertThat(exit).as("exit status after SIGTERM").isIn(0, 143);
-            assertThat(RegistryProbe.livePods(vertx, cluster.redis.url(), session)).doesNotContain(pod.id());
+            assertThat(RegistryProbe.livePods(env.vertx(), env.cluster().redis.url(), session)).doesNotContain(pod.id());
 
-            client.reconnect(cluster.pod(1).port(), session);
-            String messageId = Http.sendMessage(cluster.pod(1).port(), session, "elsewhere", 5, null);
+            client.reconnect(env.cluster().pod(1).port(), session);
+            String messageId = Http.sendMessage(env.cluster().pod(1).port(), session, "elsewhere", 5, null);
             client.awaitFinal(messageId, ANSWER_TIMEOUT);
             assertComplete(client.chunks(messageId), 5);
         } finally {
@@ -109,9 +90,9 @@ class PodFailoverSystemTest {
     @Order(3)
     @DisplayName("SIGTERM turns /readyz to 503 before the pod goes away")
     void readinessFlipsFirst() {
-        PodProcess pod = cluster.pod(1);
+        PodProcess pod = env.cluster().pod(1);
         // An open stream keeps the pod draining for a moment, long enough to observe readiness.
-        try (SseClient client = SseClient.open(vertx, pod.port(), "ready-" + UUID.randomUUID().toString().substring(0, 8), null)) {
+        try (SseClient client = SseClient.open(env.vertx(), pod.port(), "ready-" + UUID.randomUUID().toString().substring(0, 8), null)) {
             pod.process().signal("TERM");
             boolean sawNotReady = false;
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -11,9 +11,6 @@ import io.nats.client.PullSubscribeOptions;
 import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static dev.chatstream.system.ChunkAssertions.assertComplete;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,26 +37,10 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResumeAndMessagesSystemTest {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
-    private static LocalCluster cluster;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(2, 2,
+    @RegisterExtension
+    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.start(2, 2,
                 Map.of("REGISTRY_REFRESH_INTERVAL", "500ms", "REGISTRY_TTL", "3s"),
-                Map.of("DEMO_TOKEN_DELAY_MS", "15", "WORKER_MAX_DELIVER", "2", "WORKER_ACK_WAIT", "5s"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+                Map.of("DEMO_TOKEN_DELAY_MS", "15", "WORKER_MAX_DELIVER", "2", "WORKER_ACK_WAIT", "5s")));
 
     @Test
     @Order(1)
@@ -69,15 +50,15 @@ class ResumeAndMessagesSystemTest {
         List<SseEvent> seen = new ArrayList<>();
         String messageId;
         String lastId;
-        try (SseClient first = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
-            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(10));
-            messageId = Http.sendMessage(cluster.pod(0).port(), session, "resume me", 120, null);
+        try (SseClient first = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
+            messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "resume me", 120, null);
             first.awaitChunks(messageId, 15, ANSWER_TIMEOUT);
             first.close();
             seen.addAll(first.chunks(messageId));
             lastId = first.lastId();
         }
-        try (SseClient second = SseClient.open(vertx, cluster.pod(1).port(), session, lastId)) {
+        try (SseClient second = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, lastId)) {
             second.awaitFinal(messageId, ANSWER_TIMEOUT);
             seen.addAll(second.chunks(messageId));
         }
@@ -92,15 +73,15 @@ class ResumeAndMessagesSystemTest {
         List<SseEvent> seen = new ArrayList<>();
         String messageId;
         String lastId;
-        try (SseClient first = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
-            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(10));
-            messageId = Http.sendMessage(cluster.pod(0).port(), session, "almost done", 60, null);
+        try (SseClient first = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
+            messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "almost done", 60, null);
             first.awaitChunks(messageId, 50, ANSWER_TIMEOUT);
             first.close();
             seen.addAll(first.chunks(messageId));
             lastId = first.lastId();
         }
-        try (SseClient second = SseClient.open(vertx, cluster.pod(1).port(), session, lastId)) {
+        try (SseClient second = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, lastId)) {
             second.awaitFinal(messageId, ANSWER_TIMEOUT);
             seen.addAll(second.chunks(messageId));
         }
@@ -113,11 +94,11 @@ class ResumeAndMessagesSystemTest {
     void resumeWithQueryParameterAfterTheAnswerEnded() {
         String session = session();
         String messageId;
-        try (SseClient live = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
-            messageId = Http.sendMessage(cluster.pod(0).port(), session, "remember me", 30, null);
+        try (SseClient live = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
+            messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "remember me", 30, null);
             live.awaitFinal(messageId, ANSWER_TIMEOUT);
         }
-        try (SseClient later = SseClient.openWithQuery(vertx, cluster.pod(1).port(), session, messageId + ":9")) {
+        try (SseClient later = SseClient.openWithQuery(env.vertx(), env.cluster().pod(1).port(), session, messageId + ":9")) {
             later.awaitFinal(messageId, ANSWER_TIMEOUT);
             List<SseEvent> chunks = later.chunks(messageId);
             assertThat(chunks).extracting(SseEvent::chunkId)
@@ -130,12 +111,12 @@ class ResumeAndMessagesSystemTest {
     @DisplayName("a cursor that history does not know yields a history_gap system event first, then live chunks")
     void unknownCursorGivesHistoryGap() {
         String session = session();
-        try (SseClient client = SseClient.open(vertx, cluster.pod(1).port(), session, "never-seen:41")) {
+        try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, "never-seen:41")) {
             client.awaitEvent(Duration.ofSeconds(10), e -> e.isChunk() && "system".equals(e.chunkType()));
             SseEvent first = client.events().stream().filter(SseEvent::isChunk).findFirst().orElseThrow();
             assertThat(first.json().getString("chunk")).isEqualTo(ResponseChunk.SYSTEM_HISTORY_GAP);
 
-            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "after the gap", 5, null);
+            String messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "after the gap", 5, null);
             client.awaitFinal(messageId, ANSWER_TIMEOUT);
             assertComplete(client.chunks(messageId), 5);
         }
@@ -147,13 +128,13 @@ class ResumeAndMessagesSystemTest {
     void idempotentAcrossPods() {
         String session = session();
         String key = "key-" + UUID.randomUUID();
-        try (SseClient client = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
-            String first = Http.sendMessage(cluster.pod(0).port(), session, "once", 10, key);
-            String second = Http.sendMessage(cluster.pod(1).port(), session, "once", 10, key);
+        try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
+            String first = Http.sendMessage(env.cluster().pod(0).port(), session, "once", 10, key);
+            String second = Http.sendMessage(env.cluster().pod(1).port(), session, "once", 10, key);
             assertThat(second).isEqualTo(first).isEqualTo(key);
             client.awaitFinal(first, ANSWER_TIMEOUT);
             // Give a duplicate answer time to show up if there were one.
-            String marker = Http.sendMessage(cluster.pod(0).port(), session, "marker", 3, null);
+            String marker = Http.sendMessage(env.cluster().pod(0).port(), session, "marker", 3, null);
             client.awaitFinal(marker, ANSWER_TIMEOUT);
             assertComplete(client.chunks(first), 10);
         }
@@ -164,11 +145,11 @@ class ResumeAndMessagesSystemTest {
     @DisplayName("cancel stops a generation with finish_reason cancelled; cancelling again is 409, an unknown message 404")
     void cancel() {
         String session = session();
-        try (SseClient client = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
-            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "stop me", 2000, null);
+        try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
+            String messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "stop me", 2000, null);
             client.awaitChunks(messageId, 5, ANSWER_TIMEOUT);
 
-            Http.Response cancel = Http.post(cluster.pod(1).port(),
+            Http.Response cancel = Http.post(env.cluster().pod(1).port(),
                     "/api/sessions/" + session + "/messages/" + messageId + "/cancel", "", Map.of());
             assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
             client.awaitFinal(messageId, Duration.ofSeconds(5));
@@ -179,10 +160,10 @@ class ResumeAndMessagesSystemTest {
             assertThat(chunks).extracting(SseEvent::chunkId)
                     .containsExactlyElementsOf(java.util.stream.LongStream.range(0, chunks.size()).boxed().toList());
 
-            Http.Response again = Http.post(cluster.pod(0).port(),
+            Http.Response again = Http.post(env.cluster().pod(0).port(),
                     "/api/sessions/" + session + "/messages/" + messageId + "/cancel", "", Map.of());
             assertThat(again.status()).as(again.body()).isEqualTo(409);
-            Http.Response unknown = Http.post(cluster.pod(0).port(),
+            Http.Response unknown = Http.post(env.cluster().pod(0).port(),
                     "/api/sessions/" + session + "/messages/nope-" + UUID.randomUUID().toString().substring(0, 8) + "/cancel", "", Map.of());
             assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
             assertThat(unknown.json().getJsonObject("error").getString("code")).isNotBlank();
@@ -194,8 +175,8 @@ class ResumeAndMessagesSystemTest {
     @DisplayName("an undecodable request goes to CHAT_DLQ with its payload, headers and error; the session gets an error chunk; workers keep going")
     void poisonGoesToDlq() throws Exception {
         String session = session();
-        try (SseClient client = SseClient.open(vertx, cluster.pod(0).port(), session, null);
-             Connection nats = Nats.connect(cluster.natsUrl())) {
+        try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null);
+             Connection nats = Nats.connect(env.cluster().natsUrl())) {
             Headers headers = new Headers().add("Nats-Msg-Id", "poison-" + session).add("X-Test", "kept");
             nats.jetStream().publish(NatsMessage.builder().subject(Subjects.workflowExecute(session))
                     .headers(headers).data("{this is not json", StandardCharsets.UTF_8).build());
@@ -214,7 +195,7 @@ class ResumeAndMessagesSystemTest {
 
             client.awaitEvent(Duration.ofSeconds(10), e -> e.isChunk() && "error".equals(e.chunkType()));
 
-            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "still there?", 5, null);
+            String messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "still there?", 5, null);
             client.awaitFinal(messageId, ANSWER_TIMEOUT);
             assertComplete(client.chunks(messageId), 5);
         }
@@ -225,28 +206,28 @@ class ResumeAndMessagesSystemTest {
     @DisplayName("after a Redis outage pods re-register their open sessions and routing goes back from broadcast to pod subjects")
     void redisRecovery() throws Exception {
         String session = session();
-        try (SseClient client = SseClient.open(vertx, cluster.pod(1).port(), session, null);
-             Connection nats = Nats.connect(cluster.natsUrl())) {
-            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(10));
-            cluster.redis.kill();
-            String during = Http.sendMessage(cluster.pod(1).port(), session, "during the outage", 5, null);
+        try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, null);
+             Connection nats = Nats.connect(env.cluster().natsUrl())) {
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
+            env.cluster().redis.kill();
+            String during = Http.sendMessage(env.cluster().pod(1).port(), session, "during the outage", 5, null);
             client.awaitFinal(during, ANSWER_TIMEOUT);
             assertComplete(client.chunks(during), 5);
 
-            cluster.redis.restart();
-            RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, 1, Duration.ofSeconds(15));
+            env.cluster().redis.restart();
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(15));
 
-            Subscription viaPod = nats.subscribe(Subjects.podResponse(cluster.pod(1).id()));
+            Subscription viaPod = nats.subscribe(Subjects.podResponse(env.cluster().pod(1).id()));
             Subscription viaBroadcast = nats.subscribe(Subjects.sessionBroadcast(session));
             nats.flush(Duration.ofSeconds(2));
             // The workers' Redis breaker may need a moment to close again after the outage.
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                String messageId = Http.sendMessage(cluster.pod(1).port(), session, "after", 3, null);
+                String messageId = Http.sendMessage(env.cluster().pod(1).port(), session, "after", 3, null);
                 client.awaitFinal(messageId, ANSWER_TIMEOUT);
                 return viaPod.getPendingMessageCount() > 0;
             });
             int broadcastBefore = (int) viaBroadcast.getPendingMessageCount();
-            String after = Http.sendMessage(cluster.pod(1).port(), session, "routed", 3, null);
+            String after = Http.sendMessage(env.cluster().pod(1).port(), session, "routed", 3, null);
             client.awaitFinal(after, ANSWER_TIMEOUT);
             assertComplete(client.chunks(after), 3);
             assertThat(viaBroadcast.getPendingMessageCount()).as("no more broadcast").isEqualTo(broadcastBefore);

@@ -8,9 +8,6 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Subscription;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,13 +15,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,37 +36,21 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StreamingPathSystemTest {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
-    private static LocalCluster cluster;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(2, 2, Map.of(), Map.of());
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.start(2, 2, Map.of(), Map.of()));
 
     @Test
     @Order(1)
     @DisplayName("three SSE clients of one session on two pods each receive every chunk exactly once, in order, ending with one final chunk")
     void everyConnectionGetsEveryChunk() {
         String session = session();
-        try (SseClient a1 = SseClient.open(vertx, cluster.pod(0).port(), session, null);
-             SseClient a2 = SseClient.open(vertx, cluster.pod(0).port(), session, null);
-             SseClient b1 = SseClient.open(vertx, cluster.pod(1).port(), session, null)) {
+        try (SseClient a1 = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null);
+             SseClient a2 = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null);
+             SseClient b1 = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, null)) {
             assertThat(List.of(a1.status(), a2.status(), b1.status())).containsOnly(200);
             awaitRegistered(session, 2);
 
-            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "hello", 24, null);
+            String messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "hello", 24, null);
 
             for (SseClient client : List.of(a1, a2, b1)) {
                 client.awaitFinal(messageId, ANSWER_TIMEOUT);
@@ -85,12 +66,12 @@ class StreamingPathSystemTest {
     @DisplayName("a tab opened mid-answer on another pod receives the chunks after it joined")
     void tabOpenedMidAnswer() {
         String session = session();
-        try (SseClient first = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
+        try (SseClient first = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
             awaitRegistered(session, 1);
-            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "long answer", 150, null);
+            String messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "long answer", 150, null);
             first.awaitChunks(messageId, 20, ANSWER_TIMEOUT);
 
-            try (SseClient late = SseClient.open(vertx, cluster.pod(1).port(), session, null)) {
+            try (SseClient late = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, null)) {
                 first.awaitFinal(messageId, ANSWER_TIMEOUT);
                 late.awaitFinal(messageId, ANSWER_TIMEOUT);
                 assertComplete(first.chunks(messageId), 150);
@@ -106,11 +87,11 @@ class StreamingPathSystemTest {
     @DisplayName("twenty requests over two workers: both work, and each request is answered exactly once")
     void twentyRequestsShareTwoWorkers() {
         String session = session();
-        try (SseClient client = SseClient.open(vertx, cluster.pod(1).port(), session, null)) {
+        try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, null)) {
             awaitRegistered(session, 1);
             List<String> messageIds = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                messageIds.add(Http.sendMessage(cluster.pod(i % 2).port(), session, "question " + i, 8, null));
+                messageIds.add(Http.sendMessage(env.cluster().pod(i % 2).port(), session, "question " + i, 8, null));
             }
             for (String messageId : messageIds) {
                 client.awaitFinal(messageId, ANSWER_TIMEOUT);
@@ -119,7 +100,7 @@ class StreamingPathSystemTest {
                 assertComplete(client.chunks(messageId), 8);
             }
             assertThat(client.events().stream().filter(SseEvent::isChunk).filter(SseEvent::isFinal).count()).isEqualTo(20);
-            for (WorkerProcess worker : cluster.workers) {
+            for (WorkerProcess worker : env.cluster().workers) {
                 assertThat(completedRequests(worker)).as(worker.id() + " answered some").isGreaterThan(0);
             }
         }
@@ -130,8 +111,8 @@ class StreamingPathSystemTest {
     @DisplayName("pods answer health requests and publish heartbeats on NATS; /api/health and /metrics answer")
     void healthAndHeartbeats() throws Exception {
         MessageCodec codec = MessageCodec.standard();
-        try (Connection nats = Nats.connect(cluster.nats.url())) {
-            PodProcess pod = cluster.pod(0);
+        try (Connection nats = Nats.connect(env.cluster().nats.url())) {
+            PodProcess pod = env.cluster().pod(0);
             Message reply = nats.request(Subjects.podHealth(pod.id()), new byte[0], Duration.ofSeconds(5));
             assertThat(reply).isNotNull();
             HealthResponse health = codec.decode(reply.getData(), HealthResponse.class);
@@ -143,10 +124,10 @@ class StreamingPathSystemTest {
             assertThat(beat).as("a heartbeat within 10 s").isNotNull();
             assertThat(codec.decode(beat.getData(), HeartbeatMessage.class).podId()).isEqualTo(pod.id());
         }
-        Http.Response health = Http.get(cluster.pod(0).port(), "/api/health");
+        Http.Response health = Http.get(env.cluster().pod(0).port(), "/api/health");
         assertThat(health.status()).isEqualTo(200);
-        assertThat(health.json().getString("pod_id")).isEqualTo(cluster.pod(0).id());
-        Http.Response metrics = Http.get(cluster.pod(0).port(), "/metrics");
+        assertThat(health.json().getString("pod_id")).isEqualTo(env.cluster().pod(0).id());
+        Http.Response metrics = Http.get(env.cluster().pod(0).port(), "/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("chat_sse_connections_active", "chat_messages_accepted_total", "chat_chunks_delivered_total");
     }
@@ -155,7 +136,7 @@ class StreamingPathSystemTest {
     @Order(5)
     @DisplayName("bad input gets a JSON 400 or 413 from a pod process, which keeps serving")
     void badInput() {
-        int port = cluster.pod(1).port();
+        int port = env.cluster().pod(1).port();
         for (String badSession : List.of("a.b", "a*b", "a%3Eb", "a%20b", "%C3%A9", "x".repeat(65))) {
             Http.Response post = Http.post(port, "/api/sessions/" + badSession + "/messages", "{\"message\":\"hi\"}", Map.of());
             assertThat(post.status()).as("POST " + badSession).isEqualTo(400);
@@ -177,24 +158,24 @@ class StreamingPathSystemTest {
     @DisplayName("with Redis killed before the POST, broadcast fallback still brings every chunk to both pods")
     void redisDownFallsBackToBroadcast() {
         String session = session();
-        try (SseClient a = SseClient.open(vertx, cluster.pod(0).port(), session, null);
-             SseClient b = SseClient.open(vertx, cluster.pod(1).port(), session, null)) {
-            cluster.redis.kill();
+        try (SseClient a = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null);
+             SseClient b = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, null)) {
+            env.cluster().redis.kill();
             try {
-                String messageId = Http.sendMessage(cluster.pod(1).port(), session, "no registry", 16, null);
+                String messageId = Http.sendMessage(env.cluster().pod(1).port(), session, "no registry", 16, null);
                 a.awaitFinal(messageId, ANSWER_TIMEOUT);
                 b.awaitFinal(messageId, ANSWER_TIMEOUT);
                 assertComplete(a.chunks(messageId), 16);
                 assertComplete(b.chunks(messageId), 16);
             } finally {
-                cluster.redis.restart();
+                env.cluster().redis.restart();
             }
         }
     }
 
     /** Waits until {@code pods} pods have registered the session in Redis, so routing (not broadcast) is exercised. */
     private static void awaitRegistered(String session, int pods) {
-        RegistryProbe.awaitPods(vertx, cluster.redis.url(), session, pods, Duration.ofSeconds(10));
+        RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, pods, Duration.ofSeconds(10));
     }
 
     private static double completedRequests(WorkerProcess worker) {

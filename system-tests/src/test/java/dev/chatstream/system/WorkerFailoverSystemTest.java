@@ -1,9 +1,6 @@
 package dev.chatstream.system;
 
 import dev.chatstream.schemas.ResponseChunk;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -11,12 +8,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,39 +24,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerFailoverSystemTest {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(40);
-    private static LocalCluster cluster;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(1, 1, Map.of(),
-                Map.of("DEMO_TOKEN_DELAY_MS", "20", "WORKER_ACK_WAIT", "2s", "SHUTDOWN_TIMEOUT", "3s"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.start(1, 1, Map.of(),
+                Map.of("DEMO_TOKEN_DELAY_MS", "20", "WORKER_ACK_WAIT", "2s", "SHUTDOWN_TIMEOUT", "3s")));
 
     @Test
     @Order(1)
     @DisplayName("a worker killed mid-answer: another worker takes the request, says the answer restarts, and chunk ids continue")
     void killedWorkerIsReplaced() {
         String session = "w-" + UUID.randomUUID().toString().substring(0, 8);
-        WorkerProcess victim = cluster.worker(0);
-        try (SseClient client = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
-            String messageId = Http.sendMessage(cluster.pod(0).port(), session, "crash halfway", 100, null);
+        WorkerProcess victim = env.cluster().worker(0);
+        try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
+            String messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "crash halfway", 100, null);
             client.awaitChunks(messageId, 20, ANSWER_TIMEOUT);
             victim.kill();
             long seenBeforeKill = client.chunks(messageId).size();
 
-            WorkerProcess replacement = cluster.newWorker("worker-replacement").start();
+            WorkerProcess replacement = env.cluster().newWorker("worker-replacement").start();
             client.awaitFinal(messageId, ANSWER_TIMEOUT);
 
             List<SseEvent> chunks = client.chunks(messageId);
@@ -82,17 +63,17 @@ class WorkerFailoverSystemTest {
     @DisplayName("SIGTERM: a worker stops taking requests and finishes or hands back what it has, so every answer completes")
     void sigtermHandsBack() {
         String session = "g-" + UUID.randomUUID().toString().substring(0, 8);
-        WorkerProcess leaving = cluster.workers.get(cluster.workers.size() - 1);
-        try (SseClient client = SseClient.open(vertx, cluster.pod(0).port(), session, null)) {
-            String shortAnswer = Http.sendMessage(cluster.pod(0).port(), session, "short", 20, null);
-            String longAnswer = Http.sendMessage(cluster.pod(0).port(), session, "long", 400, null);
+        WorkerProcess leaving = env.cluster().workers.get(env.cluster().workers.size() - 1);
+        try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
+            String shortAnswer = Http.sendMessage(env.cluster().pod(0).port(), session, "short", 20, null);
+            String longAnswer = Http.sendMessage(env.cluster().pod(0).port(), session, "long", 400, null);
             client.awaitChunks(longAnswer, 5, ANSWER_TIMEOUT);
 
             leaving.process().signal("TERM");
             int exit = leaving.process().awaitExit(Duration.ofSeconds(15));
             assertThat(exit).as("exited within the bound").isNotEqualTo(-1);
 
-            cluster.newWorker("worker-after-term").start();
+            env.cluster().newWorker("worker-after-term").start();
             client.awaitFinal(shortAnswer, ANSWER_TIMEOUT);
             client.awaitFinal(longAnswer, ANSWER_TIMEOUT);
             for (String messageId : List.of(shortAnswer, longAnswer)) {
