@@ -46,46 +46,14 @@ class ResumeAndMessagesSystemTest {
     @Order(1)
     @DisplayName("a client that disconnects mid-answer and resumes on the other pod with Last-Event-ID sees every chunk once, in order")
     void resumeOnAnotherPod() {
-        String session = session();
-        List<SseEvent> seen = new ArrayList<>();
-        String messageId;
-        String lastId;
-        try (SseClient first = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
-            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
-            messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "resume me", 120, null);
-            first.awaitChunks(messageId, 15, ANSWER_TIMEOUT);
-            first.close();
-            seen.addAll(first.chunks(messageId));
-            lastId = first.lastId();
-        }
-        try (SseClient second = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, lastId)) {
-            second.awaitFinal(messageId, ANSWER_TIMEOUT);
-            seen.addAll(second.chunks(messageId));
-        }
-        assertComplete(seen, 120);
+        assertComplete(disconnectAndResumeOnTheOtherPod(120, 15), 120);
     }
 
     @Test
     @Order(2)
     @DisplayName("resuming on a pod the workers do not route to yet, near the end of an answer, still brings its last chunks")
     void resumeNearTheEnd() {
-        String session = session();
-        List<SseEvent> seen = new ArrayList<>();
-        String messageId;
-        String lastId;
-        try (SseClient first = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
-            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
-            messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "almost done", 60, null);
-            first.awaitChunks(messageId, 50, ANSWER_TIMEOUT);
-            first.close();
-            seen.addAll(first.chunks(messageId));
-            lastId = first.lastId();
-        }
-        try (SseClient second = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, lastId)) {
-            second.awaitFinal(messageId, ANSWER_TIMEOUT);
-            seen.addAll(second.chunks(messageId));
-        }
-        assertComplete(seen, 60);
+        assertComplete(disconnectAndResumeOnTheOtherPod(60, 50), 60);
     }
 
     @Test
@@ -232,6 +200,30 @@ class ResumeAndMessagesSystemTest {
             assertComplete(client.chunks(after), 3);
             assertThat(viaBroadcast.getPendingMessageCount()).as("no more broadcast").isEqualTo(broadcastBefore);
         }
+    }
+
+    /**
+     * Streams an answer of {@code maxTokens} on pod 0, disconnects after {@code seenBefore} chunks and
+     * resumes on pod 1 with the last event id, as EventSource does; returns every chunk seen, in order.
+     */
+    private static List<SseEvent> disconnectAndResumeOnTheOtherPod(int maxTokens, int seenBefore) {
+        String session = session();
+        List<SseEvent> seen = new ArrayList<>();
+        String messageId;
+        String lastId;
+        try (SseClient first = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
+            messageId = Http.sendMessage(env.cluster().pod(0).port(), session, "resume me", maxTokens, null);
+            first.awaitChunks(messageId, seenBefore, ANSWER_TIMEOUT);
+            first.close();
+            seen.addAll(first.chunks(messageId));
+            lastId = first.lastId();
+        }
+        try (SseClient second = SseClient.open(env.vertx(), env.cluster().pod(1).port(), session, lastId)) {
+            second.awaitFinal(messageId, ANSWER_TIMEOUT);
+            seen.addAll(second.chunks(messageId));
+        }
+        return seen;
     }
 
     private static String session() {

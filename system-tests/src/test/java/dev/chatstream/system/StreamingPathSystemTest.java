@@ -179,7 +179,7 @@ class StreamingPathSystemTest {
     }
 
     private static double completedRequests(WorkerProcess worker) {
-        String metrics = Http.get(worker.httpPort(), "/metrics").body();
+        String metrics = Http.get(worker.port(), "/metrics").body();
         Matcher m = Pattern.compile("(?m)^chat_workflow_requests_total\\{[^}]*}\\s+([0-9.eE+]+)").matcher(metrics);
         double sum = 0;
         while (m.find()) {

@@ -40,7 +40,8 @@ class WorkerFailoverSystemTest {
             victim.kill();
             long seenBeforeKill = client.chunks(messageId).size();
 
-            WorkerProcess replacement = env.cluster().newWorker("worker-replacement").start();
+            WorkerProcess replacement = env.cluster().newWorker("worker-replacement");
+            replacement.start();
             client.awaitFinal(messageId, ANSWER_TIMEOUT);
 
             List<SseEvent> chunks = client.chunks(messageId);
