@@ -18,10 +18,10 @@ import java.util.function.Consumer;
 
 /**
  * Reads a session's {@code chat.history.{sid}} from {@code CHAT_HISTORY} with an ordered consumer, from
- * the first stored batch to the last one present when the replay starts. Workers publish a batch live only
- * after history acknowledged it, so everything a client missed before it reconnected is in that range;
- * what comes later arrives live and is held and merged by the subscriber. Blocking: call it off the event
- * loop. Bounded in time.
+ * the first stored batch to the last one present when the replay starts. Workers publish a batch live right
+ * behind its history write, so everything a client missed before it reconnected is in that range or is
+ * being stored (the subscriber asks again then); what comes later arrives live and is held and merged by
+ * the subscriber. Blocking: call it off the event loop. Bounded in time.
  */
 public final class HistoryReplayer {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryReplayer.class);

@@ -46,6 +46,18 @@ public final class SessionRouter {
     private final PodMetrics metrics;
     private volatile Listener listener = Listener.none();
     private volatile GapRepair gapRepair = GapRepair.none();
+    /** What each subscriber holds: whichever repair is set when it needs one. */
+    private final GapRepair currentRepair = new GapRepair() {
+        @Override
+        public void replay(Subscriber subscriber) {
+            gapRepair.replay(subscriber);
+        }
+
+        @Override
+        public void replayAfter(Subscriber subscriber, long delayMs) {
+            gapRepair.replayAfter(subscriber, delayMs);
+        }
+    };
 
     public SessionRouter(PodMetrics metrics) {
         this.metrics = metrics;
@@ -70,7 +82,7 @@ public final class SessionRouter {
      * through {@link Subscriber#deliverHistory} and called {@link Subscriber#endReplay}.
      */
     public Subscriber attach(String sessionId, SseSink sink, Cursor cursor, Buffer gapNotice) {
-        Subscriber subscriber = new Subscriber(sessionId, sink, metrics, cursor, gapNotice, s -> gapRepair.replay(s));
+        Subscriber subscriber = new Subscriber(sessionId, sink, metrics, cursor, gapNotice, currentRepair);
         boolean[] first = new boolean[1];
         sessions.compute(sessionId, (sid, current) -> {
             if (current == null) {

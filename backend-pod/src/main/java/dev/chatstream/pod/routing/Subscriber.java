@@ -13,9 +13,12 @@ import java.util.ArrayDeque;
  * back-pressure, while live batches are held back; then it merges them and the tracker drops what
  * history already gave. A live batch that starts after a hole (chunks lost on the way, e.g. while the
  * pod reconnected to NATS) switches the connection back to that resume mode from the last chunk it
- * wrote: history holds every chunk a client can have missed (workers publish live only what history
- * acknowledged), so the hole is filled from there. Everything but the constructor and {@link #offer}
- * runs on the sink's thread.
+ * wrote: history holds every chunk a client can have missed, so the hole is filled from there.
+ * Workers publish a batch live right behind its history write, so history may still be storing what
+ * a client saw live (a write retried through a JetStream leader election lands seconds later): a hole
+ * history does not fill yet, or a resume cursor whose message history has not stored yet, is asked
+ * for again with growing delays ({@link #MAX_LAG_RETRIES}) before the connection goes on without it.
+ * Everything but the constructor and {@link #offer} runs on the sink's thread.
  */
 public final class Subscriber {
     /** Live batches held back during a replay before the client counts as too slow. */
@@ -39,6 +42,17 @@ public final class Subscriber {
     /** While one task writes several batches: their bytes, written at once. */
     private Buffer coalesced;
     private boolean cursorFound;
+    /** Resume: history has reached past the cursor (what follows is new to the client). */
+    private boolean cursorPassed;
+    /** Resume: the attempt of the last history batch of the cursor's message seen so far. */
+    private int cursorAttempt;
+    /** Replays of the current hole or resume repeated because history lagged behind live. */
+    private int lagRetries;
+    /** How often a hole or resume cursor history does not have yet is asked for again (~12 s in all). */
+    static final int MAX_LAG_RETRIES = 8;
+    static final long FIRST_LAG_DELAY_MS = 50;
+    /** Retries for a cursor whose message history does not know, when nothing of it arrives live. */
+    static final int UNKNOWN_CURSOR_RETRIES = 2;
     /** True while filling a hole of {@link #cursor}'s message only (not a client's resume of the whole session). */
     private boolean repairing;
     private long liveWrites;
@@ -49,6 +63,8 @@ public final class Subscriber {
     /** The repair covers the whole message: nothing of it was written to this connection yet. */
     private boolean repairFromStart;
     private boolean replayDone;
+    /** Whether the last replay read history to its end (a failed one is not retried for lag). */
+    private boolean replayComplete;
     private boolean pumping;
     private boolean closed;
     private long lastWriteNanos = System.nanoTime();
@@ -216,50 +232,76 @@ public final class Subscriber {
     }
 
     private void startRepair(Cursor from, ChunkFrames firstHeld, boolean fromStart) {
+        metrics.gapRepaired();
+        lagRetries = 0;
+        replayAgain(from, firstHeld, fromStart, true, 0);
+    }
+
+    /** (Re)starts a replay from {@code from}, {@code delayMs} from now, holding live batches meanwhile. */
+    private void replayAgain(Cursor from, ChunkFrames firstHeld, boolean fromStart, boolean asRepair, long delayMs) {
         ArrayDeque<ChunkFrames> waiting = held != null ? held : new ArrayDeque<>();
         if (firstHeld != null) {
             waiting.addFirst(firstHeld);
         }
-        metrics.gapRepaired();
         cursor = from;
-        repairing = true;
+        repairing = asRepair;
         repairFromStart = fromStart;
-        gapNotice = null;
+        if (asRepair) {
+            gapNotice = null;
+        }
         cursorFound = false;
+        cursorPassed = false;
         replayDone = false;
         history = new ArrayDeque<>();
         held = waiting;
-        repair.replay(this);
+        if (delayMs == 0) {
+            repair.replay(this);
+        } else {
+            repair.replayAfter(this, delayMs);
+        }
     }
 
-    /** A batch read from history, in stream order. Batches up to and including the cursor are skipped. */
+    /** The delay before the next replay of a hole or cursor history has not stored yet. */
+    private long nextLagDelay() {
+        return FIRST_LAG_DELAY_MS << lagRetries++;
+    }
+
+    /**
+     * A batch read from history, in stream order. On a resume, batches up to and including the cursor
+     * are skipped (chunk ids grow across attempts in history, so this holds whichever attempt the
+     * client saw); on a repair, the tracker decides what is new.
+     */
     public void deliverHistory(ChunkFrames batch) {
         if (closed || history == null || replayDone) {
             return;
         }
-        if (repairing && !batch.messageId().equals(cursor.messageId())) {
+        boolean ofCursor = batch.messageId().equals(cursor.messageId());
+        if (repairing && !ofCursor) {
             // A hole concerns one message: other messages' history went out live already.
             return;
         }
         if (!cursorFound) {
-            if (!batch.messageId().equals(cursor.messageId())) {
+            if (!ofCursor) {
                 return;
             }
             cursorFound = true;
-            if (repairFromStart) {
-                // Nothing to skip: every chunk of the message is new to this connection.
-                history.add(batch);
-                pump();
-                return;
-            }
-            if (batch.firstChunkId() > cursor.chunkId() + 1) {
+            if (repairing) {
+                cursorPassed = true;
+            } else if (batch.firstChunkId() > cursor.chunkId() + 1) {
                 // History no longer holds the chunks right after the cursor (limits): say so first.
                 if (gapNotice != null) {
                     history.add(gapNotice);
                 }
-            } else if (!tracker.knows(cursor.messageId())) {
-                tracker.seed(cursor.messageId(), cursor.chunkId(), batch.attempt());
+                cursorPassed = true;
             }
+        }
+        if (ofCursor && !cursorPassed) {
+            cursorAttempt = batch.attempt();
+            if (batch.firstChunkId() + batch.count() - 1 <= cursor.chunkId()) {
+                return;
+            }
+            cursorPassed = true;
+            tracker.seed(cursor.messageId(), cursor.chunkId(), batch.attempt());
         }
         history.add(batch);
         pump();
@@ -273,7 +315,19 @@ public final class Subscriber {
         if (closed || history == null || replayDone) {
             return;
         }
+        if (complete && !repairing && !cursorFound && lagRetries < MAX_LAG_RETRIES
+                && (lagRetries < UNKNOWN_CURSOR_RETRIES || holdsLiveOf(cursor.messageId()))) {
+            // The cursor's message may be live and not stored yet: look again before calling it a gap.
+            replayAgain(cursor, null, false, false, nextLagDelay());
+            return;
+        }
         replayDone = true;
+        replayComplete = complete;
+        if (complete && !repairing && cursorFound && !cursorPassed) {
+            // History ends at (or, still storing, before) the cursor: everything after it is new.
+            tracker.seed(cursor.messageId(), cursor.chunkId(), cursorAttempt);
+            cursorPassed = true;
+        }
         if ((!cursorFound || !complete) && gapNotice != null) {
             history.add(gapNotice);
         }
@@ -287,15 +341,26 @@ public final class Subscriber {
         pumping = true;
         try {
             while (!sink.writeQueueFull()) {
+                if (closed || history == null) {
+                    return;
+                }
                 Object next = history.poll();
                 if (next == null && replayDone) {
                     next = held.poll();
-                    if (next instanceof ChunkFrames live && !live.messageId().equals(cursor.messageId())
+                    if (next instanceof ChunkFrames live
                             && tracker.gapBefore(live.messageId(), live.firstChunkId(), live.attempt())) {
-                        // A held batch of another message starts after a hole of its own: fill that too.
-                        // (A hole left in the message just replayed is one history could not fill.)
-                        startRepair(new Cursor(live.messageId(), tracker.highest(live.messageId())), live);
-                        return;
+                        Cursor from = new Cursor(live.messageId(), tracker.highest(live.messageId()));
+                        if (!live.messageId().equals(cursor.messageId())) {
+                            // A held batch of another message starts after a hole of its own: fill that too.
+                            startRepair(from, live);
+                            continue; // goes on at once if the repair already ended, else waits for it
+                        }
+                        if (replayComplete && lagRetries < MAX_LAG_RETRIES) {
+                            // The replay did not fill this message's hole: history may still be storing it.
+                            replayAgain(from, live, false, true, nextLagDelay());
+                            continue;
+                        }
+                        // History never got these chunks: go on with the hole.
                     }
                 }
                 if (next == null) {
@@ -303,6 +368,7 @@ public final class Subscriber {
                         history = null;
                         held = null;
                         repairing = false;
+                        lagRetries = 0;
                     }
                     return;
                 }
@@ -338,6 +404,15 @@ public final class Subscriber {
             liveWrites++;
             metrics.deliveryLatency(batch.publishedAtMicros());
         }
+    }
+
+    private boolean holdsLiveOf(String messageId) {
+        for (ChunkFrames batch : held) {
+            if (batch.messageId().equals(messageId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void disconnectSlow(int chunks) {

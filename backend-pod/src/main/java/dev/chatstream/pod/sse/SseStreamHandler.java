@@ -48,10 +48,18 @@ public final class SseStreamHandler {
                             Lifecycle lifecycle, PodMetrics metrics, String podId) {
         this.vertx = vertx;
         this.router = router;
-        router.gapRepair(subscriber -> {
-            LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", subscriber.sessionId())
-                    .log("a live stream has a hole (chunks lost on the way); filling it from history");
-            replay(subscriber.sessionId(), subscriber.sink(), subscriber);
+        router.gapRepair(new dev.chatstream.pod.routing.GapRepair() {
+            @Override
+            public void replay(Subscriber subscriber) {
+                LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", subscriber.sessionId())
+                        .log("a live stream has a hole (chunks lost on the way); filling it from history");
+                SseStreamHandler.this.replay(subscriber.sessionId(), subscriber.sink(), subscriber);
+            }
+
+            @Override
+            public void replayAfter(Subscriber subscriber, long delayMs) {
+                vertx.setTimer(delayMs, id -> SseStreamHandler.this.replay(subscriber.sessionId(), subscriber.sink(), subscriber));
+            }
         });
         this.history = history;
         this.settings = settings;

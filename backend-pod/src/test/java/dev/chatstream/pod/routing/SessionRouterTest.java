@@ -337,6 +337,95 @@ class SessionRouterTest {
     }
 
     @Test
+    @DisplayName("a hole history has not stored yet is asked for again until history has it, then filled without gap or duplicate")
+    void holeStillBeingStoredIsAskedForAgain() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 2, 1));
+        route(batch("s", "m", 4, 1, 1));
+        Subscriber subscriber = repairing.get(0);
+        subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
+        subscriber.endReplay(true);
+        assertThat(repairing).as("history lacked m:2..3: asked again").hasSize(2);
+        assertThat(sink.ids()).as("live still waits").containsExactly("m:0", "m:1");
+
+        subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
+        subscriber.deliverHistory(batch("s", "m", 2, 2, 1));
+        subscriber.endReplay(true);
+        route(batch("s", "m", 5, 1, 1));
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 0, 5));
+        assertThat(repairing).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("a hole history never gets is asked for a bounded number of times, then live goes on with it")
+    void holeHistoryNeverGetsIsGivenUpOn() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 0, 2, 1));
+        route(batch("s", "m", 4, 1, 1));
+        for (int i = 0; i <= Subscriber.MAX_LAG_RETRIES; i++) {
+            repairing.getLast().endReplay(true);
+        }
+        assertThat(repairing).hasSize(1 + Subscriber.MAX_LAG_RETRIES);
+        route(batch("s", "m", 5, 1, 1));
+        assertThat(sink.ids()).containsExactly("m:0", "m:1", "m:4", "m:5");
+    }
+
+    @Test
+    @DisplayName("resume: history not yet holding the client's last chunks gives no gap notice, and the rest comes without gap or duplicate")
+    void resumeAheadOfHistory() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:5"), Buffer.buffer("GAP"));
+        subscriber.deliverHistory(batch("s", "m", 0, 3, 1));
+        route(batch("s", "m", 8, 1, 1));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).as("m:6..7 are not stored yet").isEmpty();
+        Subscriber again = repairing.getLast();
+        again.deliverHistory(batch("s", "m", 0, 3, 1));
+        again.deliverHistory(batch("s", "m", 3, 5, 1));
+        again.endReplay(true);
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 6, 8));
+        assertThat(sink.written.toString()).doesNotContain("GAP");
+    }
+
+    @Test
+    @DisplayName("resume: a cursor whose message history has not stored yet but which arrives live is looked for again before any gap notice")
+    void resumeBeforeTheMessageIsStored() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> replays = new ArrayList<>();
+        router.gapRepair(replays::add);
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:1"), Buffer.buffer("GAP"));
+        route(batch("s", "m", 3, 1, 1));
+        subscriber.endReplay(true);
+        assertThat(replays).as("looked again").hasSize(1);
+        Subscriber again = replays.getLast();
+        again.deliverHistory(batch("s", "m", 0, 3, 1));
+        again.endReplay(true);
+        assertThat(sink.ids()).containsExactly("m:2", "m:3");
+        assertThat(sink.written.toString()).doesNotContain("GAP");
+    }
+
+    @Test
+    @DisplayName("resume inside a restarted answer: chunks of the new attempt up to the cursor are not sent again")
+    void resumeInsideARestart() {
+        FakeSink sink = new FakeSink();
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:5"), Buffer.buffer("GAP"));
+        subscriber.deliverHistory(batch("s", "m", 0, 3, 1));
+        subscriber.deliverHistory(batch("s", "m", 3, 4, 2));
+        subscriber.deliverHistory(batch("s", "m", 7, 1, 2));
+        subscriber.endReplay(true);
+        route(batch("s", "m", 8, 1, 2));
+        assertThat(sink.ids()).containsExactly("m:6", "m:7", "m:8");
+    }
+
+    @Test
     @DisplayName("closing every connection writes the last bytes (a retry hint) and closes each sink")
     void closesAll() {
         FakeSink a = new FakeSink();

@@ -5,7 +5,7 @@ import dev.chatstream.config.Env;
 import java.time.Duration;
 
 /**
- * How chunks are coalesced and recorded (history first, then live). {@code HISTORY_FLUSH_INTERVAL}
+ * How chunks are coalesced and recorded (history, then live). {@code HISTORY_FLUSH_INTERVAL}
  * (default 0: write at once when no write of the message is in flight; above zero, wait that long to
  * group more) and {@code HISTORY_FLUSH_BYTES} (default 32 KiB) bound a history batch;
  * {@code HISTORY_PUBLISH_ATTEMPTS} (default 10, backoff from {@code HISTORY_RETRY_BACKOFF} 100 ms

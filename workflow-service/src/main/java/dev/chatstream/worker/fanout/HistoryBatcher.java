@@ -17,11 +17,17 @@ import java.util.function.BiConsumer;
  * per message, so its batches land in order; a chunk arriving when none is in flight is written at
  * once (or after {@code HISTORY_FLUSH_INTERVAL} when that is set above zero), chunks arriving meanwhile
  * go into the next batch, up to {@code HISTORY_FLUSH_BYTES}. The history rate therefore follows the
- * acknowledgement round trip, not the chunk rate. Each acknowledged batch is handed, in order, to
- * {@code onRecorded} (live delivery: history first, then live). A failed publish
- * is retried with exponential backoff and jitter under the same {@code Nats-Msg-Id} (JetStream drops
- * the copy if the first try did land); after {@code HISTORY_PUBLISH_ATTEMPTS} the message fails.
- * Runs on the message's event-loop context.
+ * acknowledgement round trip, not the chunk rate.
+ *
+ * <p>Each batch is handed, in order, to {@code onLive} (live delivery) right after its history publish
+ * was queued on the connection — not after the acknowledgement: one NATS connection delivers in
+ * order, so the server has the history write before the live copy leaves the worker, and the live
+ * path does not pay the JetStream round trip (docs/architecture.md "History and live"). Once a write
+ * of this message has failed, the message falls back to history first: later batches go live only
+ * after they are acknowledged, so a history outage cannot let live run ahead by more than the one
+ * batch that was in flight. A failed publish is retried with exponential backoff and jitter under the
+ * same {@code Nats-Msg-Id} (JetStream drops the copy if the first try did land); after
+ * {@code HISTORY_PUBLISH_ATTEMPTS} the message fails. Runs on the message's event-loop context.
  */
 final class HistoryBatcher {
     private static final long MAX_BACKOFF_MS = 2_000;
@@ -38,11 +44,15 @@ final class HistoryBatcher {
     private long timerId = -1;
     private boolean failed;
     private Promise<Void> drained;
-    private final BiConsumer<List<EncodedChunk>, byte[]> onRecorded;
+    private final BiConsumer<List<EncodedChunk>, byte[]> onLive;
+    /** False once a history write of this message failed: from then on live waits for acknowledgements. */
+    private boolean liveBeforeAck = true;
+    /** Whether the batch in flight went live already. */
+    private boolean inFlightIsLive;
 
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
-                   BiConsumer<List<EncodedChunk>, byte[]> onRecorded) {
-        this.onRecorded = onRecorded;
+                   BiConsumer<List<EncodedChunk>, byte[]> onLive) {
+        this.onLive = onLive;
         this.vertx = vertx;
         this.context = context;
         this.transport = transport;
@@ -120,7 +130,13 @@ final class HistoryBatcher {
             pendingBytes -= c.json().length + 1;
         }
         inFlight = true;
-        publish(batch, ChunkBatch.join(batch.stream().map(EncodedChunk::json).toList()), 1);
+        byte[] body = ChunkBatch.join(batch.stream().map(EncodedChunk::json).toList());
+        publish(batch, body, 1);
+        inFlightIsLive = liveBeforeAck;
+        if (inFlightIsLive) {
+            // Queued behind its history write on the same connection: the server stores it first.
+            onLive.accept(batch, body);
+        }
     }
 
     private void publish(List<EncodedChunk> batch, byte[] body, int attempt) {
@@ -143,8 +159,8 @@ final class HistoryBatcher {
         inFlight = false;
         transport.historyGate().release();
         transport.metrics().historyPublished(batch.size());
-        if (!failed) {
-            onRecorded.accept(batch, body);
+        if (!failed && !inFlightIsLive) {
+            onLive.accept(batch, body);
         }
         if (isFinal) {
             finalRecorded.tryComplete();
@@ -164,6 +180,8 @@ final class HistoryBatcher {
             transport.historyGate().release();
             return;
         }
+        // History is in trouble: let nothing more run ahead of it.
+        liveBeforeAck = false;
         int maxAttempts = transport.settings().historyPublishAttempts();
         boolean retry = attempt < maxAttempts;
         transport.metrics().historyFailed(retry);

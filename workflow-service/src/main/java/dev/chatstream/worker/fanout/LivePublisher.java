@@ -6,9 +6,10 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Live delivery of one message: publishes each batch, once history has acknowledged it, to every
- * current destination (the pods holding the session, or the session broadcast). Grouping comes from
- * the history pipeline: chunks that arrive while a history write is in flight go out together.
+ * Live delivery of one message: publishes each batch, right behind its history write (or, after a
+ * history failure, once history acknowledged it), to every current destination (the pods holding the
+ * session, or the session broadcast). Grouping comes from the history pipeline: chunks that arrive
+ * while a history write is in flight go out together.
  * Runs on the message's event-loop context.
  */
 final class LivePublisher {
@@ -24,7 +25,7 @@ final class LivePublisher {
         this.clock = clock;
     }
 
-    /** Publishes a recorded batch (its history body, byte for byte) to every destination. */
+    /** Publishes a batch (its history body, byte for byte) to every destination. */
     void publish(List<EncodedChunk> batch, byte[] body) {
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();

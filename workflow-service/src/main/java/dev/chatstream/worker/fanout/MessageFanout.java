@@ -10,14 +10,17 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Fan-out of one message (answer): every chunk is recorded in {@code chat.history.{sid}} and, as soon
- * as JetStream acknowledged it, published live to the message's current {@link Destinations}, as
- * batches with the same body (docs/architecture.md "Chunk batches").
+ * Fan-out of one message (answer): every chunk is recorded in {@code chat.history.{sid}} and published
+ * live to the message's current {@link Destinations}, as batches with the same body
+ * (docs/architecture.md "Chunk batches").
  *
- * <p>History first, then live: whatever a client has seen is already durable, so a client resuming
- * on any pod finds every chunk it missed, and a redelivered request continues chunk ids after
- * everything any client saw — no gap, no id used twice. The price is one JetStream round trip per
- * batch; chunks arriving during it are grouped into the next batch, so the history rate follows the
+ * <p>History and live leave together: a batch goes live right after its history write is queued on
+ * the same NATS connection, so the server receives the history copy first and the live path does not
+ * wait for the JetStream acknowledgement. A client resuming on any pod therefore finds in history
+ * every chunk it can have seen (pods wait briefly for a write still being stored), and a redelivered
+ * request continues chunk ids after everything recorded. Once a write of the message fails, live
+ * waits for acknowledgements again ({@link HistoryBatcher}). One history write is in flight per
+ * message; chunks arriving during it are grouped into the next batch, so the history rate follows the
  * round trip, not the chunk rate. Call only on the message's event-loop context, chunks in
  * {@code chunk_id} order.
  */
@@ -39,14 +42,14 @@ public final class MessageFanout {
         return new MessageFanout(codec, new HistoryBatcher(vertx, context, transport, info, clock, live::publish), live);
     }
 
-    /** Records {@code chunk} in history (at once, or grouped while a write is in flight), then publishes it live. */
+    /** Records {@code chunk} in history and publishes it live (at once, or grouped while a write is in flight). */
     public void publish(ResponseChunk chunk) {
         history.add(new EncodedChunk(chunk.chunkId(), codec.encode(chunk), chunk.isFinal()));
     }
 
     /**
      * Publishes {@code chunk} live without recording it: only for telling clients that history itself
-     * cannot be written, which history-first delivery could not otherwise report.
+     * cannot be written, which recorded delivery could not otherwise report.
      */
     public void publishLiveOnly(ResponseChunk chunk) {
         byte[] json = codec.encode(chunk);

@@ -35,7 +35,10 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** History first, then live: batches go live once recorded, grouped while a write is in flight. */
+/**
+ * History and live leave together: a batch goes live right behind its history write, grouped while a
+ * write is in flight; once history fails, live waits for acknowledgements.
+ */
 @Timeout(60)
 class MessageFanoutTest {
     private static NatsServer nats;
@@ -61,25 +64,27 @@ class MessageFanoutTest {
         FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of()));
         ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE);
         String subject = Subjects.podResponse("pod-" + sid);
+        // Message ids differ per test: JetStream drops a repeated Nats-Msg-Id within its window.
+        String mid = "m-" + sid;
         try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
             Context context = vertx.getOrCreateContext();
             CompletableFuture<Void> recorded = new CompletableFuture<>();
             context.runOnContext(v -> {
                 MessageFanout fanout = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
-                        new MessageInfo(sid, "m1", 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                        new MessageInfo(sid, mid, 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
                 // all chunks in one event-loop turn, as a fast provider produces them
                 for (int i = 0; i < chunks; i++) {
-                    fanout.publish(ResponseChunk.content(sid, "m1", i, "t ", "c1", Instant.now()));
+                    fanout.publish(ResponseChunk.content(sid, mid, i, "t ", "c1", Instant.now()));
                 }
-                fanout.publish(ResponseChunk.finalChunk(sid, "m1", chunks, new ChunkMetadata("demo", chunks, FinishReason.STOP),
+                fanout.publish(ResponseChunk.finalChunk(sid, mid, chunks, new ChunkMetadata("demo", chunks, FinishReason.STOP),
                         "c1", Instant.now()));
                 fanout.finalRecorded().onComplete(ar -> recorded.complete(null));
             });
             recorded.get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> probe.hasFinal("m1"));
-            assertThat(probe.chunks("m1")).extracting(ResponseChunk::chunkId)
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.hasFinal(mid));
+            assertThat(probe.chunks(mid)).extracting(ResponseChunk::chunkId)
                     .containsExactlyElementsOf(LongStream.rangeClosed(0, chunks).boxed().toList());
-            return probe.batches("m1");
+            return probe.batches(mid);
         }
     }
 
@@ -112,5 +117,57 @@ class MessageFanoutTest {
         }
         history.unsubscribe();
         assertThat(recorded).isEqualTo(batches.stream().mapToLong(b -> b.chunks().size()).sum());
+    }
+
+    @Test
+    @DisplayName("a batch goes live without waiting for its history acknowledgement; after a failed write, later batches wait for theirs")
+    void liveRunsAheadOfAcksOnlyWhileHistoryIsHealthy() throws Exception {
+        String sid = "outage";
+        String subject = Subjects.podResponse("pod-" + sid);
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        FanoutMetrics countFailures = new FanoutMetrics() {
+            @Override
+            public void historyFailed(boolean willRetry) {
+                failures.incrementAndGet();
+            }
+        };
+        FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of(
+                "HISTORY_PUBLISH_ATTEMPTS", "20", "HISTORY_RETRY_BACKOFF", "20ms")));
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, countFailures);
+        nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            MessageFanout[] fanout = new MessageFanout[1];
+            context.runOnContext(v -> {
+                fanout[0] = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                        new MessageInfo(sid, "m-outage", 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                fanout[0].publish(ResponseChunk.content(sid, "m-outage", 0, "t ", "c1", Instant.now()));
+            });
+            // No stream, so no acknowledgement will come: chunk 0 went live anyway.
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.chunks("m-outage").size() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> failures.get() >= 1);
+
+            context.runOnContext(v -> {
+                fanout[0].publish(ResponseChunk.content(sid, "m-outage", 1, "t ", "c1", Instant.now()));
+                fanout[0].publish(ResponseChunk.finalChunk(sid, "m-outage", 2, new ChunkMetadata("demo", 2, FinishReason.STOP),
+                        "c1", Instant.now()));
+            });
+            int seen = failures.get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> failures.get() >= seen + 3);
+            assertThat(probe.chunks("m-outage")).as("nothing more goes live while history fails")
+                    .extracting(ResponseChunk::chunkId).containsExactly(0L);
+
+            new JetStreamProvisioner(nc.jetStreamManagement())
+                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> probe.hasFinal("m-outage"));
+            assertThat(probe.chunks("m-outage")).as("each chunk once, in order")
+                    .extracting(ResponseChunk::chunkId).containsExactly(0L, 1L, 2L);
+            CompletableFuture<Void> recorded = new CompletableFuture<>();
+            context.runOnContext(v -> fanout[0].finalRecorded().onComplete(ar -> recorded.complete(null)));
+            recorded.get(10, TimeUnit.SECONDS);
+        } finally {
+            new JetStreamProvisioner(nc.jetStreamManagement())
+                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+        }
     }
 }
