@@ -7,16 +7,22 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.ConnectionBase;
 
-/** Adapts a chunked HTTP response on its event loop to the router's {@link SseSink}. */
+/**
+ * Adapts a chunked HTTP response on its event loop to the router's {@link SseSink}. Over HTTP/2 one
+ * connection carries many streams (a browser's tabs, or a proxy's clients), so a slow stream is reset
+ * alone instead of closing the connection under the others.
+ */
 final class ResponseSink implements SseSink {
     private final HttpServerResponse response;
     private final HttpConnection connection;
     private final Context context;
+    private final boolean multiplexed;
 
-    ResponseSink(HttpServerResponse response, HttpConnection connection, Context context) {
+    ResponseSink(HttpServerResponse response, HttpConnection connection, Context context, boolean multiplexed) {
         this.response = response;
         this.connection = connection;
         this.context = context;
+        this.multiplexed = multiplexed;
     }
 
     @Override
@@ -55,6 +61,11 @@ final class ResponseSink implements SseSink {
 
     @Override
     public void abort() {
+        if (multiplexed) {
+            // RST_STREAM: drops what is queued for this stream only; the connection's other streams go on.
+            response.reset();
+            return;
+        }
         // Vert.x queues a close behind the data still waiting for this client, which is exactly what it does
         // not read. Closing from the head of the Netty pipeline bypasses that queue and discards it; Vert.x
         // still sees the channel go inactive and runs the close handlers.

@@ -119,7 +119,8 @@ public final class SseStreamHandler {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no")
                 .setWriteQueueMaxSize(settings.writeBufferBytes());
-        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        boolean http2 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
+        if (!http2) {
             // Connection-specific headers are forbidden in HTTP/2 (clients reject the response).
             response.putHeader("Connection", "keep-alive");
         }
@@ -128,7 +129,7 @@ public final class SseStreamHandler {
             response.write(earlyGap);
         }
         Context context = ctx.vertx().getOrCreateContext();
-        ResponseSink sink = new ResponseSink(response, ctx.request().connection(), context);
+        ResponseSink sink = new ResponseSink(response, ctx.request().connection(), context, http2);
         Subscriber subscriber = cursor == null
                 ? router.attach(sessionId, sink)
                 : router.attach(sessionId, sink, cursor,

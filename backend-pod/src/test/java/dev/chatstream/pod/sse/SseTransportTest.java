@@ -77,7 +77,7 @@ class SseTransportTest {
                     HttpServerResponse response = request.response().setChunked(true)
                             .putHeader("Content-Type", "text/event-stream");
                     response.write(SseFrames.retry(java.time.Duration.ofMillis(500)));
-                    ResponseSink sink = new ResponseSink(response, request.connection(), vertx.getOrCreateContext());
+                    ResponseSink sink = new ResponseSink(response, request.connection(), vertx.getOrCreateContext(), false);
                     Subscriber subscriber = router.attach("s", new ThreadCheckingSink(sink, offLoop));
                     response.closeHandler(v -> router.detach(subscriber));
                 })
