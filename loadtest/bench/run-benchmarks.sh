@@ -10,13 +10,15 @@
 #               raw NATS max pub->sub measured in each run; pod and worker record JFR
 #   latency     DEMO_TOKEN_DELAY_MS=10 (paced like a real model), fixed chunk rates, raw NATS at the same rates
 #   scale       K idle SSE connections on one pod, then one message fanned out to all
+#   scale-h2    the same with K SSE streams over HTTP/2 (100 per connection): past this container's
+#               20 000 file descriptors, which caps HTTP/1.1 connections per process
 #   jmh         codec, SSE framing, routing microbenchmarks (fork 1, short)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-loadtest/target/bench}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-PHASES=${PHASES:-"ttft throughput latency scale jmh plots"}
+PHASES=${PHASES:-"ttft throughput latency scale scale-h2 jmh plots"}
 RUN=loadtest/run
 CLUSTER=loadtest/bench/cluster.sh
 export STATE=${STATE:-/tmp/chatstream-bench}
@@ -24,6 +26,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 SWEEP_RATES=${SWEEP_RATES:-"5000 10000 20000 40000 60000 80000 110000"}
 LATENCY_RATES=${LATENCY_RATES:-"1000 10000 20000"}
 SCALE_KS=${SCALE_KS:-"2000 10000 19000"}
+SCALE_H2_KS=${SCALE_H2_KS:-"10000 25000 50000"}
 DURATION=${DURATION:-12s}
 trap '$CLUSTER down >/dev/null 2>&1 || true' EXIT
 
@@ -101,6 +104,19 @@ if has scale; then
   done
 fi
 
+if has scale-h2; then
+  for k in $SCALE_H2_KS; do
+    up DEMO_TOKEN_DELAY_MS=0 POD_ENV="MAX_CONNECTIONS=200000" POD_JAVA_OPTS="-Xms32m -Xmx1g -XX:+UseSerialGC"
+    log "scale over HTTP/2 $k"
+    set +e
+    $RUN scale --http2 --targets "${TARGETS%%,*}" --connections "$k" --pod-pid "$POD_PID_1" --pod-gc --max-tokens 1 \
+      --connect-concurrency 512 --grace 30s --watch-pids "$WATCH_PIDS" --output "$OUT/scale-h2-$k.json" --label "scale-h2-$k" >"$OUT/scale-h2-$k.txt" 2>&1
+    set -e
+    grep -E "^(target|pod pid|memory|fan-out|finished|errors|CPU|RESULT)" "$OUT/scale-h2-$k.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
+    down
+  done
+fi
+
 if has jmh; then
   log "jmh"
   "$JAVA_HOME/bin/java" -cp loadtest/target/loadtest.jar org.openjdk.jmh.Main -f 1 -wi 2 -i 3 -w 1s -r 1s \
@@ -112,7 +128,7 @@ if has plots; then
   mkdir -p docs
   ls "$OUT"/latency-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/latency-vs-rate.png "$OUT"/latency-*.json || true
   ls "$OUT"/throughput-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/throughput-sweep-latency.png "$OUT"/throughput-*.json || true
-  ls "$OUT"/scale-*.json >/dev/null 2>&1 && $RUN plot memory --out docs/memory-per-connection.png "$OUT"/scale-*.json || true
-  ls "$OUT"/scale-*.json >/dev/null 2>&1 && $RUN plot fanout --out docs/fanout.png "$OUT"/scale-*.json || true
+  ls "$OUT"/scale-[0-9]*.json >/dev/null 2>&1 && $RUN plot memory --out docs/memory-per-connection.png "$OUT"/scale-[0-9]*.json || true
+  ls "$OUT"/scale-[0-9]*.json >/dev/null 2>&1 && $RUN plot fanout --out docs/fanout.png "$OUT"/scale-[0-9]*.json || true
 fi
 log "done; load $(cut -d' ' -f1-3 /proc/loadavg)"

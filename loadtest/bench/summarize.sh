@@ -43,10 +43,10 @@ scale=("$OUT"/scale-*.json)
 if (( ${#scale[@]} )); then
   echo "### Connections on one pod"
   echo
-  echo "| connections (opened) | pod RSS before → after (MiB, after full GC) | KiB per connection | open time s | last client first / final chunk ms | fan-out p50 first chunk ms | lost |"
-  echo "|---|---|---|---|---|---|---|"
-  for f in $(ls "$OUT"/scale-*.json | sort -t- -k2 -n); do
-    jq -r '"| \(.connections_requested) (\(.connections_opened)) | \(.pod_rss_before_bytes/1048576|floor) → \(.pod_rss_after_bytes/1048576|floor) | \((.pod_bytes_per_connection/1024*100|floor)/100) | \(.open_seconds) | \(.last_client_first_chunk_ms|floor) / \(.last_client_final_chunk_ms|floor) | \(.fanout_first_chunk.p50_ms) | \(.lost_chunks) |"' "$f"
+  echo "| streams (opened) | HTTP | pod RSS before → after (MiB, after full GC) | KiB per stream | open time s | last client first / final chunk ms | fan-out p50 first chunk ms | lost |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for f in $(ls "$OUT"/scale-*.json | sort -t- -k2,2 -k3n); do
+    jq -r '"| \(.connections_requested) (\(.connections_opened)) | \(.http_version // "HTTP/1.1") | \(.pod_rss_before_bytes/1048576|floor) → \(.pod_rss_after_bytes/1048576|floor) | \((.pod_bytes_per_connection/1024*100|floor)/100) | \(.open_seconds) | \(.last_client_first_chunk_ms|floor) / \(.last_client_final_chunk_ms|floor) | \(.fanout_first_chunk.p50_ms) | \(.lost_chunks) |"' "$f"
   done
   echo
 fi

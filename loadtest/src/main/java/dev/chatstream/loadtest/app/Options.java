@@ -37,7 +37,8 @@ public record Options(
         int connectConcurrency,
         Duration settle,
         String label,
-        boolean quiet) {
+        boolean quiet,
+        boolean http2) {
 
     /** What the generator does. */
     public enum Mode {
@@ -111,6 +112,8 @@ public record Options(
                   --local-addresses N          scale mode: source addresses 127.0.0.1..N (default: 1 per 20000 connections)
                   --connect-concurrency N      connections being opened at once (default 256)
                   --settle D                   scale mode: wait before reading RSS (default 3s)
+                  --http2                      SSE streams over HTTP/2 cleartext (h2c), many streams per connection
+                                               (as up to the pod's 100 concurrent streams per connection allow)
                   --label TEXT                 free text stored in the report
                   --quiet                      no progress lines
                 """.formatted(DEFAULT_TARGET, DEFAULT_SESSIONS, DEFAULT_CONNECTIONS_PER_SESSION, DEFAULT_RATE,
@@ -136,7 +139,7 @@ public record Options(
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (name.equals("quiet") || name.equals("pod-gc")) {
+            } else if (name.equals("quiet") || name.equals("pod-gc") || name.equals("http2")) {
                 value = "true";
             } else {
                 if (i + 1 >= rest.size()) {
@@ -195,9 +198,10 @@ public record Options(
         Duration settle = r.duration("settle", Duration.ofSeconds(3));
         String label = values.getOrDefault("label", "");
         boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
+        boolean http2 = Boolean.parseBoolean(values.getOrDefault("http2", "false"));
         r.rejectUnknown();
         return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, grace,
-                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet);
+                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet, http2);
     }
 
     /** Reads typed values, remembering which names were used so unknown ones can be refused. */
@@ -207,7 +211,7 @@ public record Options(
 
         Reader(Map<String, String> values) {
             this.values = values;
-            known.addAll(List.of("connections", "output", "nats-url", "label", "quiet", "pod-gc", "watch-pids"));
+            known.addAll(List.of("connections", "output", "nats-url", "label", "quiet", "pod-gc", "watch-pids", "http2"));
         }
 
         List<URI> targets() {

@@ -13,6 +13,7 @@ public record ScaleReport(
         @JsonProperty("label") String label,
         @JsonProperty("started_at") Instant startedAt,
         @JsonProperty("target") URI target,
+        @JsonProperty("http_version") String httpVersion,
         @JsonProperty("connections_requested") int requested,
         @JsonProperty("connections_opened") int opened,
         @JsonProperty("source_addresses") int sourceAddresses,
@@ -46,14 +47,14 @@ public record ScaleReport(
     public String text() {
         return """
                 == chatstream connection scale%s
-                target %s: %d/%d SSE connections opened in %.1f s (%d source addresses)
+                target %s: %d/%d SSE streams (%s) opened in %.1f s (%d source addresses)
                 pod pid %d RSS%s: %s before, %s with the connections, %s after the fan-out
                 memory per connection: %s
                 fan-out of one message (%d chunks) to every connection: first chunk p50 %.1f / p99 %.1f / last %.1f ms; final chunk p50 %.1f / p99 %.1f / last %.1f ms
                 finished %d/%d; lost %d, unfinished %d, duplicates %d, out of order %d
                 errors: %s
                 CPU cores used from the POST until the last final chunk: %s
-                RESULT: %s""".formatted(label.isEmpty() ? "" : ": " + label, target, opened, requested, openSeconds,
+                RESULT: %s""".formatted(label.isEmpty() ? "" : ": " + label, target, opened, requested, httpVersion, openSeconds,
                 sourceAddresses, podPid, podGc ? " (after a full GC)" : "", mib(rssBefore), mib(rssAfter), mib(rssAfterFanout),
                 bytesPerConnection < 0 ? "unknown (give --pod-pid)" : "%.2f KiB".formatted(bytesPerConnection / 1024.0),
                 maxTokens + 1, fanoutFirst.p50Ms(), fanoutFirst.p99Ms(), lastFirstMs, fanoutFinal.p50Ms(),

@@ -47,7 +47,8 @@ public final class LoadRun {
             t.setDaemon(true);
             return t;
         });
-        Clients clients = new Clients(vertx, options.connections(), options.localAddresses(), 64 * options.targets().size());
+        Clients clients = new Clients(vertx, options.connections(), options.localAddresses(), 64 * options.targets().size(),
+                options.http2());
         try {
             MessageBook book = new MessageBook(metrics);
             List<String> sessions = new ArrayList<>();

@@ -46,7 +46,7 @@ public final class ScaleRun {
         String sessionId = "lt-" + runId + "-scale";
         int k = options.connections();
         Vertx vertx = Vertx.vertx();
-        Clients clients = new Clients(vertx, k, options.localAddresses(), 4);
+        Clients clients = new Clients(vertx, k, options.localAddresses(), 4, options.http2());
         FanoutClock clock = new FanoutClock();
         try {
             if (options.podGc()) {
@@ -61,8 +61,8 @@ public final class ScaleRun {
             int opened = StreamOpener.openAll(streams, options.connectConcurrency())
                     .toCompletionStage().toCompletableFuture().get(300, TimeUnit.SECONDS);
             double openSeconds = (System.nanoTime() - openStart) / 1e9;
-            out.accept("opened %d/%d SSE streams in %.1f s from %d source address(es)"
-                    .formatted(opened, k, openSeconds, options.localAddresses()));
+            out.accept("opened %d/%d SSE streams in %.1f s from %d source address(es)%s"
+                    .formatted(opened, k, openSeconds, options.localAddresses(), options.http2() ? " over HTTP/2" : ""));
             // One answer to another session first, so the fan-out below is not the cold start of a fresh worker.
             int warmStatus = post(vertx, clients, target, sessionId + "-warmup", "lt" + runId + "warm");
             out.accept("warm-up message answered " + warmStatus);
@@ -101,7 +101,8 @@ public final class ScaleRun {
                     unfinished += audit.unfinishedMessages();
                 }
             }
-            return new ScaleReport("scale", options.label(), startedAt, target, k, opened, options.localAddresses(),
+            return new ScaleReport("scale", options.label(), startedAt, target, options.http2() ? "HTTP/2" : "HTTP/1.1",
+                    k, opened, options.localAddresses(),
                     round(openSeconds), options.podPid(), options.podGc(), rssBefore, rssAfter, rssPeak,
                     opened > 0 && rssBefore > 0 && rssAfter > 0 ? (rssAfter - rssBefore) / opened : -1,
                     status, options.maxTokens(), clock.finals.get(),

@@ -30,6 +30,14 @@ class OptionsTest {
         assertThat(o.connectionsPerSession()).isEqualTo(25000);
         assertThat(o.localAddresses()).isEqualTo(2);
         assertThat(o.maxTokens()).isOne();
+        assertThat(o.http2()).isFalse();
+    }
+
+    @Test
+    @DisplayName("--http2 is a flag: streams share HTTP/2 connections")
+    void http2IsAFlag() {
+        assertThat(Options.parse("scale", "--connections", "50000", "--http2", "--pod-pid", "42").http2()).isTrue();
+        assertThat(Options.parse("run", "--http2").http2()).isTrue();
     }
 
     @Test
