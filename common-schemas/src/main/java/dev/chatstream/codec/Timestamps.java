@@ -20,6 +20,15 @@ final class Timestamps {
     /** Days from 0000-03-01 to 1970-01-01 (the civil calendar counted from a March-based year 0). */
     private static final long DAYS_0000_03_01_TO_EPOCH = 719_468L;
     private static final int DAYS_PER_400_YEARS = 146_097;
+    private static final int DATE_AND_TIME_LENGTH = "0000-00-00T00:00:00".length();
+
+    /**
+     * The last second written, with its text: chunks are stamped with the current time, so almost
+     * every chunk falls in the same second as the one before and skips the calendar arithmetic.
+     * Threads may race to replace it; each replacement is complete and correct (final fields), so a
+     * lost update costs only a recomputation.
+     */
+    private static Second lastSecond = new Second(0, dateAndTime(0));
 
     private Timestamps() {
     }
@@ -40,6 +49,31 @@ final class Timestamps {
             System.arraycopy(formatted, 0, out, p, formatted.length);
             return p + formatted.length;
         }
+        Second cached = lastSecond;
+        if (cached.epochSecond() != second) {
+            cached = new Second(second, dateAndTime(second));
+            lastSecond = cached;
+        }
+        System.arraycopy(cached.text(), 0, out, p, DATE_AND_TIME_LENGTH);
+        p += DATE_AND_TIME_LENGTH;
+        int nano = instant.getNano();
+        int fraction = fractionLength(nano);
+        if (fraction > 0) {
+            out[p++] = '.';
+            // Drop the trailing groups of zeros the length leaves out.
+            int value = fraction == 4 ? nano / 1_000_000 : fraction == 7 ? nano / 1_000 : nano;
+            for (int i = p + fraction - 2; i >= p; i--) {
+                out[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            p += fraction - 1;
+        }
+        out[p++] = 'Z';
+        return p;
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss} of a second in years 0000 to 9999. */
+    private static byte[] dateAndTime(long second) {
         long day = Math.floorDiv(second, SECONDS_PER_DAY);
         int secondOfDay = (int) Math.floorMod(second, SECONDS_PER_DAY);
 
@@ -55,7 +89,8 @@ final class Timestamps {
         int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
         int year = (int) (era * 400) + yearOfEra + (month <= 2 ? 1 : 0);
 
-        p = fourDigits(year, out, p);
+        byte[] out = new byte[DATE_AND_TIME_LENGTH];
+        int p = fourDigits(year, out, 0);
         out[p++] = '-';
         p = twoDigits(month, out, p);
         out[p++] = '-';
@@ -66,20 +101,7 @@ final class Timestamps {
         p = twoDigits(secondOfDay / 60 % 60, out, p);
         out[p++] = ':';
         p = twoDigits(secondOfDay % 60, out, p);
-        int nano = instant.getNano();
-        int fraction = fractionLength(nano);
-        if (fraction > 0) {
-            out[p++] = '.';
-            // Drop the trailing groups of zeros the length leaves out.
-            int value = fraction == 4 ? nano / 1_000_000 : fraction == 7 ? nano / 1_000 : nano;
-            for (int i = p + fraction - 2; i >= p; i--) {
-                out[i] = (byte) ('0' + value % 10);
-                value /= 10;
-            }
-            p += fraction - 1;
-        }
-        out[p++] = 'Z';
-        return p;
+        return out;
     }
 
     /** Bytes of the fraction including its dot: 0, 4, 7 or 10. */
@@ -105,6 +127,9 @@ final class Timestamps {
         out[p] = (byte) ('0' + value / 10);
         out[p + 1] = (byte) ('0' + value % 10);
         return p + 2;
+    }
+
+    private record Second(long epochSecond, byte[] text) {
     }
 
     private static byte[] formatted(Instant instant) {

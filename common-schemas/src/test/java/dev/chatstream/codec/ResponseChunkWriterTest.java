@@ -15,6 +15,7 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -159,6 +164,36 @@ class ResponseChunkWriterTest {
         }
         assertThat(timestampOf(ResponseChunk.content("s", "m", 0, "", null, Instant.parse("2000-02-29T00:00:00Z"))))
                 .isEqualTo("2000-02-29T00:00:00Z");
+    }
+
+    @Test
+    @DisplayName("writes the right second when chunks alternate between seconds, on several threads at once")
+    @Timeout(60)
+    void secondsOnSeveralThreads() throws Exception {
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long base = 1_764_000_000L + t * 1_000_003L;
+                results.add(pool.submit(() -> {
+                    byte[] buffer = new byte[40];
+                    for (int i = 0; i < 50_000; i++) {
+                        Instant instant = Instant.ofEpochSecond(base + i % 3 * 86_401, i % 2 == 0 ? 0 : 5_000_000);
+                        String written = new String(buffer, 0, Timestamps.write(instant, buffer, 0), StandardCharsets.US_ASCII);
+                        if (!written.equals(instant.toString())) {
+                            return instant + " written as " + written;
+                        }
+                    }
+                    return "ok";
+                }));
+            }
+            for (Future<String> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo("ok");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
