@@ -3,6 +3,7 @@ package dev.chatstream.codec;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.chatstream.schemas.ResponseChunk;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,18 +57,36 @@ public final class MessageCodec {
         return maxBytes;
     }
 
-    /** Encodes a message to compact UTF-8 JSON on one line (no raw newline can appear in the output). */
+    /**
+     * Encodes a message to compact UTF-8 JSON on one line (no raw newline can appear in the output).
+     * Characters outside the BMP are written as UTF-8; a lone surrogate, which has none, as a
+     * <code>&#92;uXXXX</code> escape.
+     */
     public byte[] encode(Object message) {
+        if (message instanceof ResponseChunk chunk) {
+            return encode(chunk);
+        }
         try {
-            byte[] bytes = mapper.writeValueAsBytes(message);
-            if (bytes.length > maxBytes) {
-                throw new MessageCodecException(null,
-                        "message is " + bytes.length + " bytes, over the limit of " + maxBytes, null);
-            }
-            return bytes;
+            return checkSize(mapper.writeValueAsBytes(message));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot encode " + message.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * Encodes a chunk to the same bytes as {@link #encode(Object)} would through the mapper, several
+     * times faster: workers encode every chunk they stream (see {@link ResponseChunkWriter}).
+     */
+    public byte[] encode(ResponseChunk chunk) {
+        return checkSize(ResponseChunkWriter.write(chunk));
+    }
+
+    private byte[] checkSize(byte[] bytes) {
+        if (bytes.length > maxBytes) {
+            throw new MessageCodecException(null,
+                    "message is " + bytes.length + " bytes, over the limit of " + maxBytes, null);
+        }
+        return bytes;
     }
 
     /** Decodes {@code bytes} as a {@code type}, or throws {@link MessageCodecException} naming what is wrong. */
@@ -198,6 +218,8 @@ public final class MessageCodec {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                // Emoji as 4 UTF-8 bytes rather than two escaped surrogates (12 bytes); lone surrogates stay escaped.
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();
         // Strings must be strings and numbers numbers: no silent "5" <-> 5 or 1 <-> true.

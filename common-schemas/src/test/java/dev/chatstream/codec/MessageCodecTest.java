@@ -52,6 +52,16 @@ class MessageCodecTest {
     }
 
     @Test
+    @DisplayName("writes emoji in any message as UTF-8, not as escaped surrogates, and reads them back")
+    void emojiAsUtf8() {
+        WorkflowRequest request = new WorkflowRequest("m1", "s1", "u1", "hi \uD83D\uDE00 \uD800",
+                new WorkflowContext("demo", "gpt", 0.7, 16, null, List.of()), NOW, "c1");
+        String json = text(codec.encode(request));
+        assertThat(json).contains("\"message\":\"hi \uD83D\uDE00 \\uD800\"").doesNotContain("\\uD83D");
+        assertThat(codec.decode(codec.encode(request), WorkflowRequest.class)).isEqualTo(request);
+    }
+
+    @Test
     @DisplayName("round-trips heartbeats and health responses")
     void heartbeatAndHealth() {
         HeartbeatMessage heartbeat = new HeartbeatMessage("pod-1", NOW, 3, 120.5, 12.25);

@@ -1,5 +1,6 @@
 package dev.chatstream.loadtest.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.loadtest.check.ChunkFields;
 import dev.chatstream.schemas.ResponseChunk;
@@ -27,12 +28,14 @@ import java.util.concurrent.TimeUnit;
 public class CodecBenchmark {
     private final MessageCodec codec = MessageCodec.standard();
     private ResponseChunk chunk;
+    private ResponseChunk nonAsciiChunk;
     private byte[] encoded;
     private String text;
 
     @Setup
     public void setUp() {
         chunk = Samples.chunk(42);
+        nonAsciiChunk = Samples.nonAsciiChunk(42);
         encoded = codec.encode(chunk);
         text = new String(encoded, StandardCharsets.UTF_8);
     }
@@ -40,6 +43,18 @@ public class CodecBenchmark {
     @Benchmark
     public byte[] encodeChunk() {
         return codec.encode(chunk);
+    }
+
+    /** A token with an accent, a quote, a newline and an emoji: the escaping path instead of the bulk copy. */
+    @Benchmark
+    public byte[] encodeNonAsciiChunk() {
+        return codec.encode(nonAsciiChunk);
+    }
+
+    /** What {@link #encodeChunk} cost before chunks had their own writer: the codec's Jackson mapper. */
+    @Benchmark
+    public byte[] encodeChunkWithJackson() throws JsonProcessingException {
+        return codec.mapper().writeValueAsBytes(chunk);
     }
 
     @Benchmark

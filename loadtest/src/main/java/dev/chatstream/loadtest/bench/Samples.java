@@ -23,6 +23,12 @@ final class Samples {
                 Instant.parse("2026-11-25T23:01:02.123456Z"));
     }
 
+    /** Like {@link #chunk} with a text that needs escaping and multi-byte UTF-8. */
+    static ResponseChunk nonAsciiChunk(long id) {
+        return ResponseChunk.content(SESSION_ID, MESSAGE_ID, id, "caf\u00e9 \"" + id + "\"\n\uD83D\uDE00 ", CORRELATION_ID,
+                Instant.parse("2026-11-25T23:01:02.123456Z"));
+    }
+
     /** A batch body of {@code size} consecutive chunks, as a worker publishes it. */
     static byte[] batch(int size) {
         List<byte[]> encoded = new ArrayList<>();
