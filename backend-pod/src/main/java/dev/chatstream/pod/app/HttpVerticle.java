@@ -17,14 +17,35 @@ final class HttpVerticle extends VerticleBase {
         this.routes = routes;
     }
 
-    @Override
-    public Future<?> start() {
-        HttpServerOptions options = new HttpServerOptions()
+    /**
+     * The listener's options. Every idle SSE stream is a connection held for minutes, so what Vert.x
+     * allocates per connection is what bounds the streams a pod can hold:
+     * <ul>
+     *   <li>Strict thread mode: the pod touches a request and its response only on the connection's own
+     *   event loop (handlers, future callbacks bound to the request's context, and {@code SseSink.execute}
+     *   for everything coming from NATS or worker threads). Then Vert.x writes straight to the channel
+     *   instead of giving every connection a multi-producer outbound queue, whose first chunk (a
+     *   1025-slot array, ~4.1 KiB, plus a padded ~0.6 KiB queue object) was a third of a connection's
+     *   memory. A write from any other thread now fails with an {@code IllegalStateException} instead of
+     *   being queued.</li>
+     *   <li>No WebSocket compression: the pod serves no WebSockets, and offering compression puts an
+     *   extension handler into every connection's pipeline.</li>
+     * </ul>
+     */
+    static HttpServerOptions options(HttpSettings settings) {
+        return new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(settings.port())
                 .setCompressionSupported(false)
-                .setTcpNoDelay(true);
-        server = vertx.createHttpServer(options);
+                .setTcpNoDelay(true)
+                .setStrictThreadMode(true)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false);
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer(options(settings));
         return server.requestHandler(routes.build(vertx)).listen();
     }
 

@@ -116,6 +116,7 @@ public final class SseStreamHandler {
             response.putHeader("Connection", "keep-alive");
         }
         response.write(retryHint);
+        HandshakeMemory.release(ctx.request(), response);
         if (earlyGap != null) {
             response.write(earlyGap);
         }
