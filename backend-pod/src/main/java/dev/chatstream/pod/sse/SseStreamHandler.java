@@ -126,17 +126,10 @@ public final class SseStreamHandler {
                 ? router.attach(sessionId, sink)
                 : router.attach(sessionId, sink, cursor,
                 SseFrames.historyGap(sessionId, cursor.format(), cursor.messageId(), cursor.chunkId()));
-        boolean[] released = new boolean[1];
-        Runnable release = () -> {
-            if (!released[0]) {
-                released[0] = true;
-                router.detach(subscriber);
-                metrics.activeConnections().decrementAndGet();
-            }
-        };
-        response.closeHandler(v -> release.run());
-        response.endHandler(v -> release.run());
-        response.exceptionHandler(e -> release.run());
+        StreamRelease release = new StreamRelease(router, subscriber, metrics.activeConnections());
+        response.closeHandler(release);
+        response.endHandler(release);
+        response.exceptionHandler(e -> release.handle(null));
         LOG.atDebug().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
                 .addKeyValue("cursor", cursor == null ? null : cursor.format()).log("stream opened");
         if (cursor != null) {
