@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 
 /** One HTTP listener on the pod's port; several instances share the port, one per event loop. */
 final class HttpVerticle extends VerticleBase {
+    static final int DECODER_INITIAL_BUFFER_BYTES = 64;
     private final HttpSettings settings;
     private final PodRoutes routes;
     private HttpServer server;
@@ -30,6 +31,9 @@ final class HttpVerticle extends VerticleBase {
      *   being queued.</li>
      *   <li>No WebSocket compression: the pod serves no WebSockets, and offering compression puts an
      *   extension handler into every connection's pipeline.</li>
+     *   <li>A 64-byte initial request-line/header scratch buffer (Vert.x default 128): the decoder keeps it
+     *   for the connection's life and grows it to the longest header line it has seen (64 is Netty's
+     *   smallest growth step), so only clients whose lines all fit 64 bytes hold less; no one holds more.</li>
      * </ul>
      */
     static HttpServerOptions options(HttpSettings settings) {
@@ -40,7 +44,8 @@ final class HttpVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setStrictThreadMode(true)
                 .setPerFrameWebSocketCompressionSupported(false)
-                .setPerMessageWebSocketCompressionSupported(false);
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setDecoderInitialBufferSize(DECODER_INITIAL_BUFFER_BYTES);
     }
 
     @Override

@@ -26,13 +26,14 @@ class HttpVerticleTest {
     private static final HttpSettings SETTINGS = new HttpSettings("127.0.0.1", 0, 1024);
 
     @Test
-    @DisplayName("the listener runs in strict thread mode and offers no WebSocket compression")
+    @DisplayName("the listener runs in strict thread mode, offers no WebSocket compression and starts with a small decoder buffer")
     void optionsKeepConnectionsSmall() {
         HttpServerOptions options = HttpVerticle.options(SETTINGS);
 
         assertThat(options.getStrictThreadMode()).isTrue();
         assertThat(options.getPerFrameWebSocketCompressionSupported()).isFalse();
         assertThat(options.getPerMessageWebSocketCompressionSupported()).isFalse();
+        assertThat(options.getDecoderInitialBufferSize()).isEqualTo(64);
         assertThat(options.getHost()).isEqualTo("127.0.0.1");
     }
 
