@@ -7,9 +7,11 @@ import io.vertx.core.http.HttpVersion;
 /**
  * An SSE stream lives for minutes or hours on a request Vert.x keeps whole, and a pod holds tens of
  * thousands of them. Once the response head is on the wire nothing reads the handshake again: the
- * request headers (a browser's cookies, user agent, accept-language: often 1-2 KiB), the parameter map
- * vertx-web filled with the path parameters, and the response headers already sent. This drops their
- * entries so they are not kept for the stream's lifetime. HTTP/1.x only: an HTTP/2 stream is left as it is.
+ * request headers (a browser's cookies, user agent, accept-language: often 1-2 KiB) and the response
+ * headers already sent. This drops their entries so they are not kept for the stream's lifetime (the maps
+ * themselves stay). HTTP/1.x only: an HTTP/2 stream is left as it is. The stream route has no named path
+ * parameter, so the request has no parameter map to drop; do not call {@code request.params()} here, it
+ * would build one.
  */
 final class HandshakeMemory {
     private HandshakeMemory() {
@@ -21,7 +23,6 @@ final class HandshakeMemory {
             return;
         }
         request.headers().clear();
-        request.params().clear();
         response.headers().clear();
     }
 }
