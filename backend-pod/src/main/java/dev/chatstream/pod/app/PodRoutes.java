@@ -35,7 +35,7 @@ record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, S
                 .handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes))
                 .handler(intake::handle);
         router.post("/api/sessions/:sid/messages/:mid/cancel").handler(cancel::handle);
-        router.get("/api/sessions/:sid/stream").handler(stream::handle);
+        router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(stream::handle);
         router.get("/api/health").handler(ops::health);
         router.get("/livez").handler(ops::livez);
         router.get("/readyz").handler(ops::readyz);

@@ -13,6 +13,7 @@ import dev.chatstream.wire.Cursor;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.net.RFC3986;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SseStreamHandler {
     public static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
     public static final String LAST_EVENT_ID_QUERY = "lastEventId";
+    /**
+     * {@code GET /api/sessions/{sid}/stream}, matched without a named parameter: vertx-web copies named path
+     * parameters into the request's parameter map, which the request then keeps for the stream's whole
+     * life (128 bytes and more per held stream). The handler reads the session id from the path itself.
+     */
+    public static final String ROUTE_REGEX = "/api/sessions/[^/]+/stream";
+    private static final String ROUTE_PREFIX = "/api/sessions/";
+    private static final String ROUTE_SUFFIX = "/stream";
     private static final Logger LOG = LoggerFactory.getLogger(SseStreamHandler.class);
     /** A replay keeps retrying for this many replay timeouts before the stream goes on without it. */
     private static final int REPLAY_ATTEMPT_WINDOWS = 3;
@@ -75,14 +84,21 @@ public final class SseStreamHandler {
     }
 
     public void handle(RoutingContext ctx) {
-        String sessionId = ctx.pathParam("sid");
+        String sessionId;
+        try {
+            sessionId = sessionId(ctx.normalizedPath());
+        } catch (IllegalArgumentException e) {
+            ctx.fail(400, e);
+            return;
+        }
         if (!SubjectToken.isValid(sessionId)) {
             ApiErrors.send(ctx, 400, "invalid_session_id", SessionIds.problem(sessionId, "session id"));
             return;
         }
         String rawCursor = ctx.request().getHeader(LAST_EVENT_ID_HEADER);
         if (rawCursor == null || rawCursor.isEmpty()) {
-            rawCursor = ctx.request().getParam(LAST_EVENT_ID_QUERY);
+            // The routing context's own query map: request.getParam would build a map the request keeps.
+            rawCursor = ctx.queryParam(LAST_EVENT_ID_QUERY).stream().findFirst().orElse(null);
         }
         Cursor cursor = null;
         Buffer earlyGap = null;
@@ -111,6 +127,11 @@ public final class SseStreamHandler {
         open(ctx, sessionId, cursor, earlyGap);
     }
 
+    /** The session id of a path {@link #ROUTE_REGEX} matched, percent-decoded as vertx-web decodes a path parameter. */
+    static String sessionId(String path) {
+        return RFC3986.decodeURIComponent(path.substring(ROUTE_PREFIX.length(), path.length() - ROUTE_SUFFIX.length()), false);
+    }
+
     private void open(RoutingContext ctx, String sessionId, Cursor cursor, Buffer earlyGap) {
         HttpServerResponse response = ctx.response();
         response.setChunked(true)
@@ -125,6 +146,7 @@ public final class SseStreamHandler {
             response.putHeader("Connection", "keep-alive");
         }
         response.write(retryHint);
+        HandshakeMemory.release(ctx.request(), response);
         if (earlyGap != null) {
             response.write(earlyGap);
         }
@@ -134,17 +156,10 @@ public final class SseStreamHandler {
                 ? router.attach(sessionId, sink)
                 : router.attach(sessionId, sink, cursor,
                 SseFrames.historyGap(sessionId, cursor.format(), cursor.messageId(), cursor.chunkId()));
-        boolean[] released = new boolean[1];
-        Runnable release = () -> {
-            if (!released[0]) {
-                released[0] = true;
-                router.detach(subscriber);
-                metrics.activeConnections().decrementAndGet();
-            }
-        };
-        response.closeHandler(v -> release.run());
-        response.endHandler(v -> release.run());
-        response.exceptionHandler(e -> release.run());
+        StreamRelease release = new StreamRelease(router, subscriber, metrics.activeConnections());
+        response.closeHandler(release);
+        response.endHandler(release);
+        response.exceptionHandler(e -> release.handle(null));
         LOG.atDebug().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
                 .addKeyValue("cursor", cursor == null ? null : cursor.format()).log("stream opened");
         if (cursor != null) {
