@@ -147,13 +147,13 @@ class RequestFetcherTest {
             published.add(publish("r" + i));
         }
         fetcher.awaitStopped(Duration.ofSeconds(5));
-        int takenBeforeStop = stopping.ids().size();
+        int startedAfterStop = stopping.ids().size();
 
         Counting next = new Counting(true);
         startFetcher(new Slots(8), next);
         await().atMost(Duration.ofSeconds(20)).until(() -> next.ids().size() == published.size());
         assertThat(next.ids()).containsExactlyInAnyOrderElementsOf(published);
-        assertThat(takenBeforeStop).as("the stopped instance started none").isZero();
+        assertThat(startedAfterStop).as("the stopped instance started none").isZero();
     }
 
     @Test
@@ -186,18 +186,15 @@ class RequestFetcherTest {
         }
     }
 
-    private RequestFetcher startFetcher(Slots slots, Consumer<Message> dispatch) throws Exception {
+    private RequestFetcher startFetcher(Slots slots, Counting worker) throws Exception {
         Connection connection = Nats.connect(new Options.Builder().server(nats.url()).maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(50)).errorListener(new PullErrorLog()).build());
         connections.add(connection);
         JetStreamSubscription subscription = connection.jetStream().subscribe(Subjects.WORKFLOW_EXECUTE_ALL,
                 PullSubscribeOptions.bind(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.WORKFLOW_WORKERS));
         connection.flush(Duration.ofSeconds(5));
-        Consumer<Message> counting = dispatch;
-        if (dispatch instanceof Counting c) {
-            c.slots = slots;
-        }
-        RequestFetcher fetcher = new RequestFetcher(connection, subscription, slots, PULL_LIFETIME, counting, "test-fetcher");
+        worker.slots = slots;
+        RequestFetcher fetcher = new RequestFetcher(connection, subscription, slots, PULL_LIFETIME, worker, "test-fetcher");
         fetchers.add(fetcher);
         fetcher.start();
         return fetcher;
