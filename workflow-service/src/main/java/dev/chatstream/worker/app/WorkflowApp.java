@@ -4,6 +4,7 @@ import dev.chatstream.streams.JetStreamProvisioner;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.worker.config.RegistrySettings;
 import dev.chatstream.worker.config.WorkerConfig;
+import dev.chatstream.worker.consumer.PullErrorLog;
 import dev.chatstream.worker.consumer.WorkflowConsumer;
 import dev.chatstream.worker.fanout.ChunkTransport;
 import dev.chatstream.worker.metrics.WorkerMetrics;
@@ -142,6 +143,7 @@ public final class WorkflowApp implements AutoCloseable {
             try {
                 return Nats.connect(config.nats().options("workflow-service-" + workerId)
                         .connectionListener((conn, event) -> LOG.info("nats connection: {}", event))
+                        .errorListener(new PullErrorLog())
                         .build());
             } catch (IOException e) {
                 LOG.warn("cannot connect to NATS yet ({}); retrying", e.getMessage());

@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * How this worker instance takes requests: {@code WORKER_ID} (default: host name + pid, as a subject
  * token), {@code WORKER_CONCURRENCY} (answers streaming at once, default 64), {@code FETCH_MAX_WAIT}
- * (longest pull wait, 20 ms: bounds how long a request can sit between two pulls, see docs/benchmarks.md "Time to first token"), {@code RETRY_NAK_DELAY} (how long a failed request waits before it is
+ * (lifetime of each pull request, 20 ms; the next pull is sent when it ends, see workflow-service/README.md "Pulling requests"), {@code RETRY_NAK_DELAY} (how long a failed request waits before it is
  * redelivered, 2 s), {@code SHUTDOWN_TIMEOUT} (how long in-flight answers may finish on SIGTERM, 20 s).
  */
 public record ConsumerSettings(

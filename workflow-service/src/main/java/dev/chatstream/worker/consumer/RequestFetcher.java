@@ -1,36 +1,58 @@
 package dev.chatstream.worker.consumer;
 
+import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.function.Consumer;
 
 /**
  * Pulls requests from the shared durable consumer {@code workflow-workers} on one thread, asking for
  * only as many as there are free {@link Slots}: every instance pulls from the same consumer, so each
  * request goes to exactly one of them and a busy instance leaves work to the idle ones.
+ *
+ * <p>One pull request is outstanding at the server at any moment. It lives {@code FETCH_MAX_WAIT}
+ * ({@code pullLifetime}); the next one is sent when the client-side deadline of the current one
+ * passes, or as soon as it has brought all it asked for, WITHOUT waiting for the server's
+ * {@code 408 Request Timeout}: nats-server before 2.9.16 drops an expired pull without that status
+ * when a message arrives between the expiry and its expiry timer, and a client waiting for the
+ * status then had no pull at the server for up to a whole pull wait (that was the TTFT tail, see
+ * workflow-service/README.md). Sent at our deadline, which is never before the server's (the server
+ * counts from when it received the pull), the next pull reaches the server about when the previous
+ * one expires.
+ *
+ * <p>The price is a short overlap in which both pulls may deliver, so a request can arrive when
+ * every slot is taken. It waits up to one pull lifetime for a slot and is otherwise handed back
+ * (nak) at once, so a busy instance never keeps a request another one could start.
  */
 final class RequestFetcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestFetcher.class);
-    private static final int MAX_BATCH = 256;
+    static final int MAX_BATCH = 256;
     private static final long FAILURE_BACKOFF_MS = 500;
 
+    private final Connection connection;
     private final JetStreamSubscription subscription;
     private final Slots slots;
-    private final Duration maxWait;
+    private final Duration pullLifetime;
     private final Consumer<Message> dispatch;
-    private volatile boolean running = true;
     private final Thread thread;
+    private volatile boolean running = true;
 
-    RequestFetcher(JetStreamSubscription subscription, Slots slots, Duration maxWait, Consumer<Message> dispatch,
-                   String name) {
+    // Owned by the fetcher thread: the last pull sent, if any, and what it may still bring.
+    private boolean pullSent;
+    private long pullDeadline;
+    private int pullLeft;
+    private boolean paused;
+
+    RequestFetcher(Connection connection, JetStreamSubscription subscription, Slots slots, Duration pullLifetime,
+                   Consumer<Message> dispatch, String name) {
+        this.connection = connection;
         this.subscription = subscription;
         this.slots = slots;
-        this.maxWait = maxWait;
+        this.pullLifetime = pullLifetime;
         this.dispatch = dispatch;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
@@ -40,7 +62,7 @@ final class RequestFetcher implements Runnable {
         thread.start();
     }
 
-    /** Stops asking for requests at once; a pull in progress ends within {@code FETCH_MAX_WAIT}. */
+    /** Stops asking for requests at once; requests the last pull still brings are naked back. */
     void stop() {
         running = false;
     }
@@ -51,37 +73,101 @@ final class RequestFetcher implements Runnable {
 
     @Override
     public void run() {
-        while (running) {
-            try {
-                int free = slots.awaitFree(maxWait.toMillis());
-                if (free == 0 || !running) {
-                    continue;
-                }
-                // iterate() hands each message over as it arrives, instead of waiting for the whole batch.
-                Iterator<Message> messages = subscription.iterate(Math.min(free, MAX_BATCH), maxWait);
-                while (messages.hasNext()) {
-                    Message msg = messages.next();
-                    if (!running) {
-                        // Fetched while stopping: hand it straight back so another worker takes it.
-                        msg.nak();
+        try {
+            while (running) {
+                try {
+                    if (pullLeft == 0 || System.nanoTime() - pullDeadline >= 0) {
+                        renewPull();
                         continue;
                     }
-                    slots.acquire();
-                    dispatch.accept(msg);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // Typically the connection is down; jnats reconnects, we try again shortly.
-                LOG.warn("fetching requests failed: {}", e.toString());
-                try {
-                    // Not tied to the (short) pull wait, so an outage is not logged fifty times a second.
+                    Message msg = subscription.nextMessage(Duration.ofNanos(Math.max(1, pullDeadline - System.nanoTime())));
+                    if (msg != null) {
+                        take(msg);
+                    }
+                } catch (RuntimeException e) {
+                    // Typically the connection is down; jnats reconnects, we try again shortly.
+                    LOG.warn("fetching requests failed: {}", e.toString());
+                    pullLeft = 0;
                     Thread.sleep(FAILURE_BACKOFF_MS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
+                }
+            }
+            handBackLateDeliveries();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sends the next pull, for as many requests as there are free slots (waits while there are none). */
+    private void renewPull() throws InterruptedException {
+        pullLeft = 0;
+        if (connection.getStatus() != Connection.Status.CONNECTED) {
+            // A pull sent now would wait in the reconnect buffer and reach the server with others:
+            // more requests than free slots. Pause instead, and say so once per outage.
+            if (!paused) {
+                paused = true;
+                LOG.warn("NATS is {}: not pulling requests until it is back", connection.getStatus());
+            }
+            Thread.sleep(FAILURE_BACKOFF_MS);
+            return;
+        }
+        if (paused) {
+            paused = false;
+            LOG.info("NATS is back: pulling requests again");
+        }
+        // Requests the previous pull brought late take their slots first.
+        for (Message late = subscription.nextMessage((Duration) null); late != null;
+             late = subscription.nextMessage((Duration) null)) {
+            take(late);
+        }
+        int free = slots.awaitFree(pullLifetime.toMillis());
+        if (free == 0 || !running) {
+            return;
+        }
+        int batch = Math.min(free, MAX_BATCH);
+        subscription.pullExpiresIn(batch, pullLifetime);
+        pullDeadline = System.nanoTime() + pullLifetime.toNanos();
+        pullLeft = batch;
+        pullSent = true;
+    }
+
+    private void take(Message msg) throws InterruptedException {
+        pullLeft = Math.max(0, pullLeft - 1);
+        if (!running) {
+            // Fetched while stopping: hand it straight back so another worker takes it.
+            msg.nak();
+            return;
+        }
+        if (slots.tryAcquire()) {
+            dispatch.accept(msg);
+            return;
+        }
+        // Delivered beyond the free slots, which only happens while one pull replaces the next: wait a
+        // little for a slot, else hand it back at once (not after ackWait) so an idle worker takes it.
+        if (slots.awaitFree(pullLifetime.toMillis()) > 0 && running && slots.tryAcquire()) {
+            dispatch.accept(msg);
+        } else {
+            msg.nak();
+        }
+    }
+
+    /** After a stop: the last pull may still bring requests until it expires; give each one back. */
+    private void handBackLateDeliveries() throws InterruptedException {
+        if (!pullSent) {
+            return;
+        }
+        // The server's expiry can trail ours by the time the pull took to reach it: allow one more lifetime.
+        long until = pullDeadline + pullLifetime.toNanos();
+        for (long left = until - System.nanoTime(); ; left = until - System.nanoTime()) {
+            try {
+                Message msg = subscription.nextMessage(left > 0 ? Duration.ofNanos(left) : null);
+                if (msg == null && left <= 0) {
                     return;
                 }
+                if (msg != null) {
+                    msg.nak();
+                }
+            } catch (RuntimeException e) {
+                return; // connection gone: whatever was in flight is redelivered after ackWait
             }
         }
     }

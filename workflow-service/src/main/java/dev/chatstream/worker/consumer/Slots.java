@@ -2,7 +2,8 @@ package dev.chatstream.worker.consumer;
 
 /**
  * The bound on answers streaming at once ({@code WORKER_CONCURRENCY}). The fetcher asks for only as
- * many requests as there are free slots, so a busy worker leaves work in the stream for the others.
+ * many requests as there are free slots, so a busy worker leaves work in the stream for the others,
+ * and it starts a request only after taking a slot: {@link #used()} never exceeds the capacity.
  */
 final class Slots {
     private final int capacity;
@@ -25,8 +26,13 @@ final class Slots {
         return capacity - used;
     }
 
-    synchronized void acquire() {
+    /** Takes a slot if one is free. */
+    synchronized boolean tryAcquire() {
+        if (used >= capacity) {
+            return false;
+        }
         used++;
+        return true;
     }
 
     synchronized void release() {

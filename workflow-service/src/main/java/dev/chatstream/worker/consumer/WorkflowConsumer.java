@@ -54,7 +54,7 @@ public final class WorkflowConsumer {
         this.connection = connection;
         this.subscription = subscription;
         this.cancelDispatcher = cancelDispatcher;
-        this.fetcher = new RequestFetcher(subscription, services.slots(), settings.fetchMaxWait(), this::dispatch,
+        this.fetcher = new RequestFetcher(connection, subscription, services.slots(), settings.fetchMaxWait(), this::dispatch,
                 "workflow-fetcher-" + settings.workerId());
     }
 
