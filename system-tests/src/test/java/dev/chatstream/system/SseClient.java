@@ -173,12 +173,17 @@ final class SseClient implements AutoCloseable {
         await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> chunks(messageId).size() >= atLeast);
     }
 
+    /**
+     * Closes the connection and waits until it is closed: bytes already read are handed to
+     * {@link #onData} before that, so nothing arrives after this returns (a resume cursor taken then
+     * is really the last event seen).
+     */
     private void closeConnection() {
         HttpClientResponse r = response;
         if (r != null) {
             try {
-                r.request().connection().close();
-            } catch (RuntimeException ignored) {
+                r.request().connection().close().await(5, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
                 // already closed
             }
         }
