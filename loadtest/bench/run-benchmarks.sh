@@ -128,7 +128,7 @@ if has plots; then
   mkdir -p docs
   ls "$OUT"/latency-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/latency-vs-rate.png "$OUT"/latency-*.json || true
   ls "$OUT"/throughput-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/throughput-sweep-latency.png "$OUT"/throughput-*.json || true
-  ls "$OUT"/scale-[0-9]*.json >/dev/null 2>&1 && $RUN plot memory --out docs/memory-per-connection.png "$OUT"/scale-[0-9]*.json || true
-  ls "$OUT"/scale-[0-9]*.json >/dev/null 2>&1 && $RUN plot fanout --out docs/fanout.png "$OUT"/scale-[0-9]*.json || true
+  ls "$OUT"/scale-*.json >/dev/null 2>&1 && $RUN plot memory --out docs/memory-per-connection.png "$OUT"/scale-*.json || true
+  ls "$OUT"/scale-*.json >/dev/null 2>&1 && $RUN plot fanout --out docs/fanout.png "$OUT"/scale-*.json || true
 fi
 log "done; load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -92,40 +92,53 @@ public final class Plot {
     }
 
     static LineChart memory(List<JsonNode> runs) {
-        List<double[]> perConnection = new ArrayList<>();
+        java.util.Map<String, List<double[]>> perStream = byHttpVersion(runs, run ->
+                run.path("pod_bytes_per_connection").asLong() < 0 ? null
+                        : run.path("pod_bytes_per_connection").asDouble() / 1024.0);
+        double maxK = perStream.values().stream().flatMap(List::stream).mapToDouble(p -> p[0]).max().orElse(0);
         List<double[]> goal = new ArrayList<>();
-        for (JsonNode run : runs) {
-            if (!"scale".equals(run.path("kind").asText()) || run.path("pod_bytes_per_connection").asLong() < 0) {
-                continue;
-            }
-            double k = run.path("connections_opened").asDouble();
-            perConnection.add(new double[]{k, run.path("pod_bytes_per_connection").asDouble() / 1024.0});
-        }
-        double maxK = perConnection.stream().mapToDouble(p -> p[0]).max().orElse(0);
         if (maxK > 0) {
             goal.add(new double[]{0, 10.0});
             goal.add(new double[]{maxK, 10.0});
         }
-        return new LineChart("Backend pod resident memory per idle SSE connection",
-                "concurrent SSE connections on one pod", "KiB per connection (RSS delta / K)", false, false)
-                .add(new LineChart.Series("measured", OURS_P50, false, perConnection))
-                .add(new LineChart.Series("goal: 10 KiB", OURS_P99, true, goal));
+        LineChart chart = new LineChart("Backend pod resident memory per idle SSE stream",
+                "concurrent SSE streams on one pod", "KiB per stream (RSS delta / K)", false, false);
+        perStream.forEach((version, points) -> chart.add(new LineChart.Series(
+                describe(version), colour(version), false, points)));
+        return chart.add(new LineChart.Series("goal: 10 KiB", OURS_P99, true, goal));
     }
 
     static LineChart fanout(List<JsonNode> runs) {
-        List<double[]> first = new ArrayList<>();
-        List<double[]> last = new ArrayList<>();
+        LineChart chart = new LineChart("Fan-out of one message to every stream of one pod",
+                "concurrent SSE streams", "ms after POST until the last client has it", false, false);
+        byHttpVersion(runs, run -> run.path("last_client_final_chunk_ms").asDouble()).forEach((version, points) ->
+                chart.add(new LineChart.Series("last client, " + describe(version), colour(version), false, points)));
+        return chart;
+    }
+
+    /** Scale runs as (streams opened, value) points, one sorted series per HTTP version; null values are skipped. */
+    private static java.util.Map<String, List<double[]>> byHttpVersion(List<JsonNode> runs,
+                                                                       java.util.function.Function<JsonNode, Double> value) {
+        java.util.Map<String, List<double[]>> series = new java.util.TreeMap<>();
         for (JsonNode run : runs) {
             if (!"scale".equals(run.path("kind").asText())) {
                 continue;
             }
-            double k = run.path("connections_opened").asDouble();
-            first.add(new double[]{k, run.path("last_client_first_chunk_ms").asDouble()});
-            last.add(new double[]{k, run.path("last_client_final_chunk_ms").asDouble()});
+            Double y = value.apply(run);
+            if (y != null) {
+                series.computeIfAbsent(run.path("http_version").asText("HTTP/1.1"), v -> new ArrayList<>())
+                        .add(new double[]{run.path("connections_opened").asDouble(), y});
+            }
         }
-        return new LineChart("Fan-out of one message to every connection of one pod",
-                "concurrent SSE connections", "ms after POST until the last client has it", false, false)
-                .add(new LineChart.Series("first chunk", OURS_P50, false, first))
-                .add(new LineChart.Series("final chunk", OURS_P99, false, last));
+        series.values().forEach(points -> points.sort(java.util.Comparator.comparingDouble(p -> p[0])));
+        return series;
+    }
+
+    private static String describe(String httpVersion) {
+        return "HTTP/2".equals(httpVersion) ? "HTTP/2 (100/conn.)" : "HTTP/1.1";
+    }
+
+    private static Color colour(String httpVersion) {
+        return "HTTP/2".equals(httpVersion) ? OURS_P999 : OURS_P50;
     }
 }
