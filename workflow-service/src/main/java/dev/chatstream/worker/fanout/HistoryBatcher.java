@@ -1,6 +1,7 @@
 package dev.chatstream.worker.fanout;
 
 import dev.chatstream.wire.ChunkBatch;
+import io.nats.client.impl.Headers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiConsumer;
 
 /**
  * Records one message's chunks in {@code CHAT_HISTORY}, coalesced: at most one publish is in flight
@@ -44,15 +44,17 @@ final class HistoryBatcher {
     private long timerId = -1;
     private boolean failed;
     private Promise<Void> drained;
-    private final BiConsumer<List<EncodedChunk>, byte[]> onLive;
+    private final LivePublisher live;
+    private final BatchHeaders headers;
     /** False once a history write of this message failed: from then on live waits for acknowledgements. */
     private boolean liveBeforeAck = true;
     /** Whether the batch in flight went live already. */
     private boolean inFlightIsLive;
 
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
-                   BiConsumer<List<EncodedChunk>, byte[]> onLive) {
-        this.onLive = onLive;
+                   BatchHeaders headers, LivePublisher live) {
+        this.live = live;
+        this.headers = headers;
         this.vertx = vertx;
         this.context = context;
         this.transport = transport;
@@ -131,21 +133,21 @@ final class HistoryBatcher {
         }
         inFlight = true;
         byte[] body = ChunkBatch.join(batch.stream().map(EncodedChunk::json).toList());
-        publish(batch, body, 1);
+        Headers batchHeaders = publish(batch, body, 1);
         inFlightIsLive = liveBeforeAck;
         if (inFlightIsLive) {
             // Queued behind its history write on the same connection: the server stores it first.
-            onLive.accept(batch, body);
+            live.publish(batch, body, batchHeaders);
         }
     }
 
-    private void publish(List<EncodedChunk> batch, byte[] body, int attempt) {
+    /** One try at writing {@code batch}; returns the headers it carries. */
+    private Headers publish(List<EncodedChunk> batch, byte[] body, int attempt) {
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
         String msgId = info.messageId() + ":" + first.chunkId() + ":" + info.attempt();
-        transport.publishHistory(info.historySubject(),
-                        info.headers(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant())),
-                        body, msgId)
+        Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()));
+        transport.publishHistory(info.historySubject(), batchHeaders, body, msgId)
                 .whenComplete((ack, err) -> context.runOnContext(v -> {
                     if (err == null) {
                         acknowledged(batch, body, isFinal);
@@ -153,6 +155,7 @@ final class HistoryBatcher {
                         retryOrFail(batch, body, attempt, err);
                     }
                 }));
+        return batchHeaders;
     }
 
     private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal) {
@@ -160,7 +163,7 @@ final class HistoryBatcher {
         transport.historyGate().release();
         transport.metrics().historyPublished(batch.size());
         if (!failed && !inFlightIsLive) {
-            onLive.accept(batch, body);
+            live.publish(batch, body);
         }
         if (isFinal) {
             finalRecorded.tryComplete();

@@ -14,25 +14,29 @@ import java.util.List;
  */
 final class LivePublisher {
     private final ChunkTransport transport;
-    private final MessageInfo info;
     private final Destinations destinations;
     private final Clock clock;
+    private final BatchHeaders headers;
 
-    LivePublisher(ChunkTransport transport, MessageInfo info, Destinations destinations, Clock clock) {
+    LivePublisher(ChunkTransport transport, BatchHeaders headers, Destinations destinations, Clock clock) {
         this.transport = transport;
-        this.info = info;
+        this.headers = headers;
         this.destinations = destinations;
         this.clock = clock;
     }
 
-    /** Publishes a batch (its history body, byte for byte) to every destination. */
+    /** Publishes a batch (its history body, byte for byte) to every destination, with fresh headers. */
     void publish(List<EncodedChunk> batch, byte[] body) {
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
-        Headers headers = info.headers(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()));
+        publish(batch, body, headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant())));
+    }
+
+    /** Publishes a batch with the headers its history write carries (they leave together). */
+    void publish(List<EncodedChunk> batch, byte[] body, Headers batchHeaders) {
         List<String> subjects = destinations.subjects();
         for (String subject : subjects) {
-            transport.publishLive(subject, headers, body);
+            transport.publishLive(subject, batchHeaders, body);
         }
         transport.metrics().livePublished(batch.size(), subjects.size());
     }

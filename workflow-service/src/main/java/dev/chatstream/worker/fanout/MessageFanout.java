@@ -38,8 +38,9 @@ public final class MessageFanout {
     /** A fan-out for one message, bound to {@code context}. */
     public static MessageFanout open(Vertx vertx, Context context, ChunkTransport transport, MessageCodec codec,
                                      MessageInfo info, Destinations destinations, Clock clock) {
-        LivePublisher live = new LivePublisher(transport, info, destinations, clock);
-        return new MessageFanout(codec, new HistoryBatcher(vertx, context, transport, info, clock, live::publish), live);
+        BatchHeaders headers = new BatchHeaders(info);
+        LivePublisher live = new LivePublisher(transport, headers, destinations, clock);
+        return new MessageFanout(codec, new HistoryBatcher(vertx, context, transport, info, clock, headers, live), live);
     }
 
     /** Records {@code chunk} in history and publishes it live (at once, or grouped while a write is in flight). */
