@@ -272,7 +272,9 @@ final class Answer implements TokenSink {
                 errorPublished = true;
             }
             // Otherwise say nothing now: the redelivery starts with a restart notice that continues the
-            // chunk ids after what history holds, which is all any client has seen.
+            // chunk ids after what history holds. Clients may have seen one more batch (it went live
+            // right behind the write that failed); pods take the higher attempt whole, so they get the
+            // restart and the new attempt once (docs/architecture.md "History and live").
         }
         infrastructureFailure("history_write_failed", String.valueOf(err.getMessage()));
     }
