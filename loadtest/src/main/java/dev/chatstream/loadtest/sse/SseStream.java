@@ -1,6 +1,7 @@
 package dev.chatstream.loadtest.sse;
 
 import dev.chatstream.loadtest.check.ChunkFields;
+import dev.chatstream.loadtest.check.ChunkScan;
 import dev.chatstream.loadtest.check.StreamChecker;
 import dev.chatstream.loadtest.check.Timestamps;
 import dev.chatstream.loadtest.metrics.RunMetrics;
@@ -13,6 +14,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One SSE connection to {@code GET /api/sessions/{sid}/stream}: parses events on its event loop,
@@ -22,6 +25,7 @@ import java.net.URI;
  */
 public final class SseStream {
     private static final long RECONNECT_DELAY_MS = 250;
+    private static final byte[] CHUNK = "chunk".getBytes(StandardCharsets.US_ASCII);
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -30,6 +34,10 @@ public final class SseStream {
     private final RunMetrics metrics;
     private final ChunkListener listener;
     private final StreamChecker checker = new StreamChecker();
+    private final ChunkScan scan = new ChunkScan();
+    private byte[] lastMessageIdBytes = new byte[64];
+    private int lastMessageIdLength;
+    private String lastMessageId;
     private volatile boolean established;
     private volatile boolean closing;
     private volatile HttpClientResponse response;
@@ -86,8 +94,8 @@ public final class SseStream {
         }
         this.response = response;
         established = true;
-        SseParser parser = new SseParser(this::onEvent);
-        response.handler(parser::feed);
+        SseScanner scanner = new SseScanner(this::onEvent);
+        response.handler(scanner::feed);
         response.exceptionHandler(e -> { });
         response.endHandler(v -> onClosed());
         response.request().connection().closeHandler(v -> onClosed());
@@ -116,46 +124,56 @@ public final class SseStream {
         });
     }
 
-    private void onEvent(SseEvent event) {
+    private void onEvent(SseFrame frame) {
         long nanoTime = System.nanoTime();
-        long nowEpoch = Timestamps.nowEpochNanos();
-        if (!"chunk".equals(event.event())) {
-            metrics.error("sse_event_" + event.event());
+        long nowEpoch = Timestamps.epochNanosAt(nanoTime);
+        if (!frame.eventIs(CHUNK)) {
+            metrics.error("sse_event_" + frame.event());
             return;
         }
-        String data = event.data();
+        byte[] data = frame.dataBytes();
+        int dataLength = frame.dataLength();
         String messageId;
         long chunkId;
-        String id = event.id();
-        int colon = id == null ? -1 : id.lastIndexOf(':');
+        byte[] id = frame.idBytes();
+        int idLength = frame.idLength();
+        int colon = idLength - 1;
+        while (colon >= 0 && id[colon] != ':') {
+            colon--;
+        }
         if (colon > 0) {
-            messageId = id.substring(0, colon);
-            chunkId = Long.parseLong(id, colon + 1, id.length(), 10);
+            messageId = messageId(id, colon);
+            chunkId = digits(id, colon + 1, idLength);
+            if (chunkId < 0) {
+                metrics.error("chunk_unreadable");
+                return;
+            }
         } else {
             metrics.error("sse_event_without_id");
-            messageId = ChunkFields.string(data, "message_id");
-            chunkId = ChunkFields.number(data, "chunk_id", -1);
+            String text = frame.data();
+            messageId = ChunkFields.string(text, "message_id");
+            chunkId = ChunkFields.number(text, "chunk_id", -1);
             if (messageId == null || chunkId < 0) {
                 metrics.error("chunk_unreadable");
                 return;
             }
         }
-        boolean isFinal = ChunkFields.isTrue(data, "is_final");
-        long timestamp = ChunkFields.timestampNanos(data);
+        scan.scan(data, dataLength);
+        boolean isFinal = scan.isFinal();
+        long timestamp = scan.timestampNanos();
         if (timestamp == Long.MIN_VALUE) {
             metrics.error("chunk_without_timestamp");
         } else {
             metrics.recordPipeline(nowEpoch - timestamp);
         }
-        String type = ChunkFields.string(data, "chunk_type");
-        if ("error".equals(type)) {
-            metrics.error("chunk_error_" + ChunkFields.string(data, "code"));
-        } else if ("system".equals(type)) {
-            metrics.error("chunk_system_" + ChunkFields.string(data, "chunk"));
+        if (scan.type() == ChunkScan.TYPE_ERROR) {
+            metrics.error("chunk_error_" + ChunkFields.string(frame.data(), "code"));
+        } else if (scan.type() == ChunkScan.TYPE_SYSTEM) {
+            metrics.error("chunk_system_" + ChunkFields.string(frame.data(), "chunk"));
         }
         StreamChecker.Verdict verdict = checker.accept(messageId, chunkId, isFinal);
         if (verdict != StreamChecker.Verdict.DUPLICATE) {
-            metrics.chunk(data.length());
+            metrics.chunk(dataLength);
         }
         switch (verdict) {
             case FIRST -> listener.firstChunk(messageId, nanoTime);
@@ -170,6 +188,37 @@ public final class SseStream {
         if (isFinal) {
             listener.finalChunk(messageId, nanoTime);
         }
+    }
+
+    /** The message id in the first {@code length} bytes of {@code id}: one String per message, not per event. */
+    private String messageId(byte[] id, int length) {
+        if (lastMessageId != null && length == lastMessageIdLength
+                && Arrays.equals(id, 0, length, lastMessageIdBytes, 0, length)) {
+            return lastMessageId;
+        }
+        if (lastMessageIdBytes.length < length) {
+            lastMessageIdBytes = new byte[length];
+        }
+        System.arraycopy(id, 0, lastMessageIdBytes, 0, length);
+        lastMessageIdLength = length;
+        lastMessageId = new String(id, 0, length, StandardCharsets.UTF_8);
+        return lastMessageId;
+    }
+
+    /** The decimal number in {@code bytes[from, to)}, or -1 when empty, not all digits or too long. */
+    static long digits(byte[] bytes, int from, int to) {
+        if (from >= to || to - from > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = bytes[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     /** Closes the connection for good. */
