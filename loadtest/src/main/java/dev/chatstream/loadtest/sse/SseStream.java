@@ -15,7 +15,6 @@ import io.vertx.core.http.RequestOptions;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * One SSE connection to {@code GET /api/sessions/{sid}/stream}: parses events on its event loop,
@@ -35,9 +34,7 @@ public final class SseStream {
     private final ChunkListener listener;
     private final StreamChecker checker = new StreamChecker();
     private final ChunkScan scan = new ChunkScan();
-    private byte[] lastMessageIdBytes = new byte[64];
-    private int lastMessageIdLength;
-    private String lastMessageId;
+    private final EventIds ids = new EventIds();
     private volatile boolean established;
     private volatile boolean closing;
     private volatile HttpClientResponse response;
@@ -137,13 +134,10 @@ public final class SseStream {
         long chunkId;
         byte[] id = frame.idBytes();
         int idLength = frame.idLength();
-        int colon = idLength - 1;
-        while (colon >= 0 && id[colon] != ':') {
-            colon--;
-        }
+        int colon = EventIds.lastColon(id, idLength);
         if (colon > 0) {
-            messageId = messageId(id, colon);
-            chunkId = digits(id, colon + 1, idLength);
+            messageId = ids.messageId(id, colon);
+            chunkId = EventIds.chunkId(id, colon + 1, idLength);
             if (chunkId < 0) {
                 metrics.error("chunk_unreadable");
                 return;
@@ -188,37 +182,6 @@ public final class SseStream {
         if (isFinal) {
             listener.finalChunk(messageId, nanoTime);
         }
-    }
-
-    /** The message id in the first {@code length} bytes of {@code id}: one String per message, not per event. */
-    private String messageId(byte[] id, int length) {
-        if (lastMessageId != null && length == lastMessageIdLength
-                && Arrays.equals(id, 0, length, lastMessageIdBytes, 0, length)) {
-            return lastMessageId;
-        }
-        if (lastMessageIdBytes.length < length) {
-            lastMessageIdBytes = new byte[length];
-        }
-        System.arraycopy(id, 0, lastMessageIdBytes, 0, length);
-        lastMessageIdLength = length;
-        lastMessageId = new String(id, 0, length, StandardCharsets.UTF_8);
-        return lastMessageId;
-    }
-
-    /** The decimal number in {@code bytes[from, to)}, or -1 when empty, not all digits or too long. */
-    static long digits(byte[] bytes, int from, int to) {
-        if (from >= to || to - from > 18) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            int digit = bytes[i] - '0';
-            if (digit < 0 || digit > 9) {
-                return -1;
-            }
-            value = value * 10 + digit;
-        }
-        return value;
     }
 
     /** Closes the connection for good. */
