@@ -34,20 +34,21 @@ public final class ChunkScan {
         boolean finalSeen = false;
         boolean timestampSeen = false;
         boolean typeSeen = false;
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < length - 1; i++) {
             if (json[i] != '"') {
                 continue;
             }
-            if (!finalSeen && at(json, length, i, IS_FINAL)) {
+            byte next = json[i + 1];
+            if (next == 'i' && !finalSeen && at(json, length, i, IS_FINAL)) {
                 finalSeen = true;
                 isFinal = at(json, length, i + IS_FINAL.length, TRUE);
-            } else if (!timestampSeen && at(json, length, i, TIMESTAMP)) {
+            } else if (next == 't' && !timestampSeen && at(json, length, i, TIMESTAMP)) {
                 timestampSeen = true;
                 int value = i + TIMESTAMP.length;
                 if (value < length && json[value] == '"') {
                     timestampNanos = Timestamps.epochNanos(json, value + 1, length);
                 }
-            } else if (!typeSeen && at(json, length, i, CHUNK_TYPE)) {
+            } else if (next == 'c' && !typeSeen && at(json, length, i, CHUNK_TYPE)) {
                 typeSeen = true;
                 int value = i + CHUNK_TYPE.length;
                 type = at(json, length, value, ERROR) ? TYPE_ERROR : at(json, length, value, SYSTEM) ? TYPE_SYSTEM : TYPE_OTHER;

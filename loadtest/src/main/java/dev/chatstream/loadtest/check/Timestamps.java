@@ -23,7 +23,10 @@ public final class Timestamps {
     /** Last parsed date (yyyy-mm-dd) and its epoch nanos at midnight; races only cost a re-parse. */
     private static volatile DayCache day = new DayCache("", 0);
 
-    private record DayCache(String text, long midnightNanos) {
+    private record DayCache(String text, byte[] bytes, long midnightNanos) {
+        DayCache(String text, long midnightNanos) {
+            this(text, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), midnightNanos);
+        }
     }
 
     private Timestamps() {
@@ -65,7 +68,7 @@ public final class Timestamps {
         }
         DayCache cached = day;
         long midnight;
-        if (sameDay(s, p, cached.text)) {
+        if (cached.bytes.length == 10 && java.util.Arrays.equals(s, p, p + 10, cached.bytes, 0, 10)) {
             midnight = cached.midnightNanos;
         } else {
             String date = new String(s, p, 10, java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -102,18 +105,6 @@ public final class Timestamps {
             fraction *= 10;
         }
         return midnight + (h * 3600 + m * 60 + sec) * NANOS_PER_SECOND + fraction;
-    }
-
-    private static boolean sameDay(byte[] s, int p, String date) {
-        if (date.length() != 10) {
-            return false;
-        }
-        for (int k = 0; k < 10; k++) {
-            if (s[p + k] != date.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Two digits at {@code at}, or -1. */

@@ -1,6 +1,8 @@
 package dev.chatstream.loadtest.sse;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.util.Arrays;
 
@@ -10,8 +12,9 @@ import java.util.Arrays;
  * event to the handler as one reused {@link SseFrame}. Comment lines ({@code :keep-alive}) and
  * blocks without data are skipped; {@code \n}, {@code \r\n} and {@code \r} all end a line; one
  * space after the colon is dropped; {@code retry} and unknown fields are ignored; the id does
- * not carry over to the next event. Lines are scanned where they lie in the read (one bulk copy
- * of each read into a reused array); only a line split across reads is gathered first.
+ * not carry over to the next event. Lines are scanned where they lie in the read; only a line
+ * split across reads is gathered first; id, event and data are copied into the reused frame, so
+ * nothing keeps a reference to the caller's bytes after {@code feed} returns.
  * Not thread-safe: one per connection, used on that connection's event loop.
  */
 public final class SseScanner {
@@ -33,8 +36,18 @@ public final class SseScanner {
         this.handler = handler;
     }
 
-    /** Feeds bytes of the body. */
+    /**
+     * Feeds bytes of the body. A heap buffer (what Vert.x hands to response handlers: it copies
+     * each read into one) is scanned in its backing array; anything else is copied once.
+     */
     public void feed(Buffer buffer) {
+        if (buffer instanceof BufferInternal internal) {
+            ByteBuf bytes = internal.getByteBuf();
+            if (bytes.hasArray()) {
+                feed(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+                return;
+            }
+        }
         int length = buffer.length();
         if (read.length < length) {
             read = new byte[Math.max(length, read.length * 2)];
@@ -55,7 +68,7 @@ public final class SseScanner {
         }
         while (i < end) {
             int eol = i;
-            while (eol < end && bytes[eol] != '\n' && bytes[eol] != '\r') {
+            while (eol < end && (bytes[eol] > '\r' || bytes[eol] != '\n' && bytes[eol] != '\r')) {
                 eol++;
             }
             if (eol == end) {

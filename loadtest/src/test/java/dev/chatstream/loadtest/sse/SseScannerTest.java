@@ -1,6 +1,8 @@
 package dev.chatstream.loadtest.sse;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,16 +48,29 @@ class SseScannerTest {
             new SseEvent("message", null, "no event, no id"),
             new SseEvent("message", null, ""));
 
+    /** Feeds heap buffers (scanned in place) and direct ones (copied) in turn, so both paths see every slicing. */
     private static List<SseEvent> parse(byte[] bytes, int... cuts) {
         List<SseEvent> events = new ArrayList<>();
         SseScanner scanner = new SseScanner(frame -> events.add(new SseEvent(frame.event(), frame.id(), frame.data())));
         int from = 0;
+        int read = 0;
         for (int cut : cuts) {
-            scanner.feed(Buffer.buffer().appendBytes(bytes, from, cut - from));
+            scanner.feed(read(bytes, from, cut - from, read++));
             from = cut;
         }
-        scanner.feed(Buffer.buffer().appendBytes(bytes, from, bytes.length - from));
+        scanner.feed(read(bytes, from, bytes.length - from, read));
         return events;
+    }
+
+    private static Buffer read(byte[] bytes, int offset, int length, int index) {
+        if (index % 2 == 1) {
+            return BufferInternal.buffer(Unpooled.directBuffer(length + 1).writeBytes(bytes, offset, length));
+        }
+        // A slice with bytes before and after it, as a read inside a larger heap buffer.
+        byte[] padded = new byte[length + 8];
+        java.util.Arrays.fill(padded, (byte) '\n');
+        System.arraycopy(bytes, offset, padded, 3, length);
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(padded, 3, length));
     }
 
     private static byte[] withLineEnds(String lineEnd) {
