@@ -20,6 +20,8 @@ public final class StreamChecker {
     private long outOfOrder;
     private String lastCursorMessage;
     private long lastCursorChunk = -1;
+    private String lastTrackKey;
+    private Track lastTrack;
 
     private static final class Track {
         final BitSet received = new BitSet();
@@ -29,12 +31,15 @@ public final class StreamChecker {
 
     /** Records chunk {@code chunkId} of {@code messageId}; {@code isFinal} when it ends the message. */
     public Verdict accept(String messageId, long chunkId, boolean isFinal) {
-        Track track = tracks.get(messageId);
+        // The caller passes the same String for every chunk of a message: skip the map lookup then.
+        Track track = messageId == lastTrackKey ? lastTrack : tracks.get(messageId);
         boolean first = track == null;
         if (first) {
             track = new Track();
             tracks.put(messageId, track);
         }
+        lastTrackKey = messageId;
+        lastTrack = track;
         lastCursorMessage = messageId;
         lastCursorChunk = chunkId;
         int id = (int) chunkId;

@@ -23,7 +23,10 @@ public final class Timestamps {
     /** Last parsed date (yyyy-mm-dd) and its epoch nanos at midnight; races only cost a re-parse. */
     private static volatile DayCache day = new DayCache("", 0);
 
-    private record DayCache(String text, long midnightNanos) {
+    private record DayCache(String text, byte[] bytes, long midnightNanos) {
+        DayCache(String text, long midnightNanos) {
+            this(text, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), midnightNanos);
+        }
     }
 
     private Timestamps() {
@@ -35,6 +38,80 @@ public final class Timestamps {
      */
     public static long nowEpochNanos() {
         return ANCHOR_EPOCH_NANOS + (System.nanoTime() - ANCHOR_NANO_TIME);
+    }
+
+    /** {@link #nowEpochNanos()} at the moment {@code nanoTime} was read from {@link System#nanoTime()}. */
+    public static long epochNanosAt(long nanoTime) {
+        return ANCHOR_EPOCH_NANOS + (nanoTime - ANCHOR_NANO_TIME);
+    }
+
+    /**
+     * Like {@link #epochNanos(String, int)} on UTF-8 bytes: the instant starts at {@code start}
+     * and ends with {@code Z"} before {@code end}; anything else falls back to the String form.
+     */
+    public static long epochNanos(byte[] text, int start, int end) {
+        long fast = fast(text, start, end);
+        if (fast != Long.MIN_VALUE) {
+            return fast;
+        }
+        if (start >= end) {
+            return Long.MIN_VALUE;
+        }
+        return slow(new String(text, start, end - start, java.nio.charset.StandardCharsets.UTF_8), 0);
+    }
+
+    private static long fast(byte[] s, int p, int end) {
+        // yyyy-mm-ddThh:mm:ss[.fffffffff]Z
+        if (p + 20 > end || s[p + 4] != '-' || s[p + 7] != '-' || s[p + 10] != 'T' || s[p + 13] != ':'
+                || s[p + 16] != ':') {
+            return Long.MIN_VALUE;
+        }
+        DayCache cached = day;
+        long midnight;
+        if (cached.bytes.length == 10 && java.util.Arrays.equals(s, p, p + 10, cached.bytes, 0, 10)) {
+            midnight = cached.midnightNanos;
+        } else {
+            String date = new String(s, p, 10, java.nio.charset.StandardCharsets.ISO_8859_1);
+            try {
+                midnight = LocalDate.parse(date).toEpochDay() * 86_400L * NANOS_PER_SECOND;
+            } catch (DateTimeParseException e) {
+                return Long.MIN_VALUE;
+            }
+            day = new DayCache(date, midnight);
+        }
+        long h = digits(s, p + 11);
+        long m = digits(s, p + 14);
+        long sec = digits(s, p + 17);
+        if (h < 0 || m < 0 || sec < 0) {
+            return Long.MIN_VALUE;
+        }
+        int i = p + 19;
+        long fraction = 0;
+        int scale = 0;
+        if (s[i] == '.') {
+            i++;
+            while (i < end && s[i] >= '0' && s[i] <= '9') {
+                if (scale < 9) {
+                    fraction = fraction * 10 + (s[i] - '0');
+                    scale++;
+                }
+                i++;
+            }
+        }
+        if (i >= end || s[i] != 'Z') {
+            return Long.MIN_VALUE;
+        }
+        for (; scale < 9; scale++) {
+            fraction *= 10;
+        }
+        return midnight + (h * 3600 + m * 60 + sec) * NANOS_PER_SECOND + fraction;
+    }
+
+    /** Two digits at {@code at}, or -1. */
+    private static long digits(byte[] s, int at) {
+        int a = s[at] - '0';
+        int b = s[at + 1] - '0';
+        return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10L + b;
     }
 
     /** Epoch nanos of the instant starting at {@code start} in {@code text} and ending with {@code Z"}. */

@@ -1,6 +1,7 @@
 package dev.chatstream.loadtest.sse;
 
 import dev.chatstream.loadtest.check.ChunkFields;
+import dev.chatstream.loadtest.check.ChunkScan;
 import dev.chatstream.loadtest.check.StreamChecker;
 import dev.chatstream.loadtest.check.Timestamps;
 import dev.chatstream.loadtest.metrics.RunMetrics;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One SSE connection to {@code GET /api/sessions/{sid}/stream}: parses events on its event loop,
@@ -22,6 +24,7 @@ import java.net.URI;
  */
 public final class SseStream {
     private static final long RECONNECT_DELAY_MS = 250;
+    private static final byte[] CHUNK = "chunk".getBytes(StandardCharsets.US_ASCII);
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -30,6 +33,8 @@ public final class SseStream {
     private final RunMetrics metrics;
     private final ChunkListener listener;
     private final StreamChecker checker = new StreamChecker();
+    private final ChunkScan scan = new ChunkScan();
+    private final EventIds ids = new EventIds();
     private volatile boolean established;
     private volatile boolean closing;
     private volatile HttpClientResponse response;
@@ -86,8 +91,8 @@ public final class SseStream {
         }
         this.response = response;
         established = true;
-        SseParser parser = new SseParser(this::onEvent);
-        response.handler(parser::feed);
+        SseScanner scanner = new SseScanner(this::onEvent);
+        response.handler(scanner::feed);
         response.exceptionHandler(e -> { });
         response.endHandler(v -> onClosed());
         response.request().connection().closeHandler(v -> onClosed());
@@ -116,46 +121,53 @@ public final class SseStream {
         });
     }
 
-    private void onEvent(SseEvent event) {
+    private void onEvent(SseFrame frame) {
         long nanoTime = System.nanoTime();
-        long nowEpoch = Timestamps.nowEpochNanos();
-        if (!"chunk".equals(event.event())) {
-            metrics.error("sse_event_" + event.event());
+        long nowEpoch = Timestamps.epochNanosAt(nanoTime);
+        if (!frame.eventIs(CHUNK)) {
+            metrics.error("sse_event_" + frame.event());
             return;
         }
-        String data = event.data();
+        byte[] data = frame.dataBytes();
+        int dataLength = frame.dataLength();
         String messageId;
         long chunkId;
-        String id = event.id();
-        int colon = id == null ? -1 : id.lastIndexOf(':');
+        byte[] id = frame.idBytes();
+        int idLength = frame.idLength();
+        int colon = EventIds.lastColon(id, idLength);
         if (colon > 0) {
-            messageId = id.substring(0, colon);
-            chunkId = Long.parseLong(id, colon + 1, id.length(), 10);
+            messageId = ids.messageId(id, colon);
+            chunkId = EventIds.chunkId(id, colon + 1, idLength);
+            if (chunkId < 0) {
+                metrics.error("chunk_unreadable");
+                return;
+            }
         } else {
             metrics.error("sse_event_without_id");
-            messageId = ChunkFields.string(data, "message_id");
-            chunkId = ChunkFields.number(data, "chunk_id", -1);
+            String text = frame.data();
+            messageId = ChunkFields.string(text, "message_id");
+            chunkId = ChunkFields.number(text, "chunk_id", -1);
             if (messageId == null || chunkId < 0) {
                 metrics.error("chunk_unreadable");
                 return;
             }
         }
-        boolean isFinal = ChunkFields.isTrue(data, "is_final");
-        long timestamp = ChunkFields.timestampNanos(data);
+        scan.scan(data, dataLength);
+        boolean isFinal = scan.isFinal();
+        long timestamp = scan.timestampNanos();
         if (timestamp == Long.MIN_VALUE) {
             metrics.error("chunk_without_timestamp");
         } else {
             metrics.recordPipeline(nowEpoch - timestamp);
         }
-        String type = ChunkFields.string(data, "chunk_type");
-        if ("error".equals(type)) {
-            metrics.error("chunk_error_" + ChunkFields.string(data, "code"));
-        } else if ("system".equals(type)) {
-            metrics.error("chunk_system_" + ChunkFields.string(data, "chunk"));
+        if (scan.type() == ChunkScan.TYPE_ERROR) {
+            metrics.error("chunk_error_" + ChunkFields.string(frame.data(), "code"));
+        } else if (scan.type() == ChunkScan.TYPE_SYSTEM) {
+            metrics.error("chunk_system_" + ChunkFields.string(frame.data(), "chunk"));
         }
         StreamChecker.Verdict verdict = checker.accept(messageId, chunkId, isFinal);
         if (verdict != StreamChecker.Verdict.DUPLICATE) {
-            metrics.chunk(data.length());
+            metrics.chunk(dataLength);
         }
         switch (verdict) {
             case FIRST -> listener.firstChunk(messageId, nanoTime);

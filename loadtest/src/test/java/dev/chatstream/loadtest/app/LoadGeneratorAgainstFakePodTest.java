@@ -79,6 +79,29 @@ class LoadGeneratorAgainstFakePodTest {
     }
 
     @Test
+    @DisplayName("reads events without an id from their data, with CRLF line ends and events split across reads")
+    void readsEventsWithoutIds() throws Exception {
+        JsonNode report = run(FakePod.Fault.NO_IDS_CRLF_SPLIT, 0);
+        assertThat(report.path("passed").asBoolean()).isTrue();
+        assertThat(report.path("chunks_received").asLong())
+                .isEqualTo(report.path("messages_accepted").asLong() * 6 * 2);
+        assertThat(report.path("errors").path("sse_event_without_id").asLong())
+                .isEqualTo(report.path("chunks_received").asLong());
+        assertThat(report.path("errors").has("chunk_without_timestamp")).isFalse();
+    }
+
+    @Test
+    @DisplayName("counts error and system chunks by code and notice, and still checks their order")
+    void countsErrorAndSystemChunks() throws Exception {
+        JsonNode report = run(FakePod.Fault.ERROR_AND_SYSTEM_CHUNKS, 0);
+        long streamsTimesMessages = report.path("messages_accepted").asLong() * 2;
+        assertThat(report.path("errors").path("chunk_error_provider_failed").asLong()).isEqualTo(streamsTimesMessages);
+        assertThat(report.path("errors").path("chunk_system_" + dev.chatstream.schemas.ResponseChunk.SYSTEM_RESTART).asLong())
+                .isEqualTo(streamsTimesMessages);
+        assertThat(report.path("correctness").path("lost_chunks").asLong()).isZero();
+    }
+
+    @Test
     @DisplayName("refuses an unknown option with exit status 2")
     void refusesUnknownOptions() {
         assertThat(Main.run("run", "--no-such-option", "1")).isEqualTo(2);

@@ -53,4 +53,19 @@ class StreamCheckerTest {
         assertThat(checker.audit("m", 5)).isEqualTo(new StreamChecker.Audit(4, 1));
         assertThat(checker.audit("never", 5)).isEqualTo(new StreamChecker.Audit(5, 1));
     }
+
+    @Test
+    @DisplayName("treats equal message ids as one message whether or not they are the same String instance")
+    void keysByValueNotInstance() {
+        String a = new String("m1");
+        String b = new String("m1");
+        assertThat(checker.accept(a, 0, false)).isEqualTo(StreamChecker.Verdict.FIRST);
+        assertThat(checker.accept("m2", 0, false)).isEqualTo(StreamChecker.Verdict.FIRST);
+        assertThat(checker.accept(b, 1, false)).isEqualTo(StreamChecker.Verdict.IN_ORDER);
+        assertThat(checker.accept(b, 1, false)).isEqualTo(StreamChecker.Verdict.DUPLICATE);
+        assertThat(checker.accept(a, 0, true)).isEqualTo(StreamChecker.Verdict.DUPLICATE);
+        assertThat(checker.accept("m2", 1, true)).isEqualTo(StreamChecker.Verdict.IN_ORDER);
+        assertThat(checker.finished("m2")).isTrue();
+        assertThat(checker.finished("m1")).isFalse();
+    }
 }

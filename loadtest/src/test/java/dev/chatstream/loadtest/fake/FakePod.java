@@ -1,6 +1,7 @@
 package dev.chatstream.loadtest.fake;
 
 import dev.chatstream.codec.MessageCodec;
+import dev.chatstream.schemas.ChunkError;
 import dev.chatstream.schemas.ChunkMetadata;
 import dev.chatstream.schemas.FinishReason;
 import dev.chatstream.schemas.ResponseChunk;
@@ -30,7 +31,11 @@ public final class FakePod implements AutoCloseable {
     public enum Fault {
         NONE, DUPLICATE_CHUNK_2, DROP_CHUNK_2, SWAP_CHUNKS_1_AND_2,
         /** Closes each session's first stream after chunk 2 of the first message; resuming replays history. */
-        CLOSE_FIRST_STREAM_AFTER_CHUNK_2
+        CLOSE_FIRST_STREAM_AFTER_CHUNK_2,
+        /** Events without {@code id:}, CRLF line ends, each event written in two reads split inside its data. */
+        NO_IDS_CRLF_SPLIT,
+        /** Ends every message with an {@code error} chunk (code {@code provider_failed}) and starts it with a {@code system} notice. */
+        ERROR_AND_SYSTEM_CHUNKS
     }
 
     /** One framed event kept for replay on resume. */
@@ -122,17 +127,23 @@ public final class FakePod implements AutoCloseable {
                 order.set(1, 2);
                 order.set(2, 1);
             }
-            case NONE -> { }
+            default -> { }
         }
         for (int id : order) {
-            ResponseChunk chunk = id == maxTokens
-                    ? ResponseChunk.finalChunk(sid, mid, id, new ChunkMetadata("demo", maxTokens, FinishReason.STOP), "c-" + mid, Instant.now())
-                    : ResponseChunk.content(sid, mid, id, "tok" + id + " ", "c-" + mid, Instant.now());
-            String frame = "event: chunk\nid: " + mid + ":" + id + "\ndata: "
-                    + new String(codec.encode(chunk), StandardCharsets.UTF_8) + "\n\n";
+            ResponseChunk chunk = chunk(sid, mid, id, maxTokens);
+            String data = new String(codec.encode(chunk), StandardCharsets.UTF_8);
+            String frame = fault == Fault.NO_IDS_CRLF_SPLIT
+                    ? "event: chunk\r\ndata: " + data + "\r\n\r\n"
+                    : "event: chunk\nid: " + mid + ":" + id + "\ndata: " + data + "\n\n";
             history.computeIfAbsent(sid, k -> new CopyOnWriteArrayList<>()).add(new Event(mid + ":" + id, frame));
             for (HttpServerResponse response : streams.getOrDefault(sid, List.of())) {
-                response.write(frame);
+                if (fault == Fault.NO_IDS_CRLF_SPLIT) {
+                    int cut = frame.length() / 2;
+                    response.write(frame.substring(0, cut));
+                    response.write(frame.substring(cut));
+                } else {
+                    response.write(frame);
+                }
                 if (fault == Fault.CLOSE_FIRST_STREAM_AFTER_CHUNK_2 && id == 2 && response == firstStream.get(sid)
                         && !response.ended()) {
                     streams.get(sid).remove(response);
@@ -140,6 +151,18 @@ public final class FakePod implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private ResponseChunk chunk(String sid, String mid, int id, int maxTokens) {
+        if (fault == Fault.ERROR_AND_SYSTEM_CHUNKS && id == maxTokens) {
+            return ResponseChunk.failure(sid, mid, id, new ChunkError("provider_failed", "x"), "demo", "c-" + mid, Instant.now());
+        }
+        if (fault == Fault.ERROR_AND_SYSTEM_CHUNKS && id == 0) {
+            return ResponseChunk.system(sid, mid, id, ResponseChunk.SYSTEM_RESTART, "c-" + mid, Instant.now());
+        }
+        return id == maxTokens
+                ? ResponseChunk.finalChunk(sid, mid, id, new ChunkMetadata("demo", maxTokens, FinishReason.STOP), "c-" + mid, Instant.now())
+                : ResponseChunk.content(sid, mid, id, "tok" + id + " \"is_final\":true ", "c-" + mid, Instant.now());
     }
 
     @Override
