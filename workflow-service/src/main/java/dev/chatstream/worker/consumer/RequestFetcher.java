@@ -32,6 +32,7 @@ final class RequestFetcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestFetcher.class);
     static final int MAX_BATCH = 256;
     private static final long FAILURE_BACKOFF_MS = 500;
+    private static final long HAND_BACK_MARGIN_NANOS = 1_000_000_000L;
 
     private final Connection connection;
     private final JetStreamSubscription subscription;
@@ -155,8 +156,10 @@ final class RequestFetcher implements Runnable {
         if (!pullSent) {
             return;
         }
-        // The server's expiry can trail ours by the time the pull took to reach it: allow one more lifetime.
-        long until = pullDeadline + pullLifetime.toNanos();
+        // The server's expiry trails ours by the time the pull took to reach it, which on a loaded host
+        // can exceed a (20 ms) lifetime; a request delivered after we stop reading would wait for
+        // ackWait (30 s) instead of going to another instance now. Listen at least a second longer.
+        long until = pullDeadline + Math.max(pullLifetime.toNanos(), HAND_BACK_MARGIN_NANOS);
         for (long left = until - System.nanoTime(); ; left = until - System.nanoTime()) {
             try {
                 Message msg = subscription.nextMessage(left > 0 ? Duration.ofNanos(left) : null);
