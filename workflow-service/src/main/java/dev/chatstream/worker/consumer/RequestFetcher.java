@@ -47,6 +47,8 @@ final class RequestFetcher implements Runnable {
     private long pullDeadline;
     private int pullLeft;
     private boolean paused;
+    /** Requests pulled after the stop, handed back together once no pull of ours is open any more. */
+    private final java.util.List<Message> lateDeliveries = new java.util.ArrayList<>();
 
     RequestFetcher(Connection connection, JetStreamSubscription subscription, Slots slots, Duration pullLifetime,
                    Consumer<Message> dispatch, String name) {
@@ -134,8 +136,8 @@ final class RequestFetcher implements Runnable {
     private void take(Message msg) throws InterruptedException {
         pullLeft = Math.max(0, pullLeft - 1);
         if (!running) {
-            // Fetched while stopping: hand it straight back so another worker takes it.
-            msg.nak();
+            // Fetched while stopping: handed back once our pulls have expired (see handBackLateDeliveries).
+            lateDeliveries.add(msg);
             return;
         }
         if (slots.tryAcquire()) {
@@ -146,32 +148,42 @@ final class RequestFetcher implements Runnable {
         // little for a slot, else hand it back at once (not after ackWait) so an idle worker takes it.
         if (slots.awaitFree(pullLifetime.toMillis()) > 0 && running && slots.tryAcquire()) {
             dispatch.accept(msg);
+        } else if (!running) {
+            lateDeliveries.add(msg);
         } else {
             msg.nak();
         }
     }
 
-    /** After a stop: the last pull may still bring requests until it expires; give each one back. */
+    /**
+     * After a stop: the last pull may still bring requests until it expires. They are collected and
+     * handed back (nak) together only after that: a request naked while one of our pulls is still open
+     * at the server is redelivered straight into it, and bouncing so can use up its {@code maxDeliver}.
+     */
     private void handBackLateDeliveries() throws InterruptedException {
-        if (!pullSent) {
-            return;
-        }
-        // The server's expiry trails ours by the time the pull took to reach it, which on a loaded host
-        // can exceed a (20 ms) lifetime; a request delivered after we stop reading would wait for
-        // ackWait (30 s) instead of going to another instance now. Listen at least a second longer.
-        long until = pullDeadline + Math.max(pullLifetime.toNanos(), HAND_BACK_MARGIN_NANOS);
-        for (long left = until - System.nanoTime(); ; left = until - System.nanoTime()) {
-            try {
-                Message msg = subscription.nextMessage(left > 0 ? Duration.ofNanos(left) : null);
-                if (msg == null && left <= 0) {
-                    return;
+        if (pullSent) {
+            // The server's expiry trails ours by the time the pull took to reach it, which on a loaded host
+            // can exceed a (20 ms) lifetime; a request delivered after we stop reading would wait for
+            // ackWait (30 s) instead of going to another instance now. Listen at least a second longer.
+            long until = pullDeadline + Math.max(pullLifetime.toNanos(), HAND_BACK_MARGIN_NANOS);
+            for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+                try {
+                    Message msg = subscription.nextMessage(Duration.ofNanos(left));
+                    if (msg != null) {
+                        lateDeliveries.add(msg);
+                    }
+                } catch (RuntimeException e) {
+                    break; // connection gone: whatever was in flight is redelivered after ackWait
                 }
-                if (msg != null) {
-                    msg.nak();
-                }
-            } catch (RuntimeException e) {
-                return; // connection gone: whatever was in flight is redelivered after ackWait
             }
         }
+        for (Message msg : lateDeliveries) {
+            try {
+                msg.nak();
+            } catch (RuntimeException e) {
+                return; // connection gone: redelivered after ackWait
+            }
+        }
+        lateDeliveries.clear();
     }
 }

@@ -154,6 +154,8 @@ class RequestFetcherTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> next.ids().size() == published.size());
         assertThat(next.ids()).containsExactlyInAnyOrderElementsOf(published);
         assertThat(startedAfterStop).as("the stopped instance started none").isZero();
+        assertThat(next.deliveries()).as("each handed back once, not bounced back into the stopped instance's pull")
+                .allMatch(count -> count <= 2);
     }
 
     @Test
