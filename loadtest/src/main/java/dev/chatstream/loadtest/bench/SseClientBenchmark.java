@@ -6,6 +6,7 @@ import dev.chatstream.loadtest.check.StreamChecker;
 import dev.chatstream.loadtest.sse.EventIds;
 import dev.chatstream.loadtest.sse.SseEvent;
 import dev.chatstream.loadtest.sse.SseFrame;
+import dev.chatstream.loadtest.sse.SseParser;
 import dev.chatstream.loadtest.sse.SseScanner;
 import io.vertx.core.buffer.Buffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The load generator's work per received SSE chunk event, without metrics: parse the event, split
- * the id, read is_final / timestamp / chunk_type, check order. {@code legacy} is the code before
- * the byte scan (String per field and event, String scans), {@code bytes} what {@code SseStream}
- * does now. One read of 32 chunk events, as a pod writes one batch; score is per event.
+ * the id, read is_final / timestamp / chunk_type, check order. {@code strings} is the String path the
+ * generator took before the byte scan (an {@link SseEvent} of Strings per event, String field scans with
+ * {@link ChunkFields}), {@code bytes} what {@code SseStream} does now. One read of 32 chunk events, as a pod writes one batch; score is per event.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,25 +43,25 @@ public class SseClientBenchmark {
 
     private Buffer read;
     private Blackhole blackhole;
-    private final StreamChecker legacyChecker = new StreamChecker();
+    private final StreamChecker stringsChecker = new StreamChecker();
     private final StreamChecker bytesChecker = new StreamChecker();
     private final ChunkScan scan = new ChunkScan();
     private final EventIds ids = new EventIds();
-    private LegacySseParser legacyParser;
+    private SseParser stringsParser;
     private SseScanner scanner;
 
     @Setup
     public void setUp(Blackhole blackhole) {
         this.blackhole = blackhole;
         read = SseFrames.frame(Samples.MESSAGE_ID, 0, Samples.batch(EVENTS));
-        legacyParser = new LegacySseParser(this::legacyEvent);
+        stringsParser = new SseParser(this::stringsEvent);
         scanner = new SseScanner(this::bytesEvent);
     }
 
     @Benchmark
     @OperationsPerInvocation(EVENTS)
-    public void legacy() {
-        legacyParser.feed(read);
+    public void strings() {
+        stringsParser.feed(read);
     }
 
     @Benchmark
@@ -69,7 +70,7 @@ public class SseClientBenchmark {
         scanner.feed(read);
     }
 
-    private void legacyEvent(SseEvent event) {
+    private void stringsEvent(SseEvent event) {
         if (!"chunk".equals(event.event())) {
             return;
         }
@@ -84,7 +85,7 @@ public class SseClientBenchmark {
         blackhole.consume(timestamp);
         blackhole.consume(type);
         blackhole.consume(data.length());
-        blackhole.consume(legacyChecker.accept(messageId, chunkId, isFinal));
+        blackhole.consume(stringsChecker.accept(messageId, chunkId, isFinal));
     }
 
     private void bytesEvent(SseFrame frame) {
