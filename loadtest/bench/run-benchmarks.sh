@@ -91,31 +91,24 @@ if has latency; then
   down
 fi
 
-if has scale; then
-  for k in $SCALE_KS; do
+scale_runs() { # name prefix, then extra loadtest options (e.g. --http2); K from the remaining words
+  local name=$1 extra=$2; shift 2
+  for k in "$@"; do
     up DEMO_TOKEN_DELAY_MS=0 POD_ENV="MAX_CONNECTIONS=200000" POD_JAVA_OPTS="-Xms32m -Xmx1g -XX:+UseSerialGC"
-    log "scale $k"
+    log "$name $k"
     set +e
-    $RUN scale --targets "${TARGETS%%,*}" --connections "$k" --pod-pid "$POD_PID_1" --pod-gc --max-tokens 1 \
-      --connect-concurrency 512 --grace 30s --watch-pids "$WATCH_PIDS" --output "$OUT/scale-$k.json" --label "scale-$k" >"$OUT/scale-$k.txt" 2>&1
+    # shellcheck disable=SC2086
+    $RUN scale $extra --targets "${TARGETS%%,*}" --connections "$k" --pod-pid "$POD_PID_1" --pod-gc --max-tokens 1 \
+      --connect-concurrency 512 --grace 30s --watch-pids "$WATCH_PIDS" --output "$OUT/$name-$k.json" --label "$name-$k" >"$OUT/$name-$k.txt" 2>&1
     set -e
-    grep -E "^(target|pod pid|memory|fan-out|finished|errors|CPU|RESULT)" "$OUT/scale-$k.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
+    grep -E "^(target|pod pid|memory|fan-out|finished|errors|CPU|RESULT)" "$OUT/$name-$k.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
     down
   done
-fi
-
-if has scale-h2; then
-  for k in $SCALE_H2_KS; do
-    up DEMO_TOKEN_DELAY_MS=0 POD_ENV="MAX_CONNECTIONS=200000" POD_JAVA_OPTS="-Xms32m -Xmx1g -XX:+UseSerialGC"
-    log "scale over HTTP/2 $k"
-    set +e
-    $RUN scale --http2 --targets "${TARGETS%%,*}" --connections "$k" --pod-pid "$POD_PID_1" --pod-gc --max-tokens 1 \
-      --connect-concurrency 512 --grace 30s --watch-pids "$WATCH_PIDS" --output "$OUT/scale-h2-$k.json" --label "scale-h2-$k" >"$OUT/scale-h2-$k.txt" 2>&1
-    set -e
-    grep -E "^(target|pod pid|memory|fan-out|finished|errors|CPU|RESULT)" "$OUT/scale-h2-$k.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
-    down
-  done
-fi
+}
+# shellcheck disable=SC2086
+has scale && scale_runs scale "" $SCALE_KS
+# shellcheck disable=SC2086
+has scale-h2 && scale_runs scale-h2 --http2 $SCALE_H2_KS
 
 if has jmh; then
   log "jmh"
