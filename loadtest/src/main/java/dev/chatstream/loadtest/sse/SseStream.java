@@ -32,6 +32,7 @@ public final class SseStream {
     private final String sessionId;
     private final RunMetrics metrics;
     private final ChunkListener listener;
+    private final dev.chatstream.loadtest.auth.Credential credential;
     private final StreamChecker checker = new StreamChecker();
     private final ChunkScan scan = new ChunkScan();
     private final EventIds ids = new EventIds();
@@ -40,7 +41,8 @@ public final class SseStream {
     private volatile HttpClientResponse response;
 
     public SseStream(Vertx vertx, HttpClient client, URI target, String sessionId, RunMetrics metrics,
-                     ChunkListener listener) {
+                     ChunkListener listener, dev.chatstream.loadtest.auth.Credential credential) {
+        this.credential = credential;
         this.vertx = vertx;
         this.client = client;
         this.target = target;
@@ -75,6 +77,7 @@ public final class SseStream {
                 .setSsl(Targets.tls(target))
                 .setURI("/api/sessions/" + sessionId + "/stream")
                 .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
+        credential.applyTo(options);
         if (lastEventId != null) {
             options.putHeader("Last-Event-ID", lastEventId);
         }

@@ -46,6 +46,15 @@ class LoadGeneratorAgainstFakePodTest {
     }
 
     @Test
+    @DisplayName("against a guest-mode pod, gives each session its own guest user on every post and stream")
+    void actsAsOneGuestPerSession() throws Exception {
+        JsonNode report = run(FakePod.Fault.GUEST_OWNERSHIP, 0);
+        assertThat(report.path("passed").asBoolean()).isTrue();
+        assertThat(report.path("messages_accepted").asLong()).isGreaterThan(20);
+        assertThat(report.path("errors").toString()).doesNotContain("post_status");
+    }
+
+    @Test
     @DisplayName("fails the run and counts duplicates when a chunk arrives twice")
     void countsDuplicates() throws Exception {
         JsonNode report = run(FakePod.Fault.DUPLICATE_CHUNK_2, 1);
