@@ -26,6 +26,8 @@ public final class Identities {
     private static final String ME = "/api/me";
     /** Guest identities fetched at once. */
     private static final int FETCH_WINDOW = 128;
+    /** A {@code GET /api/me} silent for this long fails (and is retried once). */
+    private static final long REQUEST_TIMEOUT_MS = 5_000;
 
     private final AuthMode mode;
     private final Map<String, Credential> bySession;
@@ -92,7 +94,8 @@ public final class Identities {
     }
 
     private static Future<Credential> guest(HttpClient client, URI target) {
-        return me(client, target).map(response -> guestCookie(response.cookies())
+        // One retry: a request that saw no answer within REQUEST_TIMEOUT_MS is asked again rather than hanging the run.
+        return me(client, target).recover(e -> me(client, target)).map(response -> guestCookie(response.cookies())
                 .map(cookie -> new Credential("Cookie", cookie))
                 .orElseThrow(() -> new IllegalStateException("auth: GET " + ME + " answered "
                         + response.statusCode() + " without a " + GUEST_COOKIE + " cookie (is the pod in AUTH_MODE=guest?)")));
@@ -104,7 +107,8 @@ public final class Identities {
                 .setHost(target.getHost())
                 .setPort(Targets.port(target))
                 .setSsl(Targets.tls(target))
-                .setURI(ME);
+                .setURI(ME)
+                .setIdleTimeout(REQUEST_TIMEOUT_MS);
         return client.request(request)
                 .compose(r -> r.send())
                 .compose(response -> response.body().map(ignored -> response));

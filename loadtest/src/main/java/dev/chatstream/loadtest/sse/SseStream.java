@@ -36,6 +36,8 @@ public final class SseStream {
     private final StreamChecker checker = new StreamChecker();
     private final ChunkScan scan = new ChunkScan();
     private final EventIds ids = new EventIds();
+    /** Arrival of the latest chunk per unfinished message, for the inter-chunk gap. */
+    private final java.util.Map<String, Long> lastArrival = new java.util.HashMap<>();
     private volatile boolean established;
     private volatile boolean closing;
     private volatile HttpClientResponse response;
@@ -182,7 +184,12 @@ public final class SseStream {
             case OUT_OF_ORDER -> metrics.outOfOrder.increment();
             case IN_ORDER -> { }
         }
+        Long previous = lastArrival.put(messageId, nanoTime);
+        if (previous != null) {
+            metrics.recordGap(nanoTime - previous);
+        }
         if (isFinal) {
+            lastArrival.remove(messageId);
             listener.finalChunk(messageId, nanoTime);
         }
     }

@@ -43,6 +43,9 @@ class LoadGeneratorAgainstFakePodTest {
                 .isEqualTo(report.path("messages_accepted").asLong() * 6 * 2);
         assertThat(report.path("ttft").path("count").asLong()).isPositive();
         assertThat(report.path("pipeline").path("p50_ms").asDouble()).isGreaterThanOrEqualTo(0);
+        // Gaps are counted while measuring only; at most one per chunk after the first of a message at a connection.
+        assertThat(report.path("inter_chunk_gap").path("count").asLong()).isPositive()
+                .isLessThanOrEqualTo(report.path("chunks_received").asLong() * 5 / 6);
     }
 
     @Test
