@@ -194,10 +194,13 @@ final class Answer implements TokenSink {
         if (state != State.STREAMING && state != State.STARTING) {
             return;
         }
-        log("provider failed: " + failure.code() + ": " + failure.message());
+        // The detail (provider body, client input) goes to the log only; the stream gets the code and
+        // a fixed text. Before streaming, the model is the client's unchecked choice: not echoed.
+        log("provider failed: " + failure.code() + ": " + failure.detail());
         span.setStatus(StatusCode.ERROR, failure.code());
+        String model = state == State.STREAMING ? request.context().model() : null;
         end(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
-                new ChunkError(failure.code(), failure.message()), request.context().model(), info.correlationId(), now()),
+                new ChunkError(failure.code(), failure.publicMessage()), model, info.correlationId(), now()),
                 "provider_error");
     }
 
