@@ -15,6 +15,7 @@ import dev.chatstream.worker.provider.AiProvider;
 import dev.chatstream.worker.provider.Completion;
 import dev.chatstream.worker.provider.Generation;
 import dev.chatstream.worker.provider.ProviderFailure;
+import dev.chatstream.worker.provider.ProviderPolicy;
 import dev.chatstream.worker.provider.TokenSink;
 import dev.chatstream.worker.registry.SessionRoute;
 import io.nats.client.Message;
@@ -163,6 +164,14 @@ final class Answer implements TokenSink {
             onFailure(new ProviderFailure(ProviderFailure.NOT_CONFIGURED,
                     "this worker has no provider named '" + request.context().aiProvider() + "'"));
             return;
+        }
+        // The server's provider policy: the provider only ever sees the bounded request.
+        switch (s.policy().apply(provider.name(), request)) {
+            case ProviderPolicy.Refused refused -> {
+                onFailure(refused.failure());
+                return;
+            }
+            case ProviderPolicy.Allowed allowed -> request = allowed.request();
         }
         state = State.STREAMING;
         generation = provider.stream(request, this);
@@ -379,6 +388,10 @@ final class Answer implements TokenSink {
         }
         if (request != null) {
             s.answers().finished(request.messageId(), this, ended);
+        }
+        if (ended && request != null) {
+            // The answer is over for good (final chunk recorded, or dead-lettered): free the user's slot.
+            s.ledger().release(request.userId(), request.messageId());
         }
         s.metrics().request(outcome);
         span.setAttribute("chat.outcome", outcome);
