@@ -95,7 +95,7 @@ final class Answer implements TokenSink {
             poison("invalid_request", "session_id and message_id must be tokens of [A-Za-z0-9_-]{1,64}");
             return;
         }
-        if (!s.answers().register(request.messageId(), this)) {
+        if (!s.answers().register(request.sessionId(), request.messageId(), this)) {
             // The same message is still streaming here (an ackWait expired despite inProgress): leave
             // this copy for later rather than generate it twice at once.
             msg.nakWithDelay(s.settings().retryNakDelay());
@@ -155,7 +155,7 @@ final class Answer implements TokenSink {
                 return; // the restart chunk could not be published
             }
         }
-        if (cancelRequested || s.answers().cancelRequested(info.messageId())) {
+        if (cancelRequested || s.answers().cancelRequested(info.sessionId(), info.messageId())) {
             endCancelled();
             return;
         }
@@ -219,7 +219,7 @@ final class Answer implements TokenSink {
      * already ended.
      */
     Future<Boolean> cancel() {
-        s.answers().rememberCancel(request.messageId());
+        s.answers().rememberCancel(request.sessionId(), request.messageId());
         switch (state) {
             case STARTING -> {
                 cancelRequested = true;
@@ -387,7 +387,7 @@ final class Answer implements TokenSink {
             cancelReply.tryComplete(false);
         }
         if (request != null) {
-            s.answers().finished(request.messageId(), this, ended);
+            s.answers().finished(request.sessionId(), request.messageId(), this, ended);
         }
         if (ended && request != null) {
             // The answer is over for good (final chunk recorded, or dead-lettered): free the user's slot.
