@@ -64,17 +64,16 @@ public record PolicySettings(
 
     public static PolicySettings fromEnv(Env env, ProviderSettings providers) {
         return new PolicySettings(
-                Map.of(ProviderSettings.DEMO, allowList(env, "DEMO_MODELS", DEMO_MODEL),
-                        ProviderSettings.OPENAI, allowList(env, "OPENAI_MODELS", providers.openAiModel()),
-                        ProviderSettings.ANTHROPIC, allowList(env, "ANTHROPIC_MODELS", providers.anthropicModel())),
+                Map.of(ProviderSettings.DEMO, allowList("DEMO_MODELS", env.optional("DEMO_MODELS"), DEMO_MODEL),
+                        ProviderSettings.OPENAI, allowList("OPENAI_MODELS", env.optional("OPENAI_MODELS"), providers.openAiModel()),
+                        ProviderSettings.ANTHROPIC, allowList("ANTHROPIC_MODELS", env.optional("ANTHROPIC_MODELS"), providers.anthropicModel())),
                 env.integer("MAX_TOKENS_CEILING", DEFAULT_MAX_TOKENS_CEILING, 1, WorkflowContext.MAX_TOKENS_LIMIT),
                 env.integer("MAX_HISTORY_TURNS", DEFAULT_MAX_HISTORY_TURNS, 0, 1000),
                 env.integer("MAX_SYSTEM_PROMPT_CHARS", DEFAULT_MAX_SYSTEM_PROMPT_CHARS, 0, 1_000_000),
                 env.optional("SYSTEM_PROMPT"));
     }
 
-    private static ModelAllowList allowList(Env env, String name, String defaultModel) {
-        Optional<String> raw = env.optional(name);
+    private static ModelAllowList allowList(String name, Optional<String> raw, String defaultModel) {
         if (raw.isEmpty()) {
             return new ModelAllowList(defaultModel, Set.of(), false);
         }
