@@ -47,14 +47,21 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("each service listens on its HTTP_PORT, which its Service targets")
+    @DisplayName("each service listens on its HTTP_PORT (pods also on MANAGEMENT_PORT), and its Service targets only HTTP_PORT")
     void portsMatchServicesAndHttpPort(String overlay) {
         Manifests m = Manifests.overlay(overlay);
         for (String service : SERVICES) {
             Container container = m.container(service);
             int httpPort = Integer.parseInt(ServiceEnv.fixedValue(service, "HTTP_PORT"));
             assertThat(Manifests.envValue(container, "HTTP_PORT")).isEqualTo(Integer.toString(httpPort));
-            assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(httpPort);
+            if (service.equals(POD)) {
+                int managementPort = Integer.parseInt(ServiceEnv.fixedValue(service, "MANAGEMENT_PORT"));
+                assertThat(Manifests.envValue(container, "MANAGEMENT_PORT")).isEqualTo(Integer.toString(managementPort));
+                assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort)
+                        .containsExactly(httpPort, managementPort);
+            } else {
+                assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(httpPort);
+            }
             for (ServicePort port : m.get(Service.class, service).getSpec().getPorts()) {
                 assertThat(resolve(port.getTargetPort(), container)).as(service + " Service targetPort").isEqualTo(httpPort);
             }
@@ -175,15 +182,41 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("backend pods are probed on /readyz and /livez, with a startup probe")
+    @DisplayName("backend pods are probed on /readyz and /livez of the management port, with a startup probe")
     void podProbes(String overlay) {
         Container pod = Manifests.overlay(overlay).container(POD);
         assertThat(path(pod.getReadinessProbe())).isEqualTo("/readyz");
         assertThat(path(pod.getLivenessProbe())).isEqualTo("/livez");
         assertThat(pod.getStartupProbe()).isNotNull();
         for (Probe probe : List.of(pod.getReadinessProbe(), pod.getLivenessProbe(), pod.getStartupProbe())) {
-            assertThat(resolve(probe.getHttpGet().getPort(), pod)).isEqualTo(Integer.parseInt(Manifests.envValue(pod, "HTTP_PORT")));
+            assertThat(resolve(probe.getHttpGet().getPort(), pod)).isEqualTo(Integer.parseInt(Manifests.envValue(pod, "MANAGEMENT_PORT")));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dev", "prod"})
+    @DisplayName("Prometheus scrapes the pods' management port; the Ingress may reach only the public port")
+    void metricsStayOffTheIngress(String overlay) {
+        Manifests m = Manifests.overlay(overlay);
+        Container pod = m.container(POD);
+        int httpPort = Integer.parseInt(Manifests.envValue(pod, "HTTP_PORT"));
+        int managementPort = Integer.parseInt(Manifests.envValue(pod, "MANAGEMENT_PORT"));
+        assertThat(m.deployment(POD).getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/port", Integer.toString(managementPort));
+        NetworkPolicy policy = m.get(NetworkPolicy.class, POD);
+        policy.getSpec().getIngress().forEach(rule -> {
+            Set<String> from = new TreeSet<>();
+            rule.getFrom().forEach(peer -> from.add(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")));
+            Set<Integer> ports = new TreeSet<>();
+            rule.getPorts().forEach(p -> ports.add(p.getPort().getIntVal()));
+            if (from.contains("ingress-nginx")) {
+                assertThat(ports).containsExactly(httpPort);
+            }
+            if (ports.contains(managementPort)) {
+                assertThat(from).containsExactly("monitoring");
+            }
+        });
+        assertThat(m.get(Service.class, POD).getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(httpPort);
     }
 
     @ParameterizedTest(name = "{0}")
