@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -136,7 +137,9 @@ class OverlayTest {
             assertThat(password.getValueFrom().getSecretKeyRef().getKey())
                     .isEqualTo(natsUser(user).get("password").toString().substring(1));
             String natsUrl = Manifests.envValue(c, "NATS_URL");
-            assertThat(natsUrl).isEqualTo("nats://nats:" + m.get(Service.class, "nats").getSpec().getPorts().getFirst().getPort());
+            // prod speaks TLS to NATS (k8s/components/nats-tls): tls:// refuses a server without it.
+            String scheme = overlay.equals("prod") ? "tls" : "nats";
+            assertThat(natsUrl).isEqualTo(scheme + "://nats:" + m.get(Service.class, "nats").getSpec().getPorts().getFirst().getPort());
         }
     }
 
@@ -262,11 +265,18 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("the NATS ConfigMap holds exactly the files of deploy/nats, mounted where the command reads them")
+    @DisplayName("the NATS ConfigMap holds exactly the files of deploy/nats (prod: plus the TLS variant), mounted where the command reads them")
     void natsConfigMapIsTheRealConfig(String overlay) throws IOException {
         Manifests m = Manifests.overlay(overlay);
         ConfigMap config = m.generated(ConfigMap.class, "nats-config");
-        assertThat(config.getData()).containsOnlyKeys("nats.conf", "accounts.conf");
+        boolean tls = overlay.equals("prod");
+        if (tls) {
+            assertThat(config.getData()).containsOnlyKeys("nats.conf", "accounts.conf", "nats-tls.conf");
+            assertThat(config.getData().get("nats-tls.conf"))
+                    .isEqualTo(Files.readString(DeployFiles.resolve("k8s/components/nats-tls/nats-tls.conf")));
+        } else {
+            assertThat(config.getData()).containsOnlyKeys("nats.conf", "accounts.conf");
+        }
         assertThat(config.getData().get("nats.conf")).isEqualTo(Files.readString(DeployFiles.natsConf()));
         assertThat(config.getData().get("accounts.conf")).isEqualTo(Files.readString(DeployFiles.accountsConf()));
         StatefulSet nats = m.statefulSet("nats");
@@ -274,7 +284,8 @@ class OverlayTest {
         assertThat(spec.getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap() != null
                 && v.getConfigMap().getName().equals(config.getMetadata().getName())).isTrue());
         Container c = Manifests.container(nats.getSpec().getTemplate(), "nats");
-        assertThat(c.getCommand()).containsExactly("nats-server", "--config", "/etc/nats-config/nats.conf");
+        assertThat(c.getCommand()).containsExactly("nats-server", "--config",
+                tls ? "/etc/nats-config/nats-tls.conf" : "/etc/nats-config/nats.conf");
         assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("SERVER_NAME"));
         // JetStream's store is on the volume claim, which is larger than max_file_store.
         @SuppressWarnings("unchecked")
@@ -287,6 +298,47 @@ class OverlayTest {
         });
         BigDecimal claimBytes = Quantity.getAmountInBytes(claim.getSpec().getResources().getRequests().get("storage"));
         assertThat(claimBytes).isGreaterThan(natsSize((String) jetstream.get("max_file_store")));
+    }
+
+    @Test
+    @DisplayName("prod: NATS mounts its server certificate; pods and workers mount only the client truststore, never a server key")
+    void prodNatsTlsFiles() throws IOException {
+        Manifests m = Manifests.overlay("prod");
+        PodSpec nats = m.statefulSet("nats").getSpec().getTemplate().getSpec();
+        assertThat(nats.getVolumes()).anySatisfy(v -> assertThat(v.getSecret() != null
+                && v.getSecret().getSecretName().equals("nats-server-tls")).isTrue());
+        String tlsConf = Files.readString(DeployFiles.resolve("k8s/components/nats-tls/nats-tls.conf"));
+        assertThat(Manifests.container(m.statefulSet("nats").getSpec().getTemplate(), "nats").getVolumeMounts())
+                .anySatisfy(v -> assertThat(tlsConf).contains("\"" + v.getMountPath() + "/tls.crt\""));
+        for (String service : SERVICES) {
+            PodSpec spec = m.deployment(service).getSpec().getTemplate().getSpec();
+            assertThat(spec.getVolumes()).noneSatisfy(v -> assertThat(v.getSecret() != null
+                    && v.getSecret().getSecretName().equals("nats-server-tls")).isTrue());
+            var truststore = spec.getVolumes().stream().filter(v -> v.getSecret() != null
+                    && v.getSecret().getSecretName().equals("nats-client-tls")).findFirst().orElseThrow();
+            assertThat(truststore.getSecret().getItems()).extracting(i -> i.getKey()).containsExactly("truststore.p12");
+            Container c = m.container(service);
+            String path = Manifests.envValue(c, "NATS_TLS_TRUSTSTORE");
+            assertThat(c.getVolumeMounts()).anySatisfy(v -> {
+                assertThat(v.getName()).isEqualTo(truststore.getName());
+                assertThat(path).isEqualTo(v.getMountPath() + "/truststore.p12");
+            });
+            assertThat(Manifests.env(c).get("NATS_TLS_TRUSTSTORE_PASSWORD").getValueFrom().getSecretKeyRef().getName())
+                    .startsWith("nats-users");
+        }
+    }
+
+    @Test
+    @DisplayName("prod: Redis credentials come only from the redis Secret, documented as rediss:// with a password")
+    void prodRedisUsesAuthAndTls() throws IOException {
+        Manifests m = Manifests.overlay("prod");
+        for (String service : SERVICES) {
+            EnvVar url = Manifests.env(m.container(service)).get("REDIS_URL");
+            assertThat(url.getValue()).as(service + " REDIS_URL is no literal").isNull();
+            assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis");
+        }
+        String readme = Files.readString(DeployFiles.resolve("README.md"));
+        assertThat(readme).containsPattern("REDIS_URL='rediss://:[^@']+@");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -70,7 +70,7 @@ public record PodConfig(String podId, HttpSettings http, SseSettings sse, Regist
                 env.duration("HTTP_HEADER_TIMEOUT", HttpSettings.DEFAULT_HEADER_TIMEOUT, Duration.ofMillis(100),
                         Duration.ofMinutes(10)),
                 env.bool("HTTP2_CLEARTEXT", false),
-                AllowedOrigins.parse(env.string(AllowedOrigins.VARIABLE, "")));
+                AllowedOrigins.parse(env.string("CORS_ALLOWED_ORIGINS", "")));
     }
 
     private static RegistrySettings registry(Env env) {
