@@ -2,6 +2,7 @@ package dev.chatstream.pod.http;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
@@ -19,21 +20,28 @@ public final class JsonContentType {
 
     public static void require(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (!hasBody(request) || isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (isJson(contentType) || !mayCarryBody(request, contentType)) {
             ctx.next();
             return;
         }
         ApiErrors.send(ctx, 415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
     }
 
-    private static boolean hasBody(HttpServerRequest request) {
+    /**
+     * Whether the request announces a body: a non-zero {@code Content-Length} or a {@code Transfer-Encoding}
+     * (HTTP/1.1 has no other way). An HTTP/2 request may stream a body without a length; there a declared
+     * content type counts as announcing one, and a request with neither is taken as bodiless.
+     */
+    private static boolean mayCarryBody(HttpServerRequest request, String contentType) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             return !length.strip().equals("0");
         }
-        // HTTP/1.1 chunked bodies announce themselves; an HTTP/2 request without a length may still stream one.
-        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
-                || (request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !request.isEnded());
+        if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+            return true;
+        }
+        return request.version() == HttpVersion.HTTP_2 && contentType != null;
     }
 
     /** {@code application/json}, with no parameter but a UTF-8 charset (JSON is UTF-8, RFC 8259). */
