@@ -55,7 +55,9 @@ up() {
   local urls=()
   for i in $(seq 1 "$PODS"); do
     local port=$((POD_BASE_PORT + i - 1))
+    # h2c on: the scale-h2 phase streams over HTTP/2 cleartext straight to the pods (no proxy in between).
     env NATS_URL="$nats_url" REDIS_URL="$redis_url" POD_ID="bench-pod-$i" HTTP_PORT=$port HTTP_HOST=127.0.0.1 \
+      MANAGEMENT_PORT=$((POD_BASE_PORT + 200 + i)) HTTP2_CLEARTEXT=true \
       ${POD_ENV:-} "$JAVA" ${POD_JAVA_OPTS:--Xmx512m} -jar "$POD_JAR" >"$STATE/pod-$i.log" 2>&1 &
     echo $! >"$STATE/pod-$i.pid"
     urls+=("http://127.0.0.1:$port")

@@ -45,6 +45,8 @@ final class ChatCluster implements AutoCloseable {
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final List<ServiceProcess> pods = new ArrayList<>();
     private final List<Integer> podPorts = new ArrayList<>();
+    /** Each pod's management port: {@code /api/health} and {@code /metrics} are not on the public one. */
+    private final List<Integer> podManagementPorts = new ArrayList<>();
     private final List<Integer> workerPorts = new ArrayList<>();
     private final List<Map<String, String>> podEnvs = new ArrayList<>();
     private LoadBalancer loadBalancer;
@@ -117,8 +119,11 @@ final class ChatCluster implements AutoCloseable {
         }
         for (int i = 1; i <= PODS; i++) {
             int port = FreePorts.next();
+            int managementPort = FreePorts.next();
             Map<String, String> env = new HashMap<>(common);
-            env.putAll(Map.of("POD_ID", "pod-" + i, "HTTP_PORT", Integer.toString(port)));
+            env.putAll(Map.of("POD_ID", "pod-" + i, "HTTP_PORT", Integer.toString(port),
+                    "MANAGEMENT_PORT", Integer.toString(managementPort)));
+            podManagementPorts.add(managementPort);
             pods.add(ServiceProcess.start("pod-" + i, ServiceProcess.jar("backend-pod"), env));
             podEnvs.add(env);
             podPorts.add(port);
@@ -163,7 +168,7 @@ final class ChatCluster implements AutoCloseable {
 
     /** Open SSE connections of pod {@code index} (0-based), from its {@code /api/health}. */
     int activeConnections(int index) {
-        String body = get("http://127.0.0.1:" + podPorts.get(index) + "/api/health");
+        String body = get("http://127.0.0.1:" + podManagementPorts.get(index) + "/api/health");
         Matcher m = ACTIVE_CONNECTIONS.matcher(body);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
@@ -188,7 +193,7 @@ final class ChatCluster implements AutoCloseable {
     }
 
     String podHealth(int index) {
-        return get("http://127.0.0.1:" + podPorts.get(index) + "/api/health");
+        return get("http://127.0.0.1:" + podManagementPorts.get(index) + "/api/health");
     }
 
     boolean podAlive(int index) {

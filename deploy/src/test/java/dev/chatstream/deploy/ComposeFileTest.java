@@ -76,7 +76,8 @@ class ComposeFileTest {
     @DisplayName("a NATS node runs the Kubernetes image and command on the deploy/nats files, under its route name")
     void natsNodeMatchesTheStatefulSet(int index) {
         Map<String, Object> node = service("nats-" + index);
-        Container k8s = Manifests.container(Manifests.overlay("prod").statefulSet("nats").getSpec().getTemplate(), "nats");
+        // Compose runs the plaintext configuration, as dev does; prod adds TLS (k8s/components/nats-tls).
+        Container k8s = Manifests.container(Manifests.overlay("dev").statefulSet("nats").getSpec().getTemplate(), "nats");
         assertThat(node.get("image")).isEqualTo(k8s.getImage()).isEqualTo(Images.NATS);
         assertThat(node.get("command")).isEqualTo(k8s.getCommand());
         assertThat(strings(node.get("volumes"))).contains("../nats:/etc/nats-config:ro");

@@ -62,6 +62,15 @@ final class LocalNatsCluster implements AutoCloseable {
 
     /** Starts the three nodes with {@code secrets} (the passwords accounts.conf reads) and waits until all are healthy. */
     static LocalNatsCluster start(Map<String, String> secrets) {
+        return start(secrets, null);
+    }
+
+    /**
+     * The same with the Kubernetes TLS variant ({@code k8s/components/nats-tls/nats-tls.conf}, which includes
+     * nats.conf), its certificate paths pointed at {@code certificates} ({@code tls.crt}, {@code tls.key},
+     * {@code ca.crt}); null runs plain nats.conf.
+     */
+    static LocalNatsCluster start(Map<String, String> secrets, Path certificates) {
         Path binary = Binaries.find("nats-server").orElseThrow(() -> new IllegalStateException("nats-server is not on PATH"));
         String conf = read(DeployFiles.natsConf());
         List<Integer> routePorts = List.of(FreePorts.next(), FreePorts.next(), FreePorts.next());
@@ -76,6 +85,11 @@ final class LocalNatsCluster implements AutoCloseable {
                 Files.writeString(variant, localVariant(conf, clientPort, monitorPort, routePorts.get(i), routePorts,
                         dir.resolve("nats.pid"), dir.resolve("jetstream")));
                 Files.copy(DeployFiles.accountsConf(), dir.resolve("accounts.conf"));
+                if (certificates != null) {
+                    variant = dir.resolve("nats-tls.conf");
+                    Files.writeString(variant, localTlsVariant(read(DeployFiles.resolve("k8s/components/nats-tls/nats-tls.conf")),
+                            routePorts.get(i), routePorts, certificates));
+                }
                 Map<String, String> env = new HashMap<>(secrets);
                 env.put("SERVER_NAME", name);
                 List<String> command = new ArrayList<>(List.of(binary.toString(), "-c", variant.toString()));
@@ -115,6 +129,15 @@ final class LocalNatsCluster implements AutoCloseable {
             out = replaceOnce(out, "nats-route://nats-" + i + ".nats-headless:6222", "nats-route://127.0.0.1:" + routePorts.get(i));
         }
         return out;
+    }
+
+    /** The TLS variant for one loopback node: the cluster block's listen address, routes and certificate paths. */
+    static String localTlsVariant(String conf, int routePort, List<Integer> routePorts, Path certificates) {
+        String out = replaceOnce(conf, "listen: 0.0.0.0:6222", "listen: 127.0.0.1:" + routePort);
+        for (int i = 0; i < routePorts.size(); i++) {
+            out = replaceOnce(out, "nats-route://nats-" + i + ".nats-headless:6222", "nats-route://127.0.0.1:" + routePorts.get(i));
+        }
+        return out.replace("\"/etc/nats-tls/", "\"" + certificates + "/");
     }
 
     private static String replaceOnce(String text, String from, String to) {

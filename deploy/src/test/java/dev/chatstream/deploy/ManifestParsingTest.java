@@ -48,10 +48,11 @@ class ManifestParsingTest {
                 .isEqualTo(o.getKind().equals("Namespace") ? null : overlay.equals("prod") ? "chatstream" : "chatstream-dev"));
     }
 
-    /** Only custom resources (Prometheus Operator) may stay generic. */
+    /** Only custom resources (Prometheus Operator, cert-manager) may stay generic. */
     private static void assertTyped(HasMetadata object) {
         if (object instanceof GenericKubernetesResource generic) {
-            assertThat(generic.getApiVersion()).as("generic object " + generic.getKind()).startsWith("monitoring.coreos.com/");
+            assertThat(generic.getApiVersion()).as("generic object " + generic.getKind())
+                    .matches("(monitoring\\.coreos\\.com|cert-manager\\.io)/.*");
         }
         assertThat(object.getMetadata().getName()).isNotBlank();
     }

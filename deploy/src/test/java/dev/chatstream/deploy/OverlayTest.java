@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,14 +48,21 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("each service listens on its HTTP_PORT, which its Service targets")
+    @DisplayName("each service listens on its HTTP_PORT (pods also on MANAGEMENT_PORT), and its Service targets only HTTP_PORT")
     void portsMatchServicesAndHttpPort(String overlay) {
         Manifests m = Manifests.overlay(overlay);
         for (String service : SERVICES) {
             Container container = m.container(service);
             int httpPort = Integer.parseInt(ServiceEnv.fixedValue(service, "HTTP_PORT"));
             assertThat(Manifests.envValue(container, "HTTP_PORT")).isEqualTo(Integer.toString(httpPort));
-            assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(httpPort);
+            if (service.equals(POD)) {
+                int managementPort = Integer.parseInt(ServiceEnv.fixedValue(service, "MANAGEMENT_PORT"));
+                assertThat(Manifests.envValue(container, "MANAGEMENT_PORT")).isEqualTo(Integer.toString(managementPort));
+                assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort)
+                        .containsExactly(httpPort, managementPort);
+            } else {
+                assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(httpPort);
+            }
             for (ServicePort port : m.get(Service.class, service).getSpec().getPorts()) {
                 assertThat(resolve(port.getTargetPort(), container)).as(service + " Service targetPort").isEqualTo(httpPort);
             }
@@ -129,7 +137,9 @@ class OverlayTest {
             assertThat(password.getValueFrom().getSecretKeyRef().getKey())
                     .isEqualTo(natsUser(user).get("password").toString().substring(1));
             String natsUrl = Manifests.envValue(c, "NATS_URL");
-            assertThat(natsUrl).isEqualTo("nats://nats:" + m.get(Service.class, "nats").getSpec().getPorts().getFirst().getPort());
+            // prod speaks TLS to NATS (k8s/components/nats-tls): tls:// refuses a server without it.
+            String scheme = overlay.equals("prod") ? "tls" : "nats";
+            assertThat(natsUrl).isEqualTo(scheme + "://nats:" + m.get(Service.class, "nats").getSpec().getPorts().getFirst().getPort());
         }
     }
 
@@ -175,15 +185,41 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("backend pods are probed on /readyz and /livez, with a startup probe")
+    @DisplayName("backend pods are probed on /readyz and /livez of the management port, with a startup probe")
     void podProbes(String overlay) {
         Container pod = Manifests.overlay(overlay).container(POD);
         assertThat(path(pod.getReadinessProbe())).isEqualTo("/readyz");
         assertThat(path(pod.getLivenessProbe())).isEqualTo("/livez");
         assertThat(pod.getStartupProbe()).isNotNull();
         for (Probe probe : List.of(pod.getReadinessProbe(), pod.getLivenessProbe(), pod.getStartupProbe())) {
-            assertThat(resolve(probe.getHttpGet().getPort(), pod)).isEqualTo(Integer.parseInt(Manifests.envValue(pod, "HTTP_PORT")));
+            assertThat(resolve(probe.getHttpGet().getPort(), pod)).isEqualTo(Integer.parseInt(Manifests.envValue(pod, "MANAGEMENT_PORT")));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dev", "prod"})
+    @DisplayName("Prometheus scrapes the pods' management port; the Ingress may reach only the public port")
+    void metricsStayOffTheIngress(String overlay) {
+        Manifests m = Manifests.overlay(overlay);
+        Container pod = m.container(POD);
+        int httpPort = Integer.parseInt(Manifests.envValue(pod, "HTTP_PORT"));
+        int managementPort = Integer.parseInt(Manifests.envValue(pod, "MANAGEMENT_PORT"));
+        assertThat(m.deployment(POD).getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/port", Integer.toString(managementPort));
+        NetworkPolicy policy = m.get(NetworkPolicy.class, POD);
+        policy.getSpec().getIngress().forEach(rule -> {
+            Set<String> from = new TreeSet<>();
+            rule.getFrom().forEach(peer -> from.add(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")));
+            Set<Integer> ports = new TreeSet<>();
+            rule.getPorts().forEach(p -> ports.add(p.getPort().getIntVal()));
+            if (from.contains("ingress-nginx")) {
+                assertThat(ports).containsExactly(httpPort);
+            }
+            if (ports.contains(managementPort)) {
+                assertThat(from).containsExactly("monitoring");
+            }
+        });
+        assertThat(m.get(Service.class, POD).getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(httpPort);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -229,11 +265,18 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"dev", "prod"})
-    @DisplayName("the NATS ConfigMap holds exactly the files of deploy/nats, mounted where the command reads them")
+    @DisplayName("the NATS ConfigMap holds exactly the files of deploy/nats (prod: plus the TLS variant), mounted where the command reads them")
     void natsConfigMapIsTheRealConfig(String overlay) throws IOException {
         Manifests m = Manifests.overlay(overlay);
         ConfigMap config = m.generated(ConfigMap.class, "nats-config");
-        assertThat(config.getData()).containsOnlyKeys("nats.conf", "accounts.conf");
+        boolean tls = overlay.equals("prod");
+        if (tls) {
+            assertThat(config.getData()).containsOnlyKeys("nats.conf", "accounts.conf", "nats-tls.conf");
+            assertThat(config.getData().get("nats-tls.conf"))
+                    .isEqualTo(Files.readString(DeployFiles.resolve("k8s/components/nats-tls/nats-tls.conf")));
+        } else {
+            assertThat(config.getData()).containsOnlyKeys("nats.conf", "accounts.conf");
+        }
         assertThat(config.getData().get("nats.conf")).isEqualTo(Files.readString(DeployFiles.natsConf()));
         assertThat(config.getData().get("accounts.conf")).isEqualTo(Files.readString(DeployFiles.accountsConf()));
         StatefulSet nats = m.statefulSet("nats");
@@ -241,7 +284,8 @@ class OverlayTest {
         assertThat(spec.getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap() != null
                 && v.getConfigMap().getName().equals(config.getMetadata().getName())).isTrue());
         Container c = Manifests.container(nats.getSpec().getTemplate(), "nats");
-        assertThat(c.getCommand()).containsExactly("nats-server", "--config", "/etc/nats-config/nats.conf");
+        assertThat(c.getCommand()).containsExactly("nats-server", "--config",
+                tls ? "/etc/nats-config/nats-tls.conf" : "/etc/nats-config/nats.conf");
         assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("SERVER_NAME"));
         // JetStream's store is on the volume claim, which is larger than max_file_store.
         @SuppressWarnings("unchecked")
@@ -254,6 +298,47 @@ class OverlayTest {
         });
         BigDecimal claimBytes = Quantity.getAmountInBytes(claim.getSpec().getResources().getRequests().get("storage"));
         assertThat(claimBytes).isGreaterThan(natsSize((String) jetstream.get("max_file_store")));
+    }
+
+    @Test
+    @DisplayName("prod: NATS mounts its server certificate; pods and workers mount only the client truststore, never a server key")
+    void prodNatsTlsFiles() throws IOException {
+        Manifests m = Manifests.overlay("prod");
+        PodSpec nats = m.statefulSet("nats").getSpec().getTemplate().getSpec();
+        assertThat(nats.getVolumes()).anySatisfy(v -> assertThat(v.getSecret() != null
+                && v.getSecret().getSecretName().equals("nats-server-tls")).isTrue());
+        String tlsConf = Files.readString(DeployFiles.resolve("k8s/components/nats-tls/nats-tls.conf"));
+        assertThat(Manifests.container(m.statefulSet("nats").getSpec().getTemplate(), "nats").getVolumeMounts())
+                .anySatisfy(v -> assertThat(tlsConf).contains("\"" + v.getMountPath() + "/tls.crt\""));
+        for (String service : SERVICES) {
+            PodSpec spec = m.deployment(service).getSpec().getTemplate().getSpec();
+            assertThat(spec.getVolumes()).noneSatisfy(v -> assertThat(v.getSecret() != null
+                    && v.getSecret().getSecretName().equals("nats-server-tls")).isTrue());
+            var truststore = spec.getVolumes().stream().filter(v -> v.getSecret() != null
+                    && v.getSecret().getSecretName().equals("nats-client-tls")).findFirst().orElseThrow();
+            assertThat(truststore.getSecret().getItems()).extracting(i -> i.getKey()).containsExactly("truststore.p12");
+            Container c = m.container(service);
+            String path = Manifests.envValue(c, "NATS_TLS_TRUSTSTORE");
+            assertThat(c.getVolumeMounts()).anySatisfy(v -> {
+                assertThat(v.getName()).isEqualTo(truststore.getName());
+                assertThat(path).isEqualTo(v.getMountPath() + "/truststore.p12");
+            });
+            assertThat(Manifests.env(c).get("NATS_TLS_TRUSTSTORE_PASSWORD").getValueFrom().getSecretKeyRef().getName())
+                    .startsWith("nats-users");
+        }
+    }
+
+    @Test
+    @DisplayName("prod: Redis credentials come only from the redis Secret, documented as rediss:// with a password")
+    void prodRedisUsesAuthAndTls() throws IOException {
+        Manifests m = Manifests.overlay("prod");
+        for (String service : SERVICES) {
+            EnvVar url = Manifests.env(m.container(service)).get("REDIS_URL");
+            assertThat(url.getValue()).as(service + " REDIS_URL is no literal").isNull();
+            assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis");
+        }
+        String readme = Files.readString(DeployFiles.resolve("README.md"));
+        assertThat(readme).containsPattern("REDIS_URL='rediss://:[^@']+@");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -202,6 +202,11 @@ abstract class ServicesOnClusterTest {
         env.put("NATS_URL", cluster.urls());
         env.put("REDIS_URL", redis.url());
         env.put("HTTP_PORT", Integer.toString(httpPort));
+        if (env.containsKey("MANAGEMENT_PORT")) {
+            env.put("MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
+        }
+        // The local cluster runs the plain nats.conf; the TLS files are the cluster's Secrets (NatsTlsConfigTest).
+        env.keySet().removeIf(name -> name.startsWith("NATS_TLS_"));
         // testkit starts the JVM with -XX:+UseSerialGC; a second collector flag would refuse to start.
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS").replace("-XX:+UseG1GC", "").strip());
         return env;

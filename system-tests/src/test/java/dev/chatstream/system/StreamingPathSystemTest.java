@@ -108,7 +108,7 @@ class StreamingPathSystemTest {
 
     @Test
     @Order(4)
-    @DisplayName("pods answer health requests and publish heartbeats on NATS; /api/health and /metrics answer")
+    @DisplayName("pods answer health requests and publish heartbeats on NATS; /api/health and /metrics answer on the management port")
     void healthAndHeartbeats() throws Exception {
         MessageCodec codec = MessageCodec.standard();
         try (Connection nats = Nats.connect(env.cluster().nats.url())) {
@@ -124,10 +124,10 @@ class StreamingPathSystemTest {
             assertThat(beat).as("a heartbeat within 10 s").isNotNull();
             assertThat(codec.decode(beat.getData(), HeartbeatMessage.class).podId()).isEqualTo(pod.id());
         }
-        Http.Response health = Http.get(env.cluster().pod(0).port(), "/api/health");
+        Http.Response health = Http.get(env.cluster().pod(0).managementPort(), "/api/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().getString("pod_id")).isEqualTo(env.cluster().pod(0).id());
-        Http.Response metrics = Http.get(env.cluster().pod(0).port(), "/metrics");
+        Http.Response metrics = Http.get(env.cluster().pod(0).managementPort(), "/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("chat_sse_connections_active", "chat_messages_accepted_total", "chat_chunks_delivered_total");
     }

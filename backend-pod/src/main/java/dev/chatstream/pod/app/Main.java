@@ -41,6 +41,7 @@ public final class Main {
             PodApp app = PodApp.start(config);
             Runtime.getRuntime().addShutdownHook(new Thread(app::shutdown, "backend-pod-shutdown"));
             log.atInfo().addKeyValue("pod_id", config.podId()).addKeyValue("http_port", app.port())
+                    .addKeyValue("management_port", app.managementPort())
                     .addKeyValue("nats", config.nats().connection().servers().toString())
                     .addKeyValue("redis", config.registry().enabled() ? config.registry().redisUrl().getHost() : "disabled")
                     .log("backend-pod ready pod_id=" + config.podId() + " http_port=" + app.port());

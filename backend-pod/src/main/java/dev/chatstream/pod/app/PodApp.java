@@ -8,6 +8,7 @@ import dev.chatstream.pod.http.CancelHandler;
 import dev.chatstream.pod.http.Lifecycle;
 import dev.chatstream.pod.http.MessageIntake;
 import dev.chatstream.pod.http.OpsHandlers;
+import dev.chatstream.pod.http.OriginCheck;
 import dev.chatstream.pod.http.RequestTracing;
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.nats.ChunkSubscriber;
@@ -50,10 +51,11 @@ public final class PodApp {
     private final Lifecycle lifecycle;
     private final SseStreamHandler stream;
     private final int port;
+    private final int managementPort;
     private volatile Future<Void> shutdown;
 
     private PodApp(PodConfig config, Vertx vertx, PodNats nats, PodMetrics metrics, SessionRouter router,
-                   SessionRegistry registry, Lifecycle lifecycle, SseStreamHandler stream, int port) {
+                   SessionRegistry registry, Lifecycle lifecycle, SseStreamHandler stream, int port, int managementPort) {
         this.config = config;
         this.vertx = vertx;
         this.nats = nats;
@@ -63,6 +65,7 @@ public final class PodApp {
         this.lifecycle = lifecycle;
         this.stream = stream;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** Starts the pod with the default (anonymous) authentication; blocks until it takes traffic. */
@@ -98,17 +101,22 @@ public final class PodApp {
 
             SseStreamHandler stream = new SseStreamHandler(vertx, router, new HistoryReplayer(nats, metrics), config.sse(),
                     lifecycle, metrics, config.podId());
+            OpsHandlers ops = new OpsHandlers(config.podId(), lifecycle, nats, registry, metrics, router::connectionCount);
             PodRoutes routes = new PodRoutes(new AuthHandler(authenticator),
                     new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId()),
                     new CancelHandler(nats, config.nats().cancelTimeout(), config.podId()),
                     stream,
-                    new OpsHandlers(config.podId(), lifecycle, nats, registry, metrics, router::connectionCount),
-                    config.http().maxMessageBytes());
+                    ops,
+                    config.http().maxMessageBytes(),
+                    new OriginCheck(config.http().corsAllowedOrigins()));
             int port = deployHttp(vertx, config, routes);
+            ManagementVerticle management = new ManagementVerticle(config.http(), ops);
+            vertx.deployVerticle(management).await(30, TimeUnit.SECONDS);
 
             vertx.deployVerticle(new MaintenanceVerticle(presence, config.nats().heartbeatInterval(), registry, router,
                     config.sse().keepAlive())).await(30, TimeUnit.SECONDS);
-            return new PodApp(config, vertx, nats, metrics, router, registry, lifecycle, stream, port);
+            return new PodApp(config, vertx, nats, metrics, router, registry, lifecycle, stream, port,
+                    management.actualPort());
         } catch (Exception e) {
             vertx.close();
             nats.close();
@@ -145,6 +153,11 @@ public final class PodApp {
 
     public int port() {
         return port;
+    }
+
+    /** The management port: metrics and health, for probes and Prometheus, not for the Ingress. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public PodConfig config() {

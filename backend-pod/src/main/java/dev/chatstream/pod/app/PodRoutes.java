@@ -3,8 +3,11 @@ package dev.chatstream.pod.app;
 import dev.chatstream.pod.http.ApiErrors;
 import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.CancelHandler;
+import dev.chatstream.pod.http.JsonContentType;
 import dev.chatstream.pod.http.MessageIntake;
 import dev.chatstream.pod.http.OpsHandlers;
+import dev.chatstream.pod.http.OriginCheck;
+import dev.chatstream.pod.http.SecurityHeaders;
 import dev.chatstream.pod.http.SessionIds;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import dev.chatstream.subjects.SubjectToken;
@@ -17,9 +20,12 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The HTTP surface of the pod. Every {@code /api} route passes {@link AuthHandler} first, in this one place. */
+/**
+ * The public HTTP surface of the pod. Every response gets {@link SecurityHeaders}; every {@code /api} route
+ * passes {@link OriginCheck}, {@link JsonContentType} (POST) and {@link AuthHandler} first, in this one place.
+ */
 record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, SseStreamHandler stream, OpsHandlers ops,
-                 int maxMessageBytes) {
+                 int maxMessageBytes, OriginCheck origins) {
 
     /**
      * Session paths no route took: ids the router could not bind (empty, dot segments, encoded slashes) are
@@ -30,16 +36,19 @@ record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, S
 
     Router build(Vertx vertx) {
         Router router = Router.router(vertx);
+        router.route().handler(SecurityHeaders::add);
+        // Origin before authentication: a preflight carries no credentials, a forged request gets no further.
+        router.route("/api/*").handler(origins::handle);
+        router.post("/api/*").handler(JsonContentType::require);
         router.route("/api/*").handler(auth);
         router.post("/api/sessions/:sid/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes))
                 .handler(intake::handle);
         router.post("/api/sessions/:sid/messages/:mid/cancel").handler(cancel::handle);
         router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(stream::handle);
-        router.get("/api/health").handler(ops::health);
+        // Load balancers probe the public port; metrics and the detailed health answer only on the management port.
         router.get("/livez").handler(ops::livez);
         router.get("/readyz").handler(ops::readyz);
-        router.get("/metrics").handler(ops::metrics);
         router.route("/api/sessions/*").handler(PodRoutes::unboundSession);
         StaticHandler page = StaticHandler.create("webroot").setIndexPage("index.html");
         router.get("/*").handler(page);

@@ -27,16 +27,13 @@ public record PodConfig(String podId, HttpSettings http, SseSettings sse, Regist
     public static PodConfig fromEnv(Env env) {
         NatsSettings connection = NatsSettings.fromEnv(env);
         String podId = env.token("POD_ID", defaultPodId(env));
-        HttpSettings http = new HttpSettings(
-                env.string("HTTP_HOST", HttpSettings.DEFAULT_HOST),
-                env.port("HTTP_PORT", HttpSettings.DEFAULT_PORT, true),
-                env.integer("MAX_MESSAGE_BYTES", HttpSettings.DEFAULT_MAX_MESSAGE_BYTES, 256, 1024 * 1024));
         SseSettings sse = new SseSettings(
                 env.integer("MAX_CONNECTIONS", SseSettings.DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
                 env.duration("SSE_KEEPALIVE", SseSettings.DEFAULT_KEEPALIVE, Duration.ofMillis(100), Duration.ofMinutes(10)),
                 env.duration("SSE_RETRY", SseSettings.DEFAULT_RETRY, Duration.ZERO, Duration.ofMinutes(10)),
                 env.integer("SSE_WRITE_BUFFER_BYTES", SseSettings.DEFAULT_WRITE_BUFFER_BYTES, 1024, 64 * 1024 * 1024),
                 env.duration("SSE_REPLAY_TIMEOUT", SseSettings.DEFAULT_REPLAY_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)));
+        HttpSettings http = http(env, sse);
         RegistrySettings registry = registry(env);
         NatsSection nats = new NatsSection(connection, StreamSettings.fromEnv(env),
                 env.duration("HEARTBEAT_INTERVAL", NatsSection.DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(5)),
@@ -49,6 +46,31 @@ public record PodConfig(String podId, HttpSettings http, SseSettings sse, Regist
                     + "' is not a provider name (letters, digits, '_' or '-')");
         }
         return new PodConfig(podId, http, sse, registry, nats, drain, provider);
+    }
+
+    private static HttpSettings http(Env env, SseSettings sse) {
+        int port = env.port("HTTP_PORT", HttpSettings.DEFAULT_PORT, true);
+        int managementPort = env.port("MANAGEMENT_PORT", HttpSettings.DEFAULT_MANAGEMENT_PORT, true);
+        if (managementPort != 0 && managementPort == port) {
+            throw new ConfigException("MANAGEMENT_PORT", managementPort + " is HTTP_PORT too; metrics and health need "
+                    + "their own port so the public one does not serve them");
+        }
+        Duration idle = env.duration("HTTP_IDLE_TIMEOUT", HttpSettings.DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        if (idle.compareTo(sse.keepAlive()) <= 0) {
+            throw new ConfigException("HTTP_IDLE_TIMEOUT", idle.toMillis() + "ms must be longer than SSE_KEEPALIVE ("
+                    + sse.keepAlive().toMillis() + "ms), or idle SSE streams are closed between keep-alives");
+        }
+        return new HttpSettings(
+                env.string("HTTP_HOST", HttpSettings.DEFAULT_HOST),
+                port,
+                env.integer("MAX_MESSAGE_BYTES", HttpSettings.DEFAULT_MAX_MESSAGE_BYTES, 256, 1024 * 1024),
+                managementPort,
+                idle,
+                env.duration("HTTP_HEADER_TIMEOUT", HttpSettings.DEFAULT_HEADER_TIMEOUT, Duration.ofMillis(100),
+                        Duration.ofMinutes(10)),
+                env.bool("HTTP2_CLEARTEXT", false),
+                AllowedOrigins.parse(env.string("CORS_ALLOWED_ORIGINS", "")));
     }
 
     private static RegistrySettings registry(Env env) {

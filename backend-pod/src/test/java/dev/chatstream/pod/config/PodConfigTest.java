@@ -32,6 +32,19 @@ class PodConfigTest {
         assertThat(config.nats().connection().servers()).hasSize(1);
         assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.defaultAiProvider()).isEqualTo("demo");
+        assertThat(config.http().managementPort()).isEqualTo(9090);
+        assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(75));
+        assertThat(config.http().headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.http().http2ClearText()).isFalse();
+        assertThat(config.http().corsAllowedOrigins()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("CORS_ALLOWED_ORIGINS is a comma-separated list of exact origins, kept in lower case without a trailing slash")
+    void corsOrigins() {
+        PodConfig config = PodConfig.fromEnv(new Env(Map.of("HOSTNAME", "h",
+                "CORS_ALLOWED_ORIGINS", " https://App.Example.com , http://localhost:3000/,")));
+        assertThat(config.http().corsAllowedOrigins()).containsExactly("https://app.example.com", "http://localhost:3000");
     }
 
     @Test
@@ -59,7 +72,14 @@ class PodConfigTest {
             "HEARTBEAT_INTERVAL|0|HEARTBEAT_INTERVAL: 0 is out of range",
             "DRAIN_TIMEOUT|-5s|DRAIN_TIMEOUT: '-5s' is not a duration",
             "DEFAULT_AI_PROVIDER|a b|DEFAULT_AI_PROVIDER: 'a b' is not a provider name",
-            "STREAM_REPLICAS|9|STREAM_REPLICAS: 9 is out of range"})
+            "STREAM_REPLICAS|9|STREAM_REPLICAS: 9 is out of range",
+            "MANAGEMENT_PORT|8080|MANAGEMENT_PORT: 8080 is HTTP_PORT too",
+            "HTTP_IDLE_TIMEOUT|15s|HTTP_IDLE_TIMEOUT: 15000ms must be longer than SSE_KEEPALIVE",
+            "HTTP_HEADER_TIMEOUT|0|HTTP_HEADER_TIMEOUT: 0 is out of range",
+            "HTTP2_CLEARTEXT|sometimes|HTTP2_CLEARTEXT: 'sometimes' is not a boolean",
+            "CORS_ALLOWED_ORIGINS|*|CORS_ALLOWED_ORIGINS: '*': wildcards are not allowed",
+            "CORS_ALLOWED_ORIGINS|https://a.example/app|CORS_ALLOWED_ORIGINS: 'https://a.example/app' is not an origin",
+            "CORS_ALLOWED_ORIGINS|ftp://a.example|CORS_ALLOWED_ORIGINS: 'ftp://a.example' is not an origin"})
     @DisplayName("each bad variable is refused with a one-line message naming it")
     void refusesBadValues(String variable, String value, String expected) {
         assertThatThrownBy(() -> PodConfig.fromEnv(new Env(Map.of(variable, value, "HOSTNAME", "h"))))

@@ -53,7 +53,7 @@ class NatsOutageTest {
             HttpResponse<String> cancel = fixture.post("/api/sessions/" + sid + "/messages/m1/cancel", "");
             assertThat(cancel.statusCode()).isEqualTo(503);
 
-            JsonObject health = new JsonObject(fixture.get("/api/health").body());
+            JsonObject health = new JsonObject(fixture.management("/api/health").body());
             assertThat(health.getJsonObject("nats").getBoolean("connected")).isFalse();
             assertThat(health.getString("status")).isEqualTo("degraded");
             assertThat(fixture.get("/livez").statusCode()).isEqualTo(200);

@@ -73,7 +73,7 @@ class PresenceTest {
     void probes() throws Exception {
         assertThat(fixture.get("/livez").statusCode()).isEqualTo(200);
         assertThat(fixture.get("/readyz").statusCode()).isEqualTo(200);
-        HttpResponse<String> health = fixture.get("/api/health");
+        HttpResponse<String> health = fixture.management("/api/health");
         assertThat(health.statusCode()).isEqualTo(200);
         JsonObject body = new JsonObject(health.body());
         assertThat(body.getString("pod_id")).isEqualTo(fixture.podId());
@@ -83,7 +83,7 @@ class PresenceTest {
         assertThat(body.getJsonObject("redis").getBoolean("reachable")).isTrue();
         assertThat(body.getInteger("active_connections")).isNotNull();
 
-        HttpResponse<String> metrics = fixture.get("/metrics");
+        HttpResponse<String> metrics = fixture.management("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
         assertThat(metrics.body()).contains("chat_sse_connections_active", "chat_chunks_delivered_total",

@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Drives a pod running as its own process ({@code java -jar backend-pod.jar}) with chunk batches on its pod
  * subject and reports the pod's CPU time per chunk written to an SSE connection. Runs only when pointed at
- * a pod: {@code -Dprobe.port=<http port> -Dprobe.pid=<pid> -Dprobe.podId=<POD_ID> -Dprobe.nats=<url>}.
+ * a pod: {@code -Dprobe.port=<http port> -Dprobe.pid=<pid> -Dprobe.podId=<POD_ID> -Dprobe.nats=<url>}
+ * (metrics from {@code -Dprobe.managementPort}, default 9090).
  */
 @Tag("bench")
 @EnabledIfSystemProperty(named = "probe.port", matches = "\\d+")
@@ -68,7 +69,8 @@ class ExternalProbe {
                             .put(ChunkHeaders.ATTEMPT, "1"))
                     .data(body).build());
         }
-        long target = delivered(port) + (long) batches * perSession;
+        int managementPort = Integer.getInteger("probe.managementPort", 9090);
+        long target = delivered(managementPort) + (long) batches * perSession;
         try (Connection nats = Nats.connect(System.getProperty("probe.nats"))) {
             long cpuBefore = cpuTicks(pid);
             long start = System.nanoTime();
@@ -76,7 +78,7 @@ class ExternalProbe {
                 nats.publish(m);
             }
             nats.flush(Duration.ofSeconds(30));
-            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(50)).until(() -> delivered(port) >= target);
+            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(50)).until(() -> delivered(managementPort) >= target);
             long wall = System.nanoTime() - start;
             long cpu = cpuTicks(pid) - cpuBefore;
             long writes = (long) batches * perSession;

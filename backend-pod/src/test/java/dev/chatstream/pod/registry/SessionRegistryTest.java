@@ -131,7 +131,7 @@ class SessionRegistryTest {
             fixture.toPod(sid, "m", 0, List.of("a", "b"));
             await().atMost(Duration.ofSeconds(5)).until(() -> client.chunks().size() == 2);
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                JsonObject health = new JsonObject(fixture.get("/api/health").body());
+                JsonObject health = new JsonObject(fixture.management("/api/health").body());
                 assertThat(health.getJsonObject("redis").getBoolean("reachable")).isFalse();
             });
             assertThat(fixture.metric("chat_registry_errors_total")).isPositive();
@@ -142,7 +142,7 @@ class SessionRegistryTest {
             fixture.redis.restart();
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> expiry(sid) != null);
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                JsonObject health = new JsonObject(fixture.get("/api/health").body());
+                JsonObject health = new JsonObject(fixture.management("/api/health").body());
                 assertThat(health.getJsonObject("redis").getBoolean("reachable")).isTrue();
             });
             fixture.toPod(sid, "m", 2, List.of("c"));

@@ -34,7 +34,7 @@ class Http2StreamingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("SSE_WRITE_BUFFER_BYTES", "16384"));
+        fixture = PodFixture.start(Map.of("SSE_WRITE_BUFFER_BYTES", "16384", "HTTP2_CLEARTEXT", "true"));
         client = fixture.vertx.createHttpClient(new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_2)
                         .setHttp2ClearTextUpgrade(false),

@@ -63,6 +63,7 @@ public final class PodFixture implements AutoCloseable {
         env.put("POD_ID", "pod-" + UUID.randomUUID().toString().substring(0, 8));
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", Integer.toString(FreePorts.next()));
+        env.put("MANAGEMENT_PORT", "0");
         env.put("REGISTRY_TTL", "3s");
         env.put("REGISTRY_REFRESH_INTERVAL", "300ms");
         env.put("HEARTBEAT_INTERVAL", "200ms");
@@ -102,6 +103,12 @@ public final class PodFixture implements AutoCloseable {
     public HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET on the pod's management port ({@code /metrics}, {@code /api/health}). */
+    public HttpResponse<String> management(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.managementPort() + path))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> post(String path, String body, String... headers) throws Exception {
@@ -171,7 +178,7 @@ public final class PodFixture implements AutoCloseable {
 
     /** A pod-side metric value from {@code /metrics}, or 0 when absent. */
     public double metric(String nameWithLabels) throws Exception {
-        for (String line : get("/metrics").body().split("\n")) {
+        for (String line : management("/metrics").body().split("\n")) {
             if (line.startsWith(nameWithLabels + " ")) {
                 return Double.parseDouble(line.substring(nameWithLabels.length() + 1).trim());
             }

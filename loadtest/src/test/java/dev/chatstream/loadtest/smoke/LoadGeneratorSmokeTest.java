@@ -60,7 +60,7 @@ class LoadGeneratorSmokeTest {
         podPort = FreePorts.next();
         pod = ServiceProcess.start("smoke-pod", podJar, Map.of(
                 "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "POD_ID", "smoke-pod",
-                "HTTP_PORT", Integer.toString(podPort)));
+                "HTTP_PORT", Integer.toString(podPort), "MANAGEMENT_PORT", Integer.toString(FreePorts.next())));
         worker = ServiceProcess.start("smoke-worker", workerJar, Map.of(
                 "NATS_URL", nats.url(), "REDIS_URL", redis.url(), "WORKER_ID", "smoke-worker",
                 "HTTP_PORT", Integer.toString(FreePorts.next()), "AI_PROVIDER", "demo", "DEMO_TOKEN_DELAY_MS", "1"));
