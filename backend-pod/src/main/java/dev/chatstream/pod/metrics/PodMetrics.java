@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
  * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_stream_gaps_repaired_total},
  * {@code chat_pod_ttft_seconds} (POST accepted to first chunk written, {@link FirstChunkWatch}) and
- * {@code chat_resumes_total{outcome}}.
+ * {@code chat_resumes_total{outcome}}, {@code chat_nats_connected}.
  */
 public final class PodMetrics {
     /** Reasons a chunk is not written to a connection. */
@@ -86,6 +86,12 @@ public final class PodMetrics {
     /** Time to first chunk and the delivery span: fed by the NATS subscriber and the connection that writes. */
     public FirstChunkWatch firstChunks() {
         return firstChunks;
+    }
+
+    /** {@code chat_nats_connected}: 1 while the NATS connection is up, 0 otherwise (alerting). */
+    public void natsConnected(java.util.function.BooleanSupplier connected) {
+        Gauge.builder("chat.nats.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
+                .description("1 while connected to NATS").register(registry);
     }
 
     /** A resume (a stream opened with a cursor) ended its replay with {@code outcome}. */

@@ -92,6 +92,7 @@ public final class WorkflowApp implements AutoCloseable {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             meters.config().commonTags("worker_id", workerId);
             WorkerMetrics metrics = new WorkerMetrics(meters);
+            metrics.gaugeNatsConnected(() -> connection.getStatus() == Connection.Status.CONNECTED);
 
             HeartbeatTracker heartbeats = new HeartbeatTracker(config.registry().heartbeatStaleAfter(), System::nanoTime);
             Dispatcher heartbeatDispatcher = connection.createDispatcher();
