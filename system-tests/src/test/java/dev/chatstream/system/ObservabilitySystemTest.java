@@ -1,7 +1,12 @@
 package dev.chatstream.system;
 
 import dev.chatstream.system.OtlpReceiver.Received;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -9,22 +14,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 16: one answer is one trace across the pod and worker processes, exported with the standard
- * OTLP/HTTP exporter to a real receiver in the test and decoded with the opentelemetry-proto classes.
+ * OTLP/HTTP exporter to a real receiver in the test and decoded with the opentelemetry-proto classes;
+ * the dashboard and alert rules in deploy/observability query only metrics the processes export.
  */
 @Tag("slow")
 @Timeout(120)
-class TraceSystemTest {
+class ObservabilitySystemTest {
     private static final int TOKENS = 6;
     private static final OtlpReceiver OTLP = OtlpReceiver.start();
 
@@ -103,6 +115,75 @@ class TraceSystemTest {
     }
 
     /** Whether trace {@code traceId} has a span about message {@code messageId}. */
+    @Test
+    @DisplayName("every query of the Grafana dashboard and the alert rules names a metric the pod, the worker or the NATS exporter exports")
+    void dashboardAndAlertsQueryExportedMetrics() throws Exception {
+        String session = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
+        int port = env.cluster().pod(0).port();
+        try (SseClient client = SseClient.open(env.vertx(), port, session, null)) {
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
+            client.awaitFinal(Http.sendMessage(port, session, "count me", TOKENS, null), Duration.ofSeconds(30));
+        }
+        // Counters of refusals appear with the first refusal.
+        assertThat(Http.post(port, "/api/sessions/" + session + "/messages", "not json", Map.of()).status()).isEqualTo(400);
+        String exported = metrics(env.cluster().pod(0)) + metrics(env.cluster().worker(0));
+
+        List<String> queries = new ArrayList<>();
+        JsonObject dashboard = new JsonObject(Files.readString(observability("grafana-dashboard.json")));
+        for (Object panel : dashboard.getJsonArray("panels")) {
+            JsonArray targets = ((JsonObject) panel).getJsonArray("targets");
+            if (targets != null) {
+                targets.forEach(t -> queries.add(((JsonObject) t).getString("expr")));
+            }
+        }
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(observability("prometheus-alerts.yaml").toFile());
+        for (JsonNode group : rules.get("groups")) {
+            for (JsonNode rule : group.get("rules")) {
+                assertThat(rule.get("alert").asText()).isNotBlank();
+                queries.add(rule.get("expr").asText());
+            }
+        }
+        assertThat(queries).hasSizeGreaterThan(15);
+        assertThat(String.join("\n", queries)).contains("chat_pod_ttft_seconds_bucket", "chat_chunk_delivery_seconds_bucket",
+                "chat_sse_connections_active", "chat_workflow_requests_total", "jetstream_consumer_num_redelivered",
+                "CHAT_DLQ", "jetstream_consumer_num_pending", "chat_nats_connected");
+        for (String query : queries) {
+            List<String> names = new ArrayList<>();
+            Matcher m = METRIC.matcher(query);
+            while (m.find()) {
+                if (!exported.contains(m.group(1) + "=\"")) { // a label (gen_ai_provider_name), not a metric
+                    names.add(m.group(1));
+                }
+            }
+            assertThat(names).as("metrics named by " + query).isNotEmpty();
+            for (String name : names) {
+                if (name.startsWith("jetstream_") || name.startsWith("gnatsd_")) {
+                    assertThat(NATS_EXPORTER).as("prometheus-nats-exporter metric in " + query).contains(name);
+                } else {
+                    assertThat(exported).as(name + " in " + query + " is exported").containsPattern("(?m)^" + name + "[{ ]");
+                }
+            }
+        }
+    }
+
+    /** The names {@code prometheus-nats-exporter -varz -jsz=all} (0.15) serves that the files may use. */
+    private static final Set<String> NATS_EXPORTER = Set.of("jetstream_stream_total_messages", "jetstream_stream_total_bytes",
+            "jetstream_consumer_num_pending", "jetstream_consumer_num_ack_pending", "jetstream_consumer_num_redelivered",
+            "jetstream_consumer_num_waiting", "gnatsd_varz_connections", "gnatsd_varz_slow_consumers");
+    private static final Pattern METRIC = Pattern.compile("\\b((?:chat|gen_ai|jetstream|gnatsd)_[a-z0-9_]+)");
+
+    private static String metrics(ServiceUnderTest service) {
+        Http.Response response = Http.get(service.port(), "/metrics");
+        assertThat(response.status()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static Path observability(String file) {
+        Path here = Path.of("").toAbsolutePath();
+        Path root = Files.isDirectory(here.resolve("deploy")) ? here : here.getParent();
+        return root.resolve("deploy/observability").resolve(file);
+    }
+
     private static boolean carries(String traceId, String messageId) {
         return OTLP.spans().stream().anyMatch(s -> s.traceId().equals(traceId)
                 && messageId.equals(s.attribute("messaging.message.id")));
