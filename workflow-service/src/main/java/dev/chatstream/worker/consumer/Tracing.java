@@ -5,7 +5,6 @@ import dev.chatstream.telemetry.NatsTraceContext;
 import dev.chatstream.wire.ChunkHeaders;
 import dev.chatstream.worker.telemetry.GenAiTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.OpenTelemetry;
@@ -27,10 +26,6 @@ import java.util.Map;
 final class Tracing {
     private final Tracer tracer;
     private final GenAiTelemetry genAi;
-
-    Tracing(OpenTelemetry openTelemetry) {
-        this(openTelemetry, new SimpleMeterRegistry());
-    }
 
     Tracing(OpenTelemetry openTelemetry, MeterRegistry meters) {
         this.tracer = openTelemetry.getTracer("dev.chatstream.workflow-service");
