@@ -9,6 +9,10 @@
 #   throughput  DEMO_TOKEN_DELAY_MS=0, rising chunk rates until a run loses chunks or falls behind;
 #               raw NATS max pub->sub measured in each run; pod and worker record JFR
 #   latency     DEMO_TOKEN_DELAY_MS=10 (paced like a real model), fixed chunk rates, raw NATS at the same rates
+#   paced       real traffic: PACED_ANSWERS concurrent answers (default 100 200 400 800 1600), each 200 tokens
+#               DEMO_TOKEN_DELAY_MS=20 apart (50 tokens/s, ~4 s), over 1,000+ sessions, DEFAULT settings (no
+#               WORKER_CONCURRENCY); pipeline/TTFT/inter-chunk gap, CPU us per delivered chunk per process, and raw
+#               NATS at the same chunk rate
 #   scale       K idle SSE connections on one pod, then one message fanned out to all
 #   scale-h2    the same with K SSE streams over HTTP/2 (100 per connection): past this container's
 #               20 000 file descriptors, which caps HTTP/1.1 connections per process
@@ -18,13 +22,14 @@ cd "$(dirname "$0")/../.."
 OUT=${1:-loadtest/target/bench}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-PHASES=${PHASES:-"ttft throughput latency scale scale-h2 jmh plots"}
+PHASES=${PHASES:-"ttft throughput latency paced scale scale-h2 jmh plots"}
 RUN=loadtest/run
 CLUSTER=loadtest/bench/cluster.sh
 export STATE=${STATE:-/tmp/chatstream-bench}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 SWEEP_RATES=${SWEEP_RATES:-"5000 10000 20000 40000 60000 80000 110000"}
 LATENCY_RATES=${LATENCY_RATES:-"1000 10000 20000"}
+PACED_ANSWERS=${PACED_ANSWERS:-"100 200 400 800 1600"}
 SCALE_KS=${SCALE_KS:-"2000 10000 19000"}
 SCALE_H2_KS=${SCALE_H2_KS:-"10000 25000 50000"}
 DURATION=${DURATION:-12s}
@@ -49,7 +54,7 @@ run() { # name, args...
     --label "$name" --quiet "$@" >"$OUT/$name.txt" 2>&1
   local status=$?
   set -e
-  grep -E "^(delivered|TTFT|pipeline|checked|errors|CPU|raw NATS|  at|ratios|RESULT)" "$OUT/$name.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
+  grep -E "^(delivered|TTFT|pipeline|gap|checked|errors|CPU|raw NATS|  at|ratios|RESULT)" "$OUT/$name.txt" | sed 's/^/    /' | tee -a "$OUT/bench.log"
   return $status
 }
 
@@ -87,6 +92,17 @@ if has latency; then
     msgs=$(jq -n "$rate / 50")
     run "latency-$rate" --sessions 400 --rate "$msgs" --max-tokens 49 --token-delay-ms 10 --warmup 3s \
       --duration "$DURATION" --nats-rates "$rate" || true
+  done
+  down
+fi
+
+if has paced; then
+  # Default settings on purpose: what a user who starts the jars gets.
+  up DEMO_TOKEN_DELAY_MS=20
+  for answers in $PACED_ANSWERS; do
+    sessions=$(( answers * 2 > 1000 ? answers * 2 : 1000 ))
+    run "paced-$answers" --sessions "$sessions" --rate "$(jq -n "$answers / 4")" --max-tokens 200 --token-delay-ms 20 \
+      --warmup 5s --duration "$DURATION" --grace 10s --nats-rates "$((answers * 50))" || true
   done
   down
 fi

@@ -7,7 +7,7 @@
 import sse from 'k6/x/sse';
 import { check, fail } from 'k6';
 import { Counter } from 'k6/metrics';
-import { ChunkChecker, MAX_TOKENS, newMessageId, postMessage, streamUrl, thresholds, SESSION_PREFIX } from './lib/chat.js';
+import { authHeaders, ChunkChecker, MAX_TOKENS, newMessageId, postMessage, streamUrl, thresholds, SESSION_PREFIX } from './lib/chat.js';
 
 const CUT_AFTER = parseInt(__ENV.CUT_AFTER || '5', 10);
 const resumeGaps = new Counter('resume_gaps');
@@ -36,7 +36,7 @@ export default function () {
   let seen = 0;
 
   // First stream: post once it is open, keep CUT_AFTER chunks of our message, then drop it.
-  const first = sse.open(streamUrl(sid), { method: 'GET', headers: { Accept: 'text/event-stream' } }, function (client) {
+  const first = sse.open(streamUrl(sid), { method: 'GET', headers: authHeaders(sid, { Accept: 'text/event-stream' }) }, function (client) {
     client.on('open', function () {
       const res = postMessage(sid, mid, MAX_TOKENS);
       if (res.status !== 202) {
@@ -63,7 +63,7 @@ export default function () {
   if (!finished) {
     const second = sse.open(streamUrl(sid), {
       method: 'GET',
-      headers: { Accept: 'text/event-stream', 'Last-Event-ID': cursor },
+      headers: authHeaders(sid, { Accept: 'text/event-stream', 'Last-Event-ID': cursor }),
     }, function (client) {
       client.on('event', function (event) {
         if (event.name !== 'chunk') {

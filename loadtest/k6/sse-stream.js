@@ -7,7 +7,7 @@ import sse from 'k6/x/sse';
 import { check } from 'k6';
 import { setInterval, setTimeout, clearInterval } from 'k6/timers';
 import {
-  ChunkChecker, MAX_TOKENS, newMessageId, postMessage, sessionId, streamUrl, thresholds, ttft,
+  authHeaders, ChunkChecker, MAX_TOKENS, newMessageId, postMessage, sessionId, streamUrl, thresholds, ttft,
 } from './lib/chat.js';
 
 const HOLD_SECONDS = parseFloat(__ENV.HOLD_SECONDS || '30');
@@ -34,7 +34,7 @@ export default function () {
 
   const response = sse.open(streamUrl(sid), {
     method: 'GET',
-    headers: { Accept: 'text/event-stream' },
+    headers: authHeaders(sid, { Accept: 'text/event-stream' }),
     tags: { name: 'GET /api/sessions/{sid}/stream' },
   }, function (client) {
     let sender = null;

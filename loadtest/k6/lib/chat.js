@@ -1,6 +1,8 @@
 // Shared pieces of the k6 scenarios: the HTTP contract (routes, event name, cursor) and the
 // per-message chunk checker. Keep in step with docs/architecture.md and shared DESIGN.md.
 import http from 'k6/http';
+import crypto from 'k6/crypto';
+import encoding from 'k6/encoding';
 import { Counter, Trend, Rate } from 'k6/metrics';
 
 export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -20,6 +22,39 @@ export const messagesComplete = new Rate('messages_complete');
 
 export function sessionId(index) {
   return `${SESSION_PREFIX}-${index % SESSIONS}`;
+}
+
+// Who the requests of a session come from. The pods give a session to the first user who uses it, and
+// the stream and the posts of one session run in different VUs (often different scripts), so every
+// request of session sid must carry the same user: AUTH=jwt mints an HS256 token with sub = "k6-<sid>"
+// from JWT_SECRET (the pods' AUTH_JWT_SECRET); AUTH=none sends nothing (pods in AUTH_MODE=none).
+// Guest cookies cannot be shared between VUs: against a guest-mode cluster use the Java load tool.
+export const AUTH = __ENV.AUTH || 'none';
+const JWT_SECRET = __ENV.JWT_SECRET || '';
+const tokens = {};
+
+function base64url(text) {
+  return encoding.b64encode(text, 'rawurl');
+}
+
+export function sessionToken(sid) {
+  if (!tokens[sid]) {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: `k6-${sid}`, iat: now, exp: now + 12 * 3600 };
+    if (__ENV.JWT_ISSUER) { claims.iss = __ENV.JWT_ISSUER; }
+    if (__ENV.JWT_AUDIENCE) { claims.aud = __ENV.JWT_AUDIENCE; }
+    const unsigned = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
+    tokens[sid] = `${unsigned}.${crypto.hmac('sha256', JWT_SECRET, unsigned, 'base64rawurl')}`;
+  }
+  return tokens[sid];
+}
+
+// Headers that say who sends a request of session sid (merged into each request's own headers).
+export function authHeaders(sid, headers) {
+  if (AUTH === 'jwt') {
+    return Object.assign({ Authorization: `Bearer ${sessionToken(sid)}` }, headers);
+  }
+  return headers;
 }
 
 export function streamUrl(sid) {
@@ -42,7 +77,7 @@ export function postMessage(sid, messageId, maxTokens) {
     context: { ai_provider: 'demo', max_tokens: maxTokens },
   });
   return http.post(messagesUrl(sid), body, {
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': messageId },
+    headers: authHeaders(sid, { 'Content-Type': 'application/json', 'Idempotency-Key': messageId }),
     tags: { name: 'POST /api/sessions/{sid}/messages' },
   });
 }

@@ -38,7 +38,8 @@ public record Options(
         Duration settle,
         String label,
         boolean quiet,
-        boolean http2) {
+        boolean http2,
+        dev.chatstream.loadtest.auth.AuthOptions auth) {
 
     /** What the generator does. */
     public enum Mode {
@@ -114,6 +115,9 @@ public record Options(
                   --settle D                   scale mode: wait before reading RSS (default 3s)
                   --http2                      SSE streams over HTTP/2 cleartext (h2c), many streams per connection
                                                (as up to the pod's 100 concurrent streams per connection allow)
+                  --auth MODE                  auto|none|guest|jwt: one user per session (default auto: asks GET /api/me)
+                  --jwt-secret S               jwt: the pods' AUTH_JWT_SECRET, to mint one HS256 token per session
+                  --jwt-issuer I, --jwt-audience A   jwt: claims the pods require (AUTH_JWT_ISSUER / _AUDIENCE)
                   --label TEXT                 free text stored in the report
                   --quiet                      no progress lines
                 """.formatted(DEFAULT_TARGET, DEFAULT_SESSIONS, DEFAULT_CONNECTIONS_PER_SESSION, DEFAULT_RATE,
@@ -199,9 +203,13 @@ public record Options(
         String label = values.getOrDefault("label", "");
         boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
         boolean http2 = Boolean.parseBoolean(values.getOrDefault("http2", "false"));
+        dev.chatstream.loadtest.auth.AuthOptions auth = new dev.chatstream.loadtest.auth.AuthOptions(
+                dev.chatstream.loadtest.auth.AuthMode.parse(values.getOrDefault("auth", "auto")),
+                values.getOrDefault("jwt-secret", System.getenv("LOADTEST_JWT_SECRET")),
+                values.get("jwt-issuer"), values.get("jwt-audience"));
         r.rejectUnknown();
         return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, grace,
-                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet, http2);
+                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet, http2, auth);
     }
 
     /** Reads typed values, remembering which names were used so unknown ones can be refused. */
@@ -211,7 +219,8 @@ public record Options(
 
         Reader(Map<String, String> values) {
             this.values = values;
-            known.addAll(List.of("connections", "output", "nats-url", "label", "quiet", "pod-gc", "watch-pids", "http2"));
+            known.addAll(List.of("connections", "output", "nats-url", "label", "quiet", "pod-gc", "watch-pids", "http2",
+                    "auth", "jwt-secret", "jwt-issuer", "jwt-audience"));
         }
 
         List<URI> targets() {

@@ -18,6 +18,9 @@ public final class RunMetrics {
     private final Recorder ttft = new Recorder(3);
     private final Recorder pipeline = new Recorder(3);
     private final Recorder post = new Recorder(3);
+    private final Recorder gap = new Recorder(3);
+    private final Histogram gapTotal = new Histogram(3);
+    private Histogram gapInterval;
     private final Histogram ttftTotal = new Histogram(3);
     private final Histogram pipelineTotal = new Histogram(3);
     private final Histogram postTotal = new Histogram(3);
@@ -43,6 +46,11 @@ public final class RunMetrics {
 
     public void recordPipeline(long nanos) {
         pipeline.recordValue(Math.max(0, nanos));
+    }
+
+    /** Time between two consecutive chunks of one message at one client: how bursty the stream looks. */
+    public void recordGap(long nanos) {
+        gap.recordValue(Math.max(0, nanos));
     }
 
     public void recordPost(long nanos) {
@@ -92,7 +100,9 @@ public final class RunMetrics {
         ttftInterval = ttft.getIntervalHistogram(ttftInterval);
         pipelineInterval = pipeline.getIntervalHistogram(pipelineInterval);
         postInterval = post.getIntervalHistogram(postInterval);
+        gapInterval = gap.getIntervalHistogram(gapInterval);
         if (measuring) {
+            gapTotal.add(gapInterval);
             ttftTotal.add(ttftInterval);
             pipelineTotal.add(pipelineInterval);
             postTotal.add(postInterval);
@@ -111,6 +121,10 @@ public final class RunMetrics {
 
     public synchronized LatencySummary pipelineTotal() {
         return LatencySummary.of(pipelineTotal);
+    }
+
+    public synchronized LatencySummary gapTotal() {
+        return LatencySummary.of(gapTotal);
     }
 
     public synchronized LatencySummary postTotal() {

@@ -29,9 +29,11 @@ public record RunReport(
         @JsonProperty("ttft") LatencySummary ttft,
         @JsonProperty("pipeline") LatencySummary pipeline,
         @JsonProperty("post") LatencySummary post,
+        @JsonProperty("inter_chunk_gap") LatencySummary interChunkGap,
         @JsonProperty("correctness") Correctness correctness,
         @JsonProperty("errors") Map<String, Long> errors,
         @JsonProperty("cpu_cores_used") Map<String, Double> cpuCoresUsed,
+        @JsonProperty("cpu_us_per_chunk") Map<String, Double> cpuMicrosPerChunk,
         @JsonProperty("nats_baseline") NatsBaseline.Result natsBaseline,
         @JsonProperty("ratios_to_nats") Ratios ratios,
         @JsonProperty("passed") boolean passed) {
@@ -91,7 +93,24 @@ public record RunReport(
         boolean passed = correctness.clean() && correctness.messagesAudited() > 0;
         return new RunReport("run", options.label(), startedAt, config, opened, round(seconds), metrics.sent.sum(),
                 metrics.acked.sum(), metrics.chunks.sum(), delivered, metrics.meanChunkBytes(), metrics.ttftTotal(),
-                pipeline, metrics.postTotal(), correctness, metrics.errors(), cores, baseline, ratios, passed);
+                pipeline, metrics.postTotal(), metrics.gapTotal(), correctness, metrics.errors(), cores,
+                perChunk(cores, seconds, metrics.measuredChunks()), baseline, ratios, passed);
+    }
+
+    /** CPU microseconds each watched process spent per chunk delivered while measuring (plus their total). */
+    static Map<String, Double> perChunk(Map<String, Double> cores, double seconds, long chunks) {
+        if (cores == null || cores.isEmpty() || chunks == 0) {
+            return null;
+        }
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        double total = 0;
+        for (Map.Entry<String, Double> e : cores.entrySet()) {
+            double micros = e.getValue() * seconds * 1e6 / chunks;
+            out.put(e.getKey(), round(micros));
+            total += micros;
+        }
+        out.put("total", round(total));
+        return out;
     }
 
     private static double ratio(double a, double b) {
@@ -118,11 +137,16 @@ public record RunReport(
         s.append("TTFT:      %s (max %.3f ms, n=%d)%n".formatted(ttft.brief(), ttft.maxMs(), ttft.count()));
         s.append("pipeline:  %s (max %.3f ms, n=%d)%n".formatted(pipeline.brief(), pipeline.maxMs(), pipeline.count()));
         s.append("POST:      %s (max %.3f ms, n=%d)%n".formatted(post.brief(), post.maxMs(), post.count()));
+        s.append("gap:       %s (max %.3f ms) between chunks of one message at one client%n"
+                .formatted(interChunkGap.brief(), interChunkGap.maxMs()));
         s.append("checked: %d messages, %d chunks owed; lost %d, unfinished messages %d, duplicates %d, out of order %d%n"
                 .formatted(correctness.messagesAudited(), correctness.chunksExpected(), correctness.lostChunks(),
                         correctness.unfinishedMessages(), correctness.duplicateChunks(), correctness.outOfOrderChunks()));
         s.append("errors: ").append(errors.isEmpty() ? "none" : errors).append('\n');
         s.append("CPU cores used while measuring: ").append(cpuCoresUsed).append('\n');
+        if (cpuMicrosPerChunk != null) {
+            s.append("CPU us per delivered chunk: ").append(cpuMicrosPerChunk).append('\n');
+        }
         if (natsBaseline != null) {
             s.append("raw NATS (same server, %d-byte payloads): max %.0f msgs/s%n"
                     .formatted(natsBaseline.payloadBytes(), natsBaseline.maxMsgsPerSecond()));

@@ -1,6 +1,7 @@
 package dev.chatstream.loadtest.run;
 
 import dev.chatstream.loadtest.app.Options;
+import dev.chatstream.loadtest.auth.Identities;
 import dev.chatstream.loadtest.check.StreamChecker;
 import dev.chatstream.loadtest.metrics.CpuWatch;
 import dev.chatstream.loadtest.metrics.RunMetrics;
@@ -55,12 +56,17 @@ public final class LoadRun {
             Map<String, List<SseStream>> streamsBySession = new HashMap<>();
             List<SseStream> streams = new ArrayList<>();
             for (int s = 0; s < options.sessions(); s++) {
-                String sessionId = "lt-" + runId + "-s" + s;
-                sessions.add(sessionId);
+                sessions.add("lt-" + runId + "-s" + s);
+            }
+            Identities identities = Identities.resolve(clients.forPosts(), options.targets().get(0), options.auth(), sessions);
+            out.accept("identities: " + identities.mode().name().toLowerCase(java.util.Locale.ROOT) + ", one user per session");
+            for (int s = 0; s < sessions.size(); s++) {
+                String sessionId = sessions.get(s);
                 for (int c = 0; c < options.connectionsPerSession(); c++) {
                     int index = s * options.connectionsPerSession() + c;
                     URI target = options.targets().get(index % options.targets().size());
-                    SseStream stream = new SseStream(vertx, clients.forStream(index), target, sessionId, metrics, book);
+                    SseStream stream = new SseStream(vertx, clients.forStream(index), target, sessionId, metrics, book,
+                            identities.forSession(sessionId));
                     streams.add(stream);
                     streamsBySession.computeIfAbsent(sessionId, k -> new ArrayList<>()).add(stream);
                 }
@@ -77,7 +83,7 @@ public final class LoadRun {
 
             Progress progress = new Progress(metrics, out, options.quiet());
             ticker.scheduleAtFixedRate(progress::tick, 1, 1, TimeUnit.SECONDS);
-            MessageSender sender = new MessageSender(vertx, clients.forPosts(), options.targets(), sessions, book, metrics,
+            MessageSender sender = new MessageSender(vertx, clients.forPosts(), options.targets(), sessions, book, identities, metrics,
                     options.rate(), options.maxTokens(), "lt" + runId.replace("-", "") + "m");
             sender.start();
             sleep(options.warmup());

@@ -29,6 +29,7 @@ final class MessageSender {
     private final List<URI> targets;
     private final List<String> sessions;
     private final MessageBook book;
+    private final dev.chatstream.loadtest.auth.Identities identities;
     private final RunMetrics metrics;
     private final double rate;
     private final String idPrefix;
@@ -40,12 +41,13 @@ final class MessageSender {
     private long scheduled;
 
     MessageSender(Vertx vertx, HttpClient client, List<URI> targets, List<String> sessions, MessageBook book,
-                  RunMetrics metrics, double rate, int maxTokens, String idPrefix) {
+                  dev.chatstream.loadtest.auth.Identities identities, RunMetrics metrics, double rate, int maxTokens, String idPrefix) {
         this.vertx = vertx;
         this.client = client;
         this.targets = targets;
         this.sessions = sessions;
         this.book = book;
+        this.identities = identities;
         this.metrics = metrics;
         this.rate = rate;
         this.idPrefix = idPrefix;
@@ -88,6 +90,7 @@ final class MessageSender {
                 .setURI("/api/sessions/" + sessionId + "/messages")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader("Idempotency-Key", messageId);
+        identities.forSession(sessionId).applyTo(options);
         inFlight.incrementAndGet();
         metrics.sent.increment();
         long sent = System.nanoTime();

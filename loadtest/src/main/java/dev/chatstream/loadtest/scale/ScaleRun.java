@@ -1,6 +1,7 @@
 package dev.chatstream.loadtest.scale;
 
 import dev.chatstream.loadtest.app.Options;
+import dev.chatstream.loadtest.auth.Identities;
 import dev.chatstream.loadtest.check.StreamChecker;
 import dev.chatstream.loadtest.metrics.CpuWatch;
 import dev.chatstream.loadtest.metrics.LatencySummary;
@@ -53,9 +54,14 @@ public final class ScaleRun {
                 Rss.fullGc(options.podPid());
             }
             long rssBefore = Rss.bytes(options.podPid());
+            // One user owns the fan-out session and opens all its connections (the pods' per-user connection cap
+            // must allow K); the warm-up session has a user of its own.
+            Identities identities = Identities.resolve(clients.forPosts(), target, options.auth(),
+                    List.of(sessionId, sessionId + "-warmup"));
             List<SseStream> streams = new ArrayList<>(k);
             for (int i = 0; i < k; i++) {
-                streams.add(new SseStream(vertx, clients.forStream(i), target, sessionId, metrics, clock));
+                streams.add(new SseStream(vertx, clients.forStream(i), target, sessionId, metrics, clock,
+                        identities.forSession(sessionId)));
             }
             long openStart = System.nanoTime();
             int opened = StreamOpener.openAll(streams, options.connectConcurrency())
@@ -64,7 +70,7 @@ public final class ScaleRun {
             out.accept("opened %d/%d SSE streams in %.1f s from %d source address(es)%s"
                     .formatted(opened, k, openSeconds, options.localAddresses(), options.http2() ? " over HTTP/2" : ""));
             // One answer to another session first, so the fan-out below is not the cold start of a fresh worker.
-            int warmStatus = post(vertx, clients, target, sessionId + "-warmup", "lt" + runId + "warm");
+            int warmStatus = post(clients, identities, target, sessionId + "-warmup", "lt" + runId + "warm");
             out.accept("warm-up message answered " + warmStatus);
             Thread.sleep(options.settle().toMillis());
             if (options.podGc()) {
@@ -81,7 +87,7 @@ public final class ScaleRun {
             String messageId = "lt" + runId + "fan";
             long sent = System.nanoTime();
             clock.sent(messageId, sent);
-            int status = post(vertx, clients, target, sessionId, messageId);
+            int status = post(clients, identities, target, sessionId, messageId);
             out.accept("POST answered %d in %.1f ms".formatted(status, (System.nanoTime() - sent) / 1e6));
             long deadline = System.nanoTime() + options.grace().toNanos();
             while (clock.finals.get() < opened && System.nanoTime() < deadline) {
@@ -115,7 +121,7 @@ public final class ScaleRun {
         }
     }
 
-    private int post(Vertx vertx, Clients clients, URI target, String sessionId, String messageId) throws Exception {
+    private int post(Clients clients, Identities identities, URI target, String sessionId, String messageId) throws Exception {
         RequestOptions request = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(target.getHost())
@@ -124,6 +130,7 @@ public final class ScaleRun {
                 .setURI("/api/sessions/" + sessionId + "/messages")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader("Idempotency-Key", messageId);
+        identities.forSession(sessionId).applyTo(request);
         Buffer body = Buffer.buffer("{\"message\":\"fan out\",\"context\":{\"ai_provider\":\"demo\",\"max_tokens\":"
                 + options.maxTokens() + "}}");
         return clients.forPosts().request(request)

@@ -32,15 +32,19 @@ public final class SseStream {
     private final String sessionId;
     private final RunMetrics metrics;
     private final ChunkListener listener;
+    private final dev.chatstream.loadtest.auth.Credential credential;
     private final StreamChecker checker = new StreamChecker();
     private final ChunkScan scan = new ChunkScan();
     private final EventIds ids = new EventIds();
+    /** Arrival of the latest chunk per unfinished message, for the inter-chunk gap. */
+    private final java.util.Map<String, Long> lastArrival = new java.util.HashMap<>();
     private volatile boolean established;
     private volatile boolean closing;
     private volatile HttpClientResponse response;
 
     public SseStream(Vertx vertx, HttpClient client, URI target, String sessionId, RunMetrics metrics,
-                     ChunkListener listener) {
+                     ChunkListener listener, dev.chatstream.loadtest.auth.Credential credential) {
+        this.credential = credential;
         this.vertx = vertx;
         this.client = client;
         this.target = target;
@@ -75,6 +79,7 @@ public final class SseStream {
                 .setSsl(Targets.tls(target))
                 .setURI("/api/sessions/" + sessionId + "/stream")
                 .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
+        credential.applyTo(options);
         if (lastEventId != null) {
             options.putHeader("Last-Event-ID", lastEventId);
         }
@@ -179,7 +184,12 @@ public final class SseStream {
             case OUT_OF_ORDER -> metrics.outOfOrder.increment();
             case IN_ORDER -> { }
         }
+        Long previous = lastArrival.put(messageId, nanoTime);
+        if (previous != null) {
+            metrics.recordGap(nanoTime - previous);
+        }
         if (isFinal) {
+            lastArrival.remove(messageId);
             listener.finalChunk(messageId, nanoTime);
         }
     }

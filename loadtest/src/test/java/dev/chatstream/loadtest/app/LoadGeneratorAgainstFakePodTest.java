@@ -43,6 +43,18 @@ class LoadGeneratorAgainstFakePodTest {
                 .isEqualTo(report.path("messages_accepted").asLong() * 6 * 2);
         assertThat(report.path("ttft").path("count").asLong()).isPositive();
         assertThat(report.path("pipeline").path("p50_ms").asDouble()).isGreaterThanOrEqualTo(0);
+        // Gaps are counted while measuring only; at most one per chunk after the first of a message at a connection.
+        assertThat(report.path("inter_chunk_gap").path("count").asLong()).isPositive()
+                .isLessThanOrEqualTo(report.path("chunks_received").asLong() * 5 / 6);
+    }
+
+    @Test
+    @DisplayName("against a guest-mode pod, gives each session its own guest user on every post and stream")
+    void actsAsOneGuestPerSession() throws Exception {
+        JsonNode report = run(FakePod.Fault.GUEST_OWNERSHIP, 0);
+        assertThat(report.path("passed").asBoolean()).isTrue();
+        assertThat(report.path("messages_accepted").asLong()).isGreaterThan(20);
+        assertThat(report.path("errors").toString()).doesNotContain("post_status");
     }
 
     @Test

@@ -35,7 +35,12 @@ public final class FakePod implements AutoCloseable {
         /** Events without {@code id:}, CRLF line ends, each event written in two reads split inside its data. */
         NO_IDS_CRLF_SPLIT,
         /** Ends every message with an {@code error} chunk (code {@code provider_failed}) and starts it with a {@code system} notice. */
-        ERROR_AND_SYSTEM_CHUNKS
+        ERROR_AND_SYSTEM_CHUNKS,
+        /**
+         * Behaves like a pod in {@code AUTH_MODE=guest}: {@code GET /api/me} hands out a {@code chat_guest}
+         * cookie; streams and posts need one, and a session belongs to the first guest who uses it (403 for others).
+         */
+        GUEST_OWNERSHIP
     }
 
     /** One framed event kept for replay on resume. */
@@ -64,7 +69,12 @@ public final class FakePod implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort();
     }
 
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+
     private void handle(HttpServerRequest request) {
+        if (fault == Fault.GUEST_OWNERSHIP && !guestAllowed(request)) {
+            return;
+        }
         String[] path = request.path().split("/");
         // /api/sessions/{sid}/stream or /api/sessions/{sid}/messages
         if (path.length == 5 && path[1].equals("api") && path[2].equals("sessions")) {
@@ -79,6 +89,28 @@ public final class FakePod implements AutoCloseable {
             }
         }
         request.response().setStatusCode(404).end();
+    }
+
+    /** Answers {@code /api/me} and refusals itself; true when the request may go on. */
+    private boolean guestAllowed(HttpServerRequest request) {
+        if (request.path().equals("/api/me")) {
+            String user = "g-" + UUID.randomUUID();
+            request.response().putHeader("Set-Cookie", "chat_guest=" + user + "; Path=/; HttpOnly; SameSite=Lax")
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("user_id", user).put("auth_mode", "guest").encode());
+            return false;
+        }
+        io.vertx.core.http.Cookie cookie = request.getCookie("chat_guest");
+        if (cookie == null) {
+            request.response().setStatusCode(401).end();
+            return false;
+        }
+        String[] path = request.path().split("/");
+        if (path.length == 5 && !owners.computeIfAbsent(path[3], k -> cookie.getValue()).equals(cookie.getValue())) {
+            request.response().setStatusCode(403).end();
+            return false;
+        }
+        return true;
     }
 
     private void openStream(String sid, HttpServerRequest request) {

@@ -10,6 +10,9 @@ import dev.chatstream.worker.consumer.WorkflowConsumer;
 import dev.chatstream.worker.fanout.ChunkTransport;
 import dev.chatstream.worker.metrics.WorkerMetrics;
 import dev.chatstream.worker.provider.ProviderCatalog;
+import dev.chatstream.worker.provider.ProviderPolicy;
+import dev.chatstream.worker.registry.AnswerLedger;
+import dev.chatstream.worker.registry.RedisAnswerLedger;
 import dev.chatstream.worker.registry.HeartbeatTracker;
 import dev.chatstream.worker.registry.RedisSessionRegistry;
 import dev.chatstream.worker.registry.SessionRegistry;
@@ -122,7 +125,8 @@ public final class WorkflowApp implements AutoCloseable {
                     GlobalOpenTelemetry.get());
             ProviderCatalog providers = ProviderCatalog.create(vertx, config.provider());
             WorkflowConsumer consumer = WorkflowConsumer.start(vertx, contexts, connection, jetStream, management,
-                    transport, providers, routes, metrics, GlobalOpenTelemetry.get(), config.consumer(),
+                    transport, providers, new ProviderPolicy(config.policy()),
+                    redis == null ? AnswerLedger.NONE : new RedisAnswerLedger(redis), routes, metrics, GlobalOpenTelemetry.get(), config.consumer(),
                     config.streams(), clock);
             Service service = StatusService.start(connection, workerId, providers.defaultName(), consumer);
 

@@ -17,6 +17,7 @@ public record WorkerConfig(
         StreamSettings streams,
         ConsumerSettings consumer,
         ProviderSettings provider,
+        PolicySettings policy,
         FanoutSettings fanout,
         RegistrySettings registry,
         int httpPort) {
@@ -28,16 +29,19 @@ public record WorkerConfig(
         Objects.requireNonNull(streams);
         Objects.requireNonNull(consumer);
         Objects.requireNonNull(provider);
+        Objects.requireNonNull(policy);
         Objects.requireNonNull(fanout);
         Objects.requireNonNull(registry);
     }
 
     public static WorkerConfig fromEnv(Env env) {
+        ProviderSettings provider = ProviderSettings.fromEnv(env);
         return new WorkerConfig(
                 NatsSettings.fromEnv(env),
                 StreamSettings.fromEnv(env),
                 ConsumerSettings.fromEnv(env),
-                ProviderSettings.fromEnv(env),
+                provider,
+                PolicySettings.fromEnv(env, provider),
                 FanoutSettings.fromEnv(env),
                 RegistrySettings.fromEnv(env),
                 env.port("HTTP_PORT", DEFAULT_HTTP_PORT, true));

@@ -15,6 +15,7 @@ import dev.chatstream.worker.provider.AiProvider;
 import dev.chatstream.worker.provider.Completion;
 import dev.chatstream.worker.provider.Generation;
 import dev.chatstream.worker.provider.ProviderFailure;
+import dev.chatstream.worker.provider.ProviderPolicy;
 import dev.chatstream.worker.provider.TokenSink;
 import dev.chatstream.worker.registry.SessionRoute;
 import io.nats.client.Message;
@@ -95,7 +96,7 @@ final class Answer implements TokenSink {
             poison("invalid_request", "session_id and message_id must be tokens of [A-Za-z0-9_-]{1,64}");
             return;
         }
-        if (!s.answers().register(request.messageId(), this)) {
+        if (!s.answers().register(request.sessionId(), request.messageId(), this)) {
             // The same message is still streaming here (an ackWait expired despite inProgress): leave
             // this copy for later rather than generate it twice at once.
             msg.nakWithDelay(s.settings().retryNakDelay());
@@ -156,7 +157,7 @@ final class Answer implements TokenSink {
                 return; // the restart chunk could not be published
             }
         }
-        if (cancelRequested || s.answers().cancelRequested(info.messageId())) {
+        if (cancelRequested || s.answers().cancelRequested(info.sessionId(), info.messageId())) {
             endCancelled();
             return;
         }
@@ -165,6 +166,14 @@ final class Answer implements TokenSink {
             onFailure(new ProviderFailure(ProviderFailure.NOT_CONFIGURED,
                     "this worker has no provider named '" + request.context().aiProvider() + "'"));
             return;
+        }
+        // The server's provider policy: the provider only ever sees the bounded request.
+        switch (s.policy().apply(provider.name(), request)) {
+            case ProviderPolicy.Refused refused -> {
+                onFailure(refused.failure());
+                return;
+            }
+            case ProviderPolicy.Allowed allowed -> request = allowed.request();
         }
         state = State.STREAMING;
         generation = s.tracing().genAi().stream(provider, request, this, span);
@@ -196,10 +205,13 @@ final class Answer implements TokenSink {
         if (state != State.STREAMING && state != State.STARTING) {
             return;
         }
-        log("provider failed: " + failure.code() + ": " + failure.message());
+        // The detail (provider body, client input) goes to the log only; the stream gets the code and
+        // a fixed text. Before streaming, the model is the client's unchecked choice: not echoed.
+        log("provider failed: " + failure.code() + ": " + failure.detail());
         span.setStatus(StatusCode.ERROR, failure.code());
+        String model = state == State.STREAMING ? request.context().model() : null;
         end(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
-                new ChunkError(failure.code(), failure.message()), request.context().model(), info.correlationId(), now()),
+                new ChunkError(failure.code(), failure.publicMessage()), model, info.correlationId(), now()),
                 "provider_error");
     }
 
@@ -209,7 +221,7 @@ final class Answer implements TokenSink {
      * already ended.
      */
     Future<Boolean> cancel() {
-        s.answers().rememberCancel(request.messageId());
+        s.answers().rememberCancel(request.sessionId(), request.messageId());
         switch (state) {
             case STARTING -> {
                 cancelRequested = true;
@@ -377,7 +389,11 @@ final class Answer implements TokenSink {
             cancelReply.tryComplete(false);
         }
         if (request != null) {
-            s.answers().finished(request.messageId(), this, ended);
+            s.answers().finished(request.sessionId(), request.messageId(), this, ended);
+        }
+        if (ended && request != null) {
+            // The answer is over for good (final chunk recorded, or dead-lettered): free the user's slot.
+            s.ledger().release(request.userId(), request.messageId());
         }
         s.metrics().request(outcome);
         span.setAttribute("chat.outcome", outcome);

@@ -5,6 +5,8 @@ import dev.chatstream.worker.config.ConsumerSettings;
 import dev.chatstream.worker.fanout.ChunkTransport;
 import dev.chatstream.worker.metrics.WorkerMetrics;
 import dev.chatstream.worker.provider.ProviderCatalog;
+import dev.chatstream.worker.provider.ProviderPolicy;
+import dev.chatstream.worker.registry.AnswerLedger;
 import dev.chatstream.worker.registry.SessionRoutes;
 import io.vertx.core.Vertx;
 
@@ -17,10 +19,12 @@ record AnswerServices(
         MessageCodec codec,
         ChunkTransport transport,
         ProviderCatalog providers,
+        ProviderPolicy policy,
         SessionRoutes routes,
         HistoryReader history,
         DeadLetters deadLetters,
         ActiveAnswers answers,
+        AnswerLedger ledger,
         Slots slots,
         WorkerMetrics metrics,
         Tracing tracing,

@@ -4,6 +4,8 @@ import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.codec.MessageCodecException;
 import dev.chatstream.schemas.CancelReply;
 import dev.chatstream.schemas.CancelRequest;
+import dev.chatstream.subjects.SubjectToken;
+import dev.chatstream.subjects.Subjects;
 import dev.chatstream.worker.metrics.WorkerMetrics;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -12,10 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles {@code chat.workflow.cancel.*} (every worker subscribes, no queue group). The worker
- * generating the message stops it and replies {@code cancelled}; one that finished it recently replies
- * {@code finished}; the others stay silent but remember the cancel, so a request still queued is
- * ended with {@code cancelled} as soon as any worker that heard it picks it up.
+ * Handles {@code chat.workflow.cancel.*} (every worker subscribes, no queue group). A cancel acts only
+ * on the answer with both its session id and its message id. The worker generating that answer stops
+ * it and replies {@code cancelled}; one that finished it recently replies {@code finished}; the others
+ * stay silent but remember the (session, message) pair for {@link ActiveAnswers#CANCEL_MEMORY}, so a
+ * request of that session still queued is ended with {@code cancelled} when a worker that heard it
+ * picks it up within that window. A request of another session with the same message id is never
+ * touched.
  */
 final class CancelListener implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CancelListener.class);
@@ -42,15 +47,25 @@ final class CancelListener implements MessageHandler {
             LOG.warn("ignoring an undecodable cancel request on {}: {}", msg.getSubject(), e.getMessage());
             return;
         }
+        String sessionId = cancel.sessionId();
         String messageId = cancel.messageId();
-        Answer answer = answers.get(messageId);
+        if (!SubjectToken.isValid(sessionId) || !Subjects.workflowCancel(sessionId).equals(msg.getSubject())) {
+            // The pod sends a session's cancel on that session's subject; anything else is not ours to act on.
+            LOG.warn("ignoring a cancel whose session_id does not match its subject {}", msg.getSubject());
+            return;
+        }
+        if (!SubjectToken.isValid(messageId)) {
+            LOG.warn("ignoring a cancel with an invalid message_id on {}", msg.getSubject());
+            return;
+        }
+        Answer answer = answers.get(sessionId, messageId);
         if (answer != null) {
             answer.context().runOnContext(v -> answer.cancel()
                     .onSuccess(stopped -> reply(msg, messageId, stopped ? CancelReply.CANCELLED : CancelReply.FINISHED)));
-        } else if (answers.recentlyFinished(messageId)) {
+        } else if (answers.recentlyFinished(sessionId, messageId)) {
             reply(msg, messageId, CancelReply.FINISHED);
         } else {
-            answers.rememberCancel(messageId);
+            answers.rememberCancel(sessionId, messageId);
         }
     }
 

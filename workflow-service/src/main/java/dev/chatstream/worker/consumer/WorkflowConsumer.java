@@ -8,6 +8,8 @@ import dev.chatstream.worker.config.ConsumerSettings;
 import dev.chatstream.worker.fanout.ChunkTransport;
 import dev.chatstream.worker.metrics.WorkerMetrics;
 import dev.chatstream.worker.provider.ProviderCatalog;
+import dev.chatstream.worker.provider.ProviderPolicy;
+import dev.chatstream.worker.registry.AnswerLedger;
 import dev.chatstream.worker.registry.SessionRoutes;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -61,13 +63,13 @@ public final class WorkflowConsumer {
     /** Binds to the {@code workflow-workers} consumer (which must exist) and starts pulling. */
     public static WorkflowConsumer start(Vertx vertx, List<Context> contexts, Connection connection, JetStream jetStream,
                                          JetStreamManagement management, ChunkTransport transport, ProviderCatalog providers,
-                                         SessionRoutes routes, WorkerMetrics metrics, OpenTelemetry openTelemetry,
+                                         ProviderPolicy policy, AnswerLedger ledger, SessionRoutes routes, WorkerMetrics metrics, OpenTelemetry openTelemetry,
                                          ConsumerSettings settings, StreamSettings streams, Clock clock)
             throws IOException, JetStreamApiException, InterruptedException, java.util.concurrent.TimeoutException {
         MessageCodec codec = MessageCodec.standard();
         ActiveAnswers answers = new ActiveAnswers();
-        AnswerServices services = new AnswerServices(vertx, codec, transport, providers, routes,
-                new HistoryReader(jetStream, management), new DeadLetters(jetStream, settings.workerId()), answers,
+        AnswerServices services = new AnswerServices(vertx, codec, transport, providers, policy, routes,
+                new HistoryReader(jetStream, management), new DeadLetters(jetStream, settings.workerId()), answers, ledger,
                 new Slots(settings.concurrency()), metrics, new Tracing(openTelemetry, metrics.registry()), settings, streams.ackWait(),
                 streams.maxDeliver(), clock);
         metrics.gaugeActive(answers::size);

@@ -139,9 +139,10 @@ public final class AnthropicProvider implements AiProvider {
                             finishReason == null ? FinishReason.STOP : finishReason, outputTokens, model));
                     case "error" -> {
                         JsonObject error = json.getJsonObject("error");
-                        String text = error == null ? data
-                                : error.getString("type", "error") + ": " + error.getString("message", "");
-                        call.fail(ProviderFailure.STREAM_ERROR, text);
+                        String errorType = error == null ? null : error.getString("type");
+                        String text = error == null ? OpenAiProvider.shorten(data)
+                                : errorType + ": " + error.getString("message", "");
+                        call.fail(ProviderFailure.inStream(errorType, "error event: " + text));
                     }
                     default -> {
                         // ping, content_block_start/stop and future event types carry nothing we need.

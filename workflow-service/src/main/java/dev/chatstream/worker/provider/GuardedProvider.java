@@ -7,8 +7,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * A provider behind a circuit breaker. Each generation counts as one call: it succeeds when the
- * answer completes (or is cancelled) and fails when it ends with a {@link ProviderFailure}. After
+ * A provider behind a circuit breaker. Each generation counts as one call: it fails only when it ends
+ * with a {@link ProviderFailure#providerFault() provider fault} (HTTP 5xx, timeout, connection error);
+ * a completed, cancelled or client-caused end (HTTP 4xx, 429) counts as a success. After
  * repeated failures the breaker opens and requests end at once with {@code provider_unavailable}
  * instead of waiting for a provider that is down; after the reset time one trial call goes through.
  */
@@ -77,7 +78,13 @@ public final class GuardedProvider implements AiProvider {
         public void onFailure(ProviderFailure failure) {
             if (!done) {
                 done = true;
-                outcome.tryFail(failure.code() + ": " + failure.message());
+                if (failure.providerFault()) {
+                    outcome.tryFail(failure.code() + ": " + failure.detail());
+                } else {
+                    // The provider answered: a bad model, a bad request or a rate limit is no sign
+                    // that it is down, and must not let one client open the breaker for everyone.
+                    outcome.tryComplete();
+                }
                 sink.onFailure(failure);
             }
         }

@@ -103,7 +103,9 @@ public final class OpenAiProvider implements AiProvider {
             }
             try {
                 if (json.getValue("error") instanceof JsonObject error) {
-                    call.fail(ProviderFailure.STREAM_ERROR, String.valueOf(error.getValue("message", error.encode())));
+                    Object type = error.getValue("type");
+                    call.fail(ProviderFailure.inStream(type instanceof String t ? t : null,
+                            "error event: " + shorten(String.valueOf(error.getValue("message", error.encode())))));
                     return;
                 }
                 if (json.getString("model") != null) {

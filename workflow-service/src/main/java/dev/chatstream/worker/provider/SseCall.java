@@ -91,9 +91,9 @@ final class SseCall implements Generation {
             response.body()
                     .onSuccess(b -> {
                         responseEnded = true;
-                        fail(ProviderFailure.HTTP_ERROR, "HTTP " + response.statusCode() + ": " + snippet(b));
+                        fail(ProviderFailure.httpStatus(response.statusCode(), "HTTP " + response.statusCode() + ": " + snippet(b)));
                     })
-                    .onFailure(err -> fail(ProviderFailure.HTTP_ERROR, "HTTP " + response.statusCode()));
+                    .onFailure(err -> fail(ProviderFailure.httpStatus(response.statusCode(), "HTTP " + response.statusCode())));
             return;
         }
         response.handler(buffer -> {
@@ -124,9 +124,13 @@ final class SseCall implements Generation {
         }
     }
 
-    void fail(String code, String message) {
+    void fail(String code, String detail) {
+        fail(new ProviderFailure(code, detail));
+    }
+
+    void fail(ProviderFailure failure) {
         if (end()) {
-            sink.onFailure(new ProviderFailure(code, message));
+            sink.onFailure(failure);
         }
     }
 

@@ -76,8 +76,9 @@ class RedisOutageTest {
 
             redis.kill();
             // The first lookups fail (and open the breaker); each answer still arrives, by broadcast.
+            // They carry a user id: releasing their active-answer ledger entries fails too, and is only logged.
             for (int i = 0; i < 4; i++) {
-                WorkflowRequest during = Requests.demo(sid, 3);
+                WorkflowRequest during = Requests.demo(sid, 3, "u-" + i);
                 Requests.publish(js, during);
                 await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(during.messageId()));
             }

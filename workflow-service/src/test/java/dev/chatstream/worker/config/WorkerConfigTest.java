@@ -31,6 +31,11 @@ class WorkerConfigTest {
         assertThat(config.registry().rereadInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.registry().heartbeatStaleAfter()).isEqualTo(Duration.ofSeconds(6));
         assertThat(config.httpPort()).isEqualTo(8081);
+        assertThat(config.policy().maxTokensCeiling()).isEqualTo(4096);
+        assertThat(config.policy().maxHistoryTurns()).isEqualTo(20);
+        assertThat(config.policy().maxSystemPromptChars()).isEqualTo(4000);
+        assertThat(config.policy().systemPrompt()).isEmpty();
+        assertThat(config.policy().modelsOf("openai").defaultModel()).isEqualTo("gpt-4o-mini");
     }
 
     @Test
@@ -57,6 +62,10 @@ class WorkerConfigTest {
             "WORKER_ID, has.dot",
             "AI_PROVIDER, gemini",
             "DEMO_TOKEN_DELAY_MS, -1",
+            "OPENAI_MODELS, gpt 4",
+            "MAX_TOKENS_CEILING, 0",
+            "MAX_HISTORY_TURNS, -1",
+            "MAX_SYSTEM_PROMPT_CHARS, many",
             "OPENAI_BASE_URL, ftp://x",
             "REDIS_URL, http://localhost",
             "REDIS_ENABLED, maybe",

@@ -105,7 +105,7 @@ class AnthropicProviderTest {
     }
 
     @Test
-    @DisplayName("an error event mid-stream ends with provider_stream_error naming the error type")
+    @DisplayName("an overloaded_error event mid-stream ends with provider_error, logged with its type, counted as a provider fault")
     void errorEvent() throws Exception {
         server.behaviour = ex -> {
             ex.sse(MESSAGE_START, delta("partial"), "event: error\ndata: {\"type\":\"error\",\"error\":"
@@ -114,26 +114,30 @@ class AnthropicProviderTest {
         };
         CollectingSink sink = run(Duration.ofSeconds(5), null);
         ProviderFailure failure = sink.failure();
-        assertThat(failure.code()).isEqualTo(ProviderFailure.STREAM_ERROR);
-        assertThat(failure.message()).contains("overloaded_error");
+        assertThat(failure.code()).isEqualTo(ProviderFailure.PROVIDER_ERROR);
+        assertThat(failure.detail()).contains("overloaded_error");
+        assertThat(failure.providerFault()).isTrue();
         assertThat(sink.tokens).containsExactly("partial");
     }
 
     @Test
-    @DisplayName("an HTTP 429 ends with provider_http_error")
+    @DisplayName("an HTTP 429 ends with rate_limited, not counted as a provider fault")
     void http429() throws Exception {
         server.behaviour = ex -> ex.request().response().setStatusCode(429)
                 .end("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}");
         ProviderFailure failure = run(Duration.ofSeconds(5), null).failure();
-        assertThat(failure.code()).isEqualTo(ProviderFailure.HTTP_ERROR);
-        assertThat(failure.message()).contains("429").contains("rate_limit_error");
+        assertThat(failure.code()).isEqualTo(ProviderFailure.RATE_LIMITED);
+        assertThat(failure.detail()).contains("429").contains("rate_limit_error");
+        assertThat(failure.providerFault()).isFalse();
     }
 
     @Test
-    @DisplayName("an HTTP 500 ends with provider_http_error")
+    @DisplayName("an HTTP 500 ends with provider_error, counted as a provider fault")
     void http500() throws Exception {
         server.behaviour = ex -> ex.request().response().setStatusCode(500).end();
-        assertThat(run(Duration.ofSeconds(5), null).failure().code()).isEqualTo(ProviderFailure.HTTP_ERROR);
+        ProviderFailure failure = run(Duration.ofSeconds(5), null).failure();
+        assertThat(failure.code()).isEqualTo(ProviderFailure.PROVIDER_ERROR);
+        assertThat(failure.providerFault()).isTrue();
     }
 
     @Test

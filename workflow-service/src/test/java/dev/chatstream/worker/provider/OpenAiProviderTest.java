@@ -96,23 +96,26 @@ class OpenAiProviderTest {
     }
 
     @Test
-    @DisplayName("an HTTP 401 ends with provider_http_error naming the status and the body")
+    @DisplayName("an HTTP 401 ends with provider_error: the body goes to the detail, not to the public message")
     void http4xx() throws Exception {
         server.behaviour = ex -> ex.request().response().setStatusCode(401)
                 .putHeader("content-type", "application/json")
                 .end("{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\"}}");
         ProviderFailure failure = run(Duration.ofSeconds(5)).failure();
-        assertThat(failure.code()).isEqualTo(ProviderFailure.HTTP_ERROR);
-        assertThat(failure.message()).contains("401").contains("Incorrect API key");
+        assertThat(failure.code()).isEqualTo(ProviderFailure.PROVIDER_ERROR);
+        assertThat(failure.detail()).contains("401").contains("Incorrect API key");
+        assertThat(failure.publicMessage()).doesNotContain("Incorrect API key").doesNotContain("401");
+        assertThat(failure.providerFault()).isFalse();
     }
 
     @Test
-    @DisplayName("an HTTP 503 ends with provider_http_error")
+    @DisplayName("an HTTP 503 ends with provider_error, counted as a provider fault")
     void http5xx() throws Exception {
         server.behaviour = ex -> ex.request().response().setStatusCode(503).end("overloaded");
         ProviderFailure failure = run(Duration.ofSeconds(5)).failure();
-        assertThat(failure.code()).isEqualTo(ProviderFailure.HTTP_ERROR);
-        assertThat(failure.message()).contains("503");
+        assertThat(failure.code()).isEqualTo(ProviderFailure.PROVIDER_ERROR);
+        assertThat(failure.detail()).contains("503");
+        assertThat(failure.providerFault()).isTrue();
     }
 
     @Test

@@ -25,7 +25,12 @@ public final class Requests {
     }
 
     public static WorkflowRequest demo(String sessionId, int maxTokens) {
-        return new WorkflowRequest(id("m"), sessionId, null, "hello",
+        return demo(sessionId, maxTokens, null);
+    }
+
+    /** A demo request of {@code userId} (null: none, as from a pod without authentication). */
+    public static WorkflowRequest demo(String sessionId, int maxTokens, String userId) {
+        return new WorkflowRequest(id("m"), sessionId, userId, "hello",
                 new WorkflowContext("demo", null, null, maxTokens, null, List.of()), Instant.now(), id("c"));
     }
 

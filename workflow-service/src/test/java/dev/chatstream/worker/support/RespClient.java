@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** A tiny blocking Redis client for test set-up: one connection per command, replies read and discarded. */
+/** A tiny blocking Redis client for tests: one connection per command, only the first line of a reply read. */
 public final class RespClient {
     private final int port;
 
@@ -17,6 +17,20 @@ public final class RespClient {
     }
 
     public void command(String... args) {
+        reply(args);
+    }
+
+    /** Runs a command whose reply is an integer (ZCARD, ZRANK of a present member ...). */
+    public long integer(String... args) {
+        String reply = reply(args);
+        if (!reply.startsWith(":")) {
+            throw new IllegalStateException("not an integer reply: " + reply);
+        }
+        return Long.parseLong(reply.substring(1));
+    }
+
+    /** The reply's first line, with its type character. */
+    private String reply(String... args) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             StringBuilder cmd = new StringBuilder("*").append(args.length).append("\r\n");
@@ -35,6 +49,7 @@ public final class RespClient {
             if (first == '-') {
                 throw new IllegalStateException("redis error: " + line);
             }
+            return (char) first + line.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

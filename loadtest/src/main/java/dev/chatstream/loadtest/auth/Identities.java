@@ -1,0 +1,127 @@
+package dev.chatstream.loadtest.auth;
+
+import dev.chatstream.loadtest.sse.Targets;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One user per session of the run, as real traffic has it: the pods give a session to the first user who
+ * posts to or opens it, and refuse everybody else. Resolved once, before any stream opens; every request of a
+ * session then carries that session's {@link Credential}.
+ */
+public final class Identities {
+    /** The pods' guest cookie ({@code AUTH_MODE=guest}). */
+    static final String GUEST_COOKIE = "chat_guest";
+    private static final String ME = "/api/me";
+    /** Guest identities fetched at once. */
+    private static final int FETCH_WINDOW = 128;
+    /** A {@code GET /api/me} silent for this long fails (and is retried once). */
+    private static final long REQUEST_TIMEOUT_MS = 5_000;
+
+    private final AuthMode mode;
+    private final Map<String, Credential> bySession;
+
+    private Identities(AuthMode mode, Map<String, Credential> bySession) {
+        this.mode = mode;
+        this.bySession = bySession;
+    }
+
+    /** The mode in effect ({@link AuthMode#AUTO} resolved). */
+    public AuthMode mode() {
+        return mode;
+    }
+
+    /** The credential every request of this session carries. */
+    public Credential forSession(String sessionId) {
+        return bySession.getOrDefault(sessionId, Credential.NONE);
+    }
+
+    /** Resolves the mode against {@code target} and gives each session its own user. Blocks. */
+    public static Identities resolve(HttpClient client, URI target, AuthOptions options, List<String> sessions)
+            throws Exception {
+        AuthMode mode = options.mode() == AuthMode.AUTO ? detect(client, target, options) : options.mode();
+        Map<String, Credential> bySession = new HashMap<>();
+        switch (mode) {
+            case JWT -> {
+                TokenMinter minter = new TokenMinter(options);
+                for (String session : sessions) {
+                    bySession.put(session, new Credential("Authorization", "Bearer " + minter.mint("load-" + session)));
+                }
+            }
+            case GUEST -> {
+                for (int from = 0; from < sessions.size(); from += FETCH_WINDOW) {
+                    List<String> window = sessions.subList(from, Math.min(sessions.size(), from + FETCH_WINDOW));
+                    List<Future<Credential>> fetches = new ArrayList<>();
+                    for (String ignored : window) {
+                        fetches.add(guest(client, target));
+                    }
+                    Future.all(fetches).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                    for (int i = 0; i < window.size(); i++) {
+                        bySession.put(window.get(i), fetches.get(i).result());
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        return new Identities(mode, Map.copyOf(bySession));
+    }
+
+    private static AuthMode detect(HttpClient client, URI target, AuthOptions options) throws Exception {
+        HttpClientResponse response = me(client, target).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (guestCookie(response.cookies()).isPresent()) {
+            return AuthMode.GUEST;
+        }
+        if (response.statusCode() == 401) {
+            if (options.jwtSecret() == null) {
+                throw new IllegalArgumentException("auth: " + target + " wants a token (AUTH_MODE=jwt):"
+                        + " pass --jwt-secret with the pods' AUTH_JWT_SECRET");
+            }
+            return AuthMode.JWT;
+        }
+        return AuthMode.NONE;
+    }
+
+    private static Future<Credential> guest(HttpClient client, URI target) {
+        // One retry: a request that saw no answer within REQUEST_TIMEOUT_MS is asked again rather than hanging the run.
+        return me(client, target).recover(e -> me(client, target)).map(response -> guestCookie(response.cookies())
+                .map(cookie -> new Credential("Cookie", cookie))
+                .orElseThrow(() -> new IllegalStateException("auth: GET " + ME + " answered "
+                        + response.statusCode() + " without a " + GUEST_COOKIE + " cookie (is the pod in AUTH_MODE=guest?)")));
+    }
+
+    private static Future<HttpClientResponse> me(HttpClient client, URI target) {
+        RequestOptions request = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(target.getHost())
+                .setPort(Targets.port(target))
+                .setSsl(Targets.tls(target))
+                .setURI(ME)
+                .setIdleTimeout(REQUEST_TIMEOUT_MS);
+        return client.request(request)
+                .compose(r -> r.send())
+                .compose(response -> response.body().map(ignored -> response));
+    }
+
+    /** {@code chat_guest=<value>} from the {@code Set-Cookie} headers, ready for a {@code Cookie} header. */
+    static Optional<String> guestCookie(List<String> setCookies) {
+        for (String header : setCookies) {
+            String pair = header.split(";", 2)[0].trim();
+            if (pair.startsWith(GUEST_COOKIE + "=") && pair.length() > GUEST_COOKIE.length() + 1) {
+                return Optional.of(pair);
+            }
+        }
+        return Optional.empty();
+    }
+}
