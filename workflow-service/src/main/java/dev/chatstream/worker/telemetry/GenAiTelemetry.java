@@ -175,7 +175,7 @@ public final class GenAiTelemetry {
                 ended = true;
                 meters.failed(failure.code()).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
                 span.setAttribute("error.type", failure.code());
-                span.setStatus(StatusCode.ERROR, failure.message());
+                span.setStatus(StatusCode.ERROR, failure.publicMessage());
                 span.end();
             }
             sink.onFailure(failure);
