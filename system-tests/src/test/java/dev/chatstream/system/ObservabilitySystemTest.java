@@ -9,8 +9,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,12 +39,14 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("slow")
 @Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObservabilitySystemTest {
     private static final int TOKENS = 6;
     private static final OtlpReceiver OTLP = OtlpReceiver.start();
 
     @RegisterExtension
-    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.start(1, 1, otel(), otel()));
+    static final ClusterExtension env = ClusterExtension.of(() -> LocalCluster.start(1, 1, otel(),
+            merge(otel(), Map.of("DEMO_TOKEN_DELAY_MS", "20", "WORKER_ACK_WAIT", "2s"))));
 
     private static Map<String, String> otel() {
         return Map.of(
@@ -51,12 +56,19 @@ class ObservabilitySystemTest {
                 "OTEL_BSP_SCHEDULE_DELAY", "100");
     }
 
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> merged = new java.util.HashMap<>(a);
+        merged.putAll(b);
+        return merged;
+    }
+
     @AfterAll
     static void stopReceiver() {
         OTLP.close();
     }
 
     @Test
+    @Order(1)
     @DisplayName("one answer produces one trace: POST (server) → publish (producer) → worker (consumer) → GenAI call (client), history and live sends, pod delivery")
     void oneAnswerOneTrace() {
         String session = "trace-" + UUID.randomUUID().toString().substring(0, 8);
@@ -116,6 +128,7 @@ class ObservabilitySystemTest {
 
     /** Whether trace {@code traceId} has a span about message {@code messageId}. */
     @Test
+    @Order(2)
     @DisplayName("every query of the Grafana dashboard and the alert rules names a metric the pod, the worker or the NATS exporter exports")
     void dashboardAndAlertsQueryExportedMetrics() throws Exception {
         String session = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
@@ -164,6 +177,33 @@ class ObservabilitySystemTest {
                 }
             }
         }
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a worker killed mid-answer: the redelivery is attempt 2 in the same trace, under the pod's publish span")
+    void redeliveryIsANewAttemptInTheSameTrace() {
+        String session = "redeliver-" + UUID.randomUUID().toString().substring(0, 8);
+        int port = env.cluster().pod(0).port();
+        String messageId;
+        try (SseClient client = SseClient.open(env.vertx(), port, session, null)) {
+            RegistryProbe.awaitPods(env.vertx(), env.cluster().redis.url(), session, 1, Duration.ofSeconds(10));
+            messageId = Http.sendMessage(port, session, "crash halfway", 100, null);
+            client.awaitChunks(messageId, 10, Duration.ofSeconds(30));
+            env.cluster().worker(0).kill();
+            env.cluster().newWorker("worker-after-kill").start();
+            client.awaitFinal(messageId, Duration.ofSeconds(40));
+        }
+
+        Received publish = awaitSpan(s -> s.name().equals("send chat.workflow.execute")
+                && messageId.equals(s.attribute("messaging.message.id")));
+        // The killed worker never exported attempt 1; the replacement's attempt says which one it is.
+        Received retry = awaitSpan(s -> s.traceId().equals(publish.traceId())
+                && s.name().equals("process chat.workflow.execute") && "2".equals(s.attribute("chat.attempt")));
+        assertThat(retry.parentSpanId()).isEqualTo(publish.spanId());
+        assertThat(retry.kind()).isEqualTo(SpanKind.SPAN_KIND_CONSUMER);
+        Received genAi = awaitSpan(s -> s.traceId().equals(publish.traceId()) && s.kind() == SpanKind.SPAN_KIND_CLIENT);
+        assertThat(genAi.parentSpanId()).isEqualTo(retry.spanId());
     }
 
     /** The names {@code prometheus-nats-exporter -varz -jsz=all} (0.15) serves that the files may use. */
