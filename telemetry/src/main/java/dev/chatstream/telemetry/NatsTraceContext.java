@@ -36,6 +36,15 @@ public final class NatsTraceContext {
         return W3C.extract(Context.root(), headers, GETTER);
     }
 
+    /** The context a {@code traceparent} value names (root when it is null or malformed). */
+    public static Context fromTraceparent(String traceparent) {
+        if (traceparent == null) {
+            return Context.root();
+        }
+        Headers headers = new Headers().put("traceparent", traceparent);
+        return extract(headers);
+    }
+
     /** Writes the context of {@code span} into {@code headers}; nothing when the span is invalid. */
     public static void inject(Span span, Headers headers) {
         W3C.inject(Context.root().with(span), headers, (carrier, key, value) -> carrier.put(key, value));

@@ -1,14 +1,12 @@
 package dev.chatstream.worker.fanout;
 
-import dev.chatstream.wire.ChunkHeaders;
+import dev.chatstream.telemetry.NatsTraceContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * The producer spans of one answer's fan-out, children of the answer's span: one per history write
@@ -34,8 +32,7 @@ final class FanoutSpans {
         if (info.traceparent() == null) {
             return NONE;
         }
-        Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(),
-                Map.of(ChunkHeaders.TRACEPARENT, info.traceparent()), MapGetter.INSTANCE);
+        Context parent = NatsTraceContext.fromTraceparent(info.traceparent());
         if (!Span.fromContext(parent).getSpanContext().isSampled()) {
             return NONE;
         }
@@ -73,19 +70,5 @@ final class FanoutSpans {
                 .setAttribute("chat.first_chunk_id", firstChunkId)
                 .startSpan()
                 .end();
-    }
-
-    private enum MapGetter implements io.opentelemetry.context.propagation.TextMapGetter<Map<String, String>> {
-        INSTANCE;
-
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-            return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.get(key);
-        }
     }
 }
