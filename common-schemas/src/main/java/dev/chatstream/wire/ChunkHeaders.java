@@ -25,6 +25,12 @@ public final class ChunkHeaders {
      * delivery latency from it without decoding chunk JSON. Optional.
      */
     public static final String PUBLISHED_AT = "Chat-Published-At";
+    /**
+     * When the pod took the POST of the request the batch answers ({@code WorkflowRequest.timestamp}), in
+     * epoch microseconds (decimal). Any pod that writes the first chunk to a client measures time to first
+     * chunk from it, whichever pod accepted the POST. Optional.
+     */
+    public static final String REQUESTED_AT = "Chat-Requested-At";
     /** The JetStream de-duplication header. */
     public static final String NATS_MSG_ID = "Nats-Msg-Id";
     /** W3C trace context. */

@@ -32,7 +32,7 @@ final class ServiceEnv {
             Env env = new Env(Map.of(name, raw));
             String[] t = type.split(":");
             switch (t[0]) {
-                case "string", "jvm" -> env.string(name, "");
+                case "string", "jvm", "otel" -> env.string(name, "");
                 case "bool" -> env.bool(name, false);
                 case "token" -> env.token(name, "unset");
                 case "int" -> env.integer(name, 0, Integer.parseInt(t[1]), Integer.parseInt(t[2]));

@@ -3,6 +3,7 @@ package dev.chatstream.pod.app;
 import dev.chatstream.config.ConfigException;
 import dev.chatstream.config.Env;
 import dev.chatstream.pod.config.PodConfig;
+import dev.chatstream.telemetry.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,13 +12,15 @@ import java.io.PrintStream;
 /**
  * {@code java -jar backend-pod.jar}: configured only by environment variables. A bad variable prints one
  * line naming it and exits with status 2; otherwise the pod starts, logs {@code backend-pod ready} and
- * shuts down gracefully on SIGTERM.
+ * shuts down gracefully on SIGTERM. Traces are exported when the standard {@code OTEL_*} variables ask
+ * for them ({@link Telemetry}).
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        Telemetry.install(System.getenv(), "backend-pod");
         int status = launch(Env.system(), System.err);
         if (status != 0) {
             System.exit(status);

@@ -19,6 +19,7 @@ import dev.chatstream.pod.registry.RedisSessionRegistry;
 import dev.chatstream.pod.registry.SessionRegistry;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.pod.sse.SseStreamHandler;
+import dev.chatstream.telemetry.TraceMdc;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -75,7 +76,7 @@ public final class PodApp {
 
     /** Starts the pod; blocks until NATS is connected and the HTTP port listens. */
     public static PodApp start(PodConfig config, Authenticator authenticator) throws Exception {
-        JsonLogLayout.podId(config.podId());
+        TraceMdc.fixedField("pod_id", config.podId());
         PodMetrics metrics = new PodMetrics();
         PodNats nats = PodNats.connect(config.nats(), config.podId(), metrics);
         // Each resume holds a worker thread for its replay (a few round trips): room for mass reconnects.

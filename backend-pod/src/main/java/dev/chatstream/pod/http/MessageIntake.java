@@ -15,6 +15,7 @@ import dev.chatstream.wire.ChunkHeaders;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -68,35 +69,43 @@ public final class MessageIntake {
             reject(ctx, e.code, e.getMessage());
             return;
         }
-        Span span = tracing.start("POST /api/sessions/{sid}/messages", ctx.request());
+        Span span = tracing.start("/api/sessions/{sid}/messages", ctx.request());
         Headers headers = new Headers()
                 .put(ChunkHeaders.SESSION_ID, sessionId)
                 .put(ChunkHeaders.MESSAGE_ID, request.messageId())
                 .put(ChunkHeaders.CORRELATION_ID, request.correlationId());
-        tracing.inject(span, headers);
-        Future.fromCompletionStage(nats.publishRequest(Subjects.workflowExecute(sessionId), headers,
+        String subject = Subjects.workflowExecute(sessionId);
+        Span publish = tracing.publish(span, subject, request.messageId(), headers);
+        Future.fromCompletionStage(nats.publishRequest(subject, headers,
                         codec.encode(request), request.messageId()), ctx.vertx().getOrCreateContext())
                 .onSuccess(ack -> {
                     metrics.messageAccepted();
+                    publish.end();
                     span.end();
-                    LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
-                            .addKeyValue("message_id", request.messageId())
-                            .addKeyValue("correlation_id", request.correlationId())
-                            .addKeyValue("duplicate", ack.isDuplicate())
-                            .log("message accepted");
+                    try (Scope ignored = span.makeCurrent()) { // trace ids in the log line
+                        LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
+                                .addKeyValue("message_id", request.messageId())
+                                .addKeyValue("correlation_id", request.correlationId())
+                                .addKeyValue("duplicate", ack.isDuplicate())
+                                .log("message accepted");
+                    }
                     ctx.response().putHeader(CORRELATION_ID, request.correlationId());
                     ApiErrors.json(ctx, 202, new JsonObject()
                             .put("message_id", request.messageId())
                             .put("correlation_id", request.correlationId()));
                 })
                 .onFailure(e -> {
+                    publish.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+                    publish.end();
                     span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
                     span.end();
                     metrics.messageRejected("nats_unavailable");
-                    LOG.atWarn().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
-                            .addKeyValue("message_id", request.messageId())
-                            .addKeyValue("correlation_id", request.correlationId())
-                            .log("message not accepted: " + e.getMessage());
+                    try (Scope ignored = span.makeCurrent()) { // trace ids in the log line
+                        LOG.atWarn().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
+                                .addKeyValue("message_id", request.messageId())
+                                .addKeyValue("correlation_id", request.correlationId())
+                                .log("message not accepted: " + e.getMessage());
+                    }
                     ApiErrors.send(ctx, 503, "nats_unavailable",
                             "the message could not be queued, retry with the same Idempotency-Key");
                 });

@@ -1,5 +1,6 @@
 package dev.chatstream.pod.http;
 
+import dev.chatstream.telemetry.NatsTraceContext;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -11,16 +12,17 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.vertx.core.http.HttpServerRequest;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * W3C trace context from the POST into the NATS headers of the workflow request, through the
- * OpenTelemetry API (a no-op unless an SDK is installed globally). Even without an SDK the request's
- * {@code traceparent} is passed on, and a request without one gets a fresh one, so logs of the worker can
- * be joined to the pod's.
+ * OpenTelemetry API (a no-op unless {@code dev.chatstream.telemetry.Telemetry} installed the SDK). Even
+ * without an SDK the request's {@code traceparent} is passed on, and a request without one gets a fresh
+ * one, so logs of the worker can be joined to the pod's. Spans: the POST (server) and, under it, the
+ * JetStream publish (producer) whose context the request carries (docs/observability.md).
  */
 public final class RequestTracing {
     private static final TextMapGetter<HttpServerRequest> FROM_HTTP = new TextMapGetter<>() {
@@ -36,30 +38,48 @@ public final class RequestTracing {
     };
 
     private final Tracer tracer = GlobalOpenTelemetry.getTracer("backend-pod");
-    private final TextMapPropagator propagator = W3CTraceContextPropagator.getInstance();
 
     /** Starts the server span of a request, continuing the caller's trace when it sent one. */
-    public Span start(String name, HttpServerRequest request) {
-        Context parent = propagator.extract(Context.root(), request, FROM_HTTP);
-        Span span = tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.SERVER).startSpan();
+    public Span start(String route, HttpServerRequest request) {
+        Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), request, FROM_HTTP);
+        String method = request.method().name();
+        Span span = tracer.spanBuilder(method + " " + route).setParent(parent).setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", method)
+                .setAttribute("http.route", route)
+                .startSpan();
         if (span.getSpanContext().isValid()) {
             return span;
         }
         span.end();
-        return Span.wrap(SpanContext.create(randomHex(16), randomHex(8), TraceFlags.getDefault(), TraceState.getDefault()));
-    }
-
-    /** Writes {@code traceparent} (and {@code tracestate}) of {@code span} into NATS headers. */
-    public void inject(Span span, Headers headers) {
-        propagator.inject(Context.root().with(span), headers, (carrier, key, value) -> carrier.put(key, value));
-    }
-
-    private static String randomHex(int bytes) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        StringBuilder hex = new StringBuilder(bytes * 2);
-        for (int i = 0; i < bytes; i++) {
-            hex.append(String.format("%02x", random.nextInt(256)));
+        return Span.wrap(SpanContext.create(hex(random.nextLong(), random.nextLong() | 1), hex(random.nextLong() | 1),
+                TraceFlags.getDefault(), TraceState.getDefault()));
+    }
+
+    /**
+     * Starts the JetStream publish (producer) span of the request under {@code server} and writes its
+     * trace context into {@code headers}; the worker's processing continues that trace. End it when the
+     * publish is acknowledged or failed.
+     */
+    public Span publish(Span server, String subject, String messageId, Headers headers) {
+        Span span = tracer.spanBuilder("send chat.workflow.execute")
+                .setParent(Context.root().with(server))
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "nats")
+                .setAttribute("messaging.operation.type", "send")
+                .setAttribute("messaging.destination.name", subject)
+                .setAttribute("messaging.destination.template", "chat.workflow.execute.{sid}")
+                .setAttribute("messaging.message.id", messageId)
+                .startSpan();
+        NatsTraceContext.inject(span.getSpanContext().isValid() ? span : server, headers);
+        return span;
+    }
+
+    private static String hex(long... parts) {
+        StringBuilder out = new StringBuilder(parts.length * 16);
+        for (long part : parts) {
+            out.append(HexFormat.of().toHexDigits(part));
         }
-        return hex.toString();
+        return out.toString();
     }
 }

@@ -1,11 +1,14 @@
 package dev.chatstream.pod.metrics;
 
+import dev.chatstream.pod.telemetry.FirstChunkWatch;
+import dev.chatstream.telemetry.LatencyBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat_chunks_dropped_total{reason}}, {@code chat_messages_accepted_total},
  * {@code chat_chunk_delivery_seconds}, {@code chat_nats_published_total{kind}},
  * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
- * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_stream_gaps_repaired_total}.
+ * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_stream_gaps_repaired_total},
+ * {@code chat_pod_ttft_seconds} (POST accepted to first chunk written, {@link FirstChunkWatch}) and
+ * {@code chat_resumes_total{outcome}}, {@code chat_nats_connected}.
  */
 public final class PodMetrics {
     /** Reasons a chunk is not written to a connection. */
@@ -26,6 +31,10 @@ public final class PodMetrics {
     public static final String DROP_DUPLICATE = "duplicate";
     public static final String DROP_NOT_LOCAL = "not_local";
     public static final String DROP_MALFORMED = "malformed";
+    /** Resume outcomes: every chunk after the cursor replayed; cursor not in history (gap notice); replay failed. */
+    public static final String RESUME_COMPLETE = "complete";
+    public static final String RESUME_GAP = "gap";
+    public static final String RESUME_FAILED = "failed";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger activeConnections = new AtomicInteger();
@@ -39,6 +48,8 @@ public final class PodMetrics {
     private final ConcurrentHashMap<String, Counter> published = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> received = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> resumes = new ConcurrentHashMap<>();
+    private final FirstChunkWatch firstChunks;
 
     public PodMetrics() {
         Gauge.builder("chat.sse.connections.active", activeConnections, AtomicInteger::get)
@@ -62,6 +73,35 @@ public final class PodMetrics {
         for (String reason : new String[]{DROP_SLOW_CLIENT, DROP_DUPLICATE, DROP_NOT_LOCAL, DROP_MALFORMED}) {
             droppedCounter(reason);
         }
+        for (String outcome : new String[]{RESUME_COMPLETE, RESUME_GAP, RESUME_FAILED}) {
+            resumed(outcome, 0);
+        }
+        Timer ttft = Timer.builder("chat.pod.ttft")
+                .description("From the pod taking the POST to the first chunk of its answer written to a client")
+                .serviceLevelObjectives(LatencyBuckets.bounds())
+                .register(registry);
+        firstChunks = new FirstChunkWatch(ttft, GlobalOpenTelemetry.getTracer("backend-pod"));
+    }
+
+    /** Time to first chunk and the delivery span: fed by the NATS subscriber and the connection that writes. */
+    public FirstChunkWatch firstChunks() {
+        return firstChunks;
+    }
+
+    /** {@code chat_nats_connected}: 1 while the NATS connection is up, 0 otherwise (alerting). */
+    public void natsConnected(java.util.function.BooleanSupplier connected) {
+        Gauge.builder("chat.nats.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
+                .description("1 while connected to NATS").register(registry);
+    }
+
+    /** A resume (a stream opened with a cursor) ended its replay with {@code outcome}. */
+    public void resumed(String outcome) {
+        resumed(outcome, 1);
+    }
+
+    private void resumed(String outcome, int count) {
+        resumes.computeIfAbsent(outcome, o -> Counter.builder("chat.resumes").tag("outcome", o)
+                .description("Streams resumed from a cursor, by outcome").register(registry)).increment(count);
     }
 
     public AtomicInteger activeConnections() {

@@ -44,6 +44,7 @@ public final class ChunkSubscriber {
             metrics.dropped(PodMetrics.DROP_MALFORMED, 1);
             return;
         }
+        metrics.firstChunks().arrived(message);
         int[] failed = new int[1];
         int targets = router.route(sessionId, () -> {
             try {
@@ -55,6 +56,9 @@ public final class ChunkSubscriber {
                 return ChunkFrames.frame(sessionId, "-", 0, 1, 0, new byte[0]);
             }
         });
+        if (targets == 0) {
+            metrics.firstChunks().notRouted(message);
+        }
         if (targets == 0 && failed[0] == 0) {
             metrics.dropped(PodMetrics.DROP_NOT_LOCAL, chunkCount(message));
         }

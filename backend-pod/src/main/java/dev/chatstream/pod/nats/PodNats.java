@@ -59,6 +59,7 @@ public final class PodNats implements AutoCloseable {
                 .connectionListener(listener)
                 .build());
         PodNats nats = new PodNats(connection, settings, metrics);
+        metrics.natsConnected(nats::connected);
         nats.provisionStreams();
         return nats;
     }

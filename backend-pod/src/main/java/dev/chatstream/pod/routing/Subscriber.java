@@ -323,6 +323,9 @@ public final class Subscriber {
         }
         replayDone = true;
         replayComplete = complete;
+        if (!repairing) {
+            metrics.resumed(!complete ? PodMetrics.RESUME_FAILED : cursorFound ? PodMetrics.RESUME_COMPLETE : PodMetrics.RESUME_GAP);
+        }
         if (complete && !repairing && cursorFound && !cursorPassed) {
             // History ends at (or, still storing, before) the cursor: everything after it is new.
             tracker.seed(cursor.messageId(), cursor.chunkId(), cursorAttempt);
@@ -403,6 +406,9 @@ public final class Subscriber {
         if (live) {
             liveWrites++;
             metrics.deliveryLatency(batch.publishedAtMicros());
+            if (batch.firstChunkId() + from == 0) {
+                metrics.firstChunks().written(batch.sessionId(), batch.messageId()); // the answer reached a user
+            }
         }
     }
 

@@ -2,12 +2,16 @@ package dev.chatstream.worker.app;
 
 import dev.chatstream.config.ConfigException;
 import dev.chatstream.config.Env;
+import dev.chatstream.telemetry.Telemetry;
 import dev.chatstream.worker.config.WorkerConfig;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 
-/** {@code java -jar workflow-service.jar}: configured only by environment variables. */
+/**
+ * {@code java -jar workflow-service.jar}: configured only by environment variables; traces are exported
+ * when the standard {@code OTEL_*} variables ask for them ({@link Telemetry}).
+ */
 public final class Main {
     private Main() {
     }
@@ -17,6 +21,7 @@ public final class Main {
         if (status != 0) {
             System.exit(status);
         }
+        Telemetry.install(System.getenv(), "workflow-service");
         WorkerConfig config = WorkerConfig.fromEnv(Env.system());
         WorkflowApp app;
         try {

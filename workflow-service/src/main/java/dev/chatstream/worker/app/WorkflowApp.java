@@ -2,6 +2,7 @@ package dev.chatstream.worker.app;
 
 import dev.chatstream.streams.JetStreamProvisioner;
 import dev.chatstream.subjects.Subjects;
+import dev.chatstream.telemetry.TraceMdc;
 import dev.chatstream.worker.config.RegistrySettings;
 import dev.chatstream.worker.config.WorkerConfig;
 import dev.chatstream.worker.consumer.PullErrorLog;
@@ -81,6 +82,7 @@ public final class WorkflowApp implements AutoCloseable {
     public static WorkflowApp start(WorkerConfig config) throws Exception {
         Clock clock = Clock.systemUTC();
         String workerId = config.consumer().workerId();
+        TraceMdc.fixedField("worker_id", workerId);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
         try {
             Connection connection = connect(config, workerId);
@@ -93,6 +95,7 @@ public final class WorkflowApp implements AutoCloseable {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             meters.config().commonTags("worker_id", workerId);
             WorkerMetrics metrics = new WorkerMetrics(meters);
+            metrics.gaugeNatsConnected(() -> connection.getStatus() == Connection.Status.CONNECTED);
 
             HeartbeatTracker heartbeats = new HeartbeatTracker(config.registry().heartbeatStaleAfter(), System::nanoTime);
             Dispatcher heartbeatDispatcher = connection.createDispatcher();
@@ -118,7 +121,8 @@ public final class WorkflowApp implements AutoCloseable {
             vertx.deployVerticle(() -> new AnswerLoop(contexts), new DeploymentOptions().setInstances(loops))
                     .await(10, TimeUnit.SECONDS);
 
-            ChunkTransport transport = new ChunkTransport(connection, jetStream, config.fanout(), metrics);
+            ChunkTransport transport = new ChunkTransport(connection, jetStream, config.fanout(), metrics,
+                    GlobalOpenTelemetry.get());
             ProviderCatalog providers = ProviderCatalog.create(vertx, config.provider());
             WorkflowConsumer consumer = WorkflowConsumer.start(vertx, contexts, connection, jetStream, management,
                     transport, providers, new ProviderPolicy(config.policy()),

@@ -21,6 +21,7 @@ import dev.chatstream.worker.registry.SessionRoute;
 import io.nats.client.Message;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -102,9 +103,10 @@ final class Answer implements TokenSink {
             release();
             return;
         }
-        span = s.tracing().startAnswer(msg.getHeaders(), request.sessionId(), request.messageId());
+        span = s.tracing().startAnswer(msg, request.sessionId(), request.messageId());
         info = new MessageInfo(request.sessionId(), request.messageId(), (int) deliveries, request.correlationId(),
                 Tracing.traceparent(span, msg.getHeaders()));
+        info = info.withRequestedAt(request.timestamp()); // pods measure time to first chunk from it
         long progressEvery = Math.max(100, s.ackWait().toMillis() / 3);
         progressTimer = s.vertx().setPeriodic(progressEvery, id -> msg.inProgress());
         debug("answer started (delivery " + deliveries + ")");
@@ -174,7 +176,7 @@ final class Answer implements TokenSink {
             case ProviderPolicy.Allowed allowed -> request = allowed.request();
         }
         state = State.STREAMING;
-        generation = provider.stream(request, this);
+        generation = s.tracing().genAi().stream(provider, request, this, span);
     }
 
     @Override
@@ -428,7 +430,7 @@ final class Answer implements TokenSink {
             MDC.put("session_id", request.sessionId());
             MDC.put("message_id", request.messageId());
         }
-        try {
+        try (Scope ignored = span.makeCurrent()) { // trace_id/span_id in the line
             logging.run();
         } finally {
             MDC.remove("correlation_id");

@@ -1,6 +1,11 @@
 package dev.chatstream.worker.consumer;
 
+import dev.chatstream.streams.StreamDefinitions;
+import dev.chatstream.telemetry.NatsTraceContext;
 import dev.chatstream.wire.ChunkHeaders;
+import dev.chatstream.worker.telemetry.GenAiTelemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -8,43 +13,43 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * W3C trace context from the request's NATS headers to the chunk batches: one consumer span per
- * answer, child of the pod's span. Without an OpenTelemetry SDK the span is a no-op and the incoming
- * {@code traceparent} is passed through unchanged, so the pod can still correlate.
+ * delivery of a request, child of the pod's publish span, so a redelivery shows as a second attempt in
+ * the same trace ({@code chat.attempt}). Without an OpenTelemetry SDK the span is a no-op and the
+ * incoming {@code traceparent} is passed through unchanged, so the pod can still correlate.
  */
 final class Tracing {
-    private static final TextMapGetter<Headers> GETTER = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Headers carrier) {
-            return carrier == null ? List.of() : carrier.keySet();
-        }
-
-        @Override
-        public String get(Headers carrier, String key) {
-            return carrier == null ? null : carrier.getFirst(key);
-        }
-    };
-
     private final Tracer tracer;
+    private final GenAiTelemetry genAi;
 
-    Tracing(OpenTelemetry openTelemetry) {
+    Tracing(OpenTelemetry openTelemetry, MeterRegistry meters) {
         this.tracer = openTelemetry.getTracer("dev.chatstream.workflow-service");
+        this.genAi = new GenAiTelemetry(tracer, meters);
     }
 
-    Span startAnswer(Headers requestHeaders, String sessionId, String messageId) {
-        Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), requestHeaders, GETTER);
-        return tracer.spanBuilder("chat.workflow.answer")
+    GenAiTelemetry genAi() {
+        return genAi;
+    }
+
+    Span startAnswer(Message msg, String sessionId, String messageId) {
+        Context parent = NatsTraceContext.extract(msg.getHeaders());
+        long attempt = msg.isJetStream() ? msg.metaData().deliveredCount() : 1;
+        return tracer.spanBuilder("process chat.workflow.execute")
                 .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("messaging.system", "nats")
+                .setAttribute("messaging.operation.type", "process")
+                .setAttribute("messaging.destination.name", msg.getSubject())
+                .setAttribute("messaging.destination.template", "chat.workflow.execute.{sid}")
+                .setAttribute("messaging.consumer.group.name", StreamDefinitions.WORKFLOW_WORKERS)
+                .setAttribute("messaging.message.id", messageId)
                 .setAttribute("chat.session_id", sessionId)
-                .setAttribute("chat.message_id", messageId)
+                .setAttribute("chat.attempt", attempt)
                 .startSpan();
     }
 

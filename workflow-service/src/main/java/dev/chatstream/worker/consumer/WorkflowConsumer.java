@@ -70,7 +70,7 @@ public final class WorkflowConsumer {
         ActiveAnswers answers = new ActiveAnswers();
         AnswerServices services = new AnswerServices(vertx, codec, transport, providers, policy, routes,
                 new HistoryReader(jetStream, management), new DeadLetters(jetStream, settings.workerId()), answers, ledger,
-                new Slots(settings.concurrency()), metrics, new Tracing(openTelemetry), settings, streams.ackWait(),
+                new Slots(settings.concurrency()), metrics, new Tracing(openTelemetry, metrics.registry()), settings, streams.ackWait(),
                 streams.maxDeliver(), clock);
         metrics.gaugeActive(answers::size);
         Dispatcher cancels = connection.createDispatcher();

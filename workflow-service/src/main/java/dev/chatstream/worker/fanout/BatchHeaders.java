@@ -6,7 +6,7 @@ import io.nats.client.impl.Headers;
 
 /**
  * The headers of one answer's batches. The answer's identity (session, message, attempt, correlation,
- * trace) is validated once; each batch copies it and adds only its own fields, and the history write
+ * trace, request time) is validated once; each batch copies it and adds only its own fields, and the history write
  * and the live publish of a batch share one header set. With paced tokens every chunk is its own
  * batch, so this is per-chunk work.
  */
@@ -23,6 +23,9 @@ final class BatchHeaders {
         }
         if (info.traceparent() != null) {
             headers.put(ChunkHeaders.TRACEPARENT, info.traceparent());
+        }
+        if (info.requestedAtMicros() > 0) {
+            headers.put(ChunkHeaders.REQUESTED_AT, Long.toString(info.requestedAtMicros()));
         }
         this.identity = headers;
     }

@@ -6,6 +6,8 @@ import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -16,8 +18,16 @@ public final class ChunkTransport {
     private final FanoutSettings settings;
     private final FanoutMetrics metrics;
     private final HistoryGate historyGate;
+    private final Tracer tracer;
 
     public ChunkTransport(Connection connection, JetStream jetStream, FanoutSettings settings, FanoutMetrics metrics) {
+        this(connection, jetStream, settings, metrics, OpenTelemetry.noop());
+    }
+
+    /** With {@code openTelemetry} for the fan-out's spans ({@link FanoutSpans}). */
+    public ChunkTransport(Connection connection, JetStream jetStream, FanoutSettings settings, FanoutMetrics metrics,
+                          OpenTelemetry openTelemetry) {
+        this.tracer = openTelemetry.getTracer("dev.chatstream.workflow-service");
         this.connection = connection;
         this.jetStream = jetStream;
         this.settings = settings;
@@ -27,6 +37,10 @@ public final class ChunkTransport {
 
     HistoryGate historyGate() {
         return historyGate;
+    }
+
+    Tracer tracer() {
+        return tracer;
     }
 
     FanoutSettings settings() {

@@ -2,6 +2,8 @@ package dev.chatstream.worker.fanout;
 
 import dev.chatstream.wire.ChunkBatch;
 import io.nats.client.impl.Headers;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,13 +48,15 @@ final class HistoryBatcher {
     private Promise<Void> drained;
     private final LivePublisher live;
     private final BatchHeaders headers;
+    private final FanoutSpans spans;
     /** False once a history write of this message failed: from then on live waits for acknowledgements. */
     private boolean liveBeforeAck = true;
     /** Whether the batch in flight went live already. */
     private boolean inFlightIsLive;
 
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
-                   BatchHeaders headers, LivePublisher live) {
+                   BatchHeaders headers, LivePublisher live, FanoutSpans spans) {
+        this.spans = spans;
         this.live = live;
         this.headers = headers;
         this.vertx = vertx;
@@ -147,8 +151,13 @@ final class HistoryBatcher {
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
         String msgId = info.messageId() + ":" + first.chunkId() + ":" + info.attempt();
         Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()));
+        Span span = spans.historyWrite(first.chunkId(), batch.size(), attempt);
         transport.publishHistory(info.historySubject(), batchHeaders, body, msgId)
                 .whenComplete((ack, err) -> context.runOnContext(v -> {
+                    if (err != null) {
+                        span.setStatus(StatusCode.ERROR, String.valueOf(err.getMessage()));
+                    }
+                    span.end();
                     if (err == null) {
                         acknowledged(batch, body, isFinal);
                     } else {

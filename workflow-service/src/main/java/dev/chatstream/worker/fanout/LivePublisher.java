@@ -17,8 +17,11 @@ final class LivePublisher {
     private final Destinations destinations;
     private final Clock clock;
     private final BatchHeaders headers;
+    private final FanoutSpans spans;
 
-    LivePublisher(ChunkTransport transport, BatchHeaders headers, Destinations destinations, Clock clock) {
+    LivePublisher(ChunkTransport transport, BatchHeaders headers, Destinations destinations, Clock clock,
+                  FanoutSpans spans) {
+        this.spans = spans;
         this.transport = transport;
         this.headers = headers;
         this.destinations = destinations;
@@ -39,5 +42,6 @@ final class LivePublisher {
             transport.publishLive(subject, batchHeaders, body);
         }
         transport.metrics().livePublished(batch.size(), subjects.size());
+        spans.livePublished(subjects, batch.get(0).chunkId(), batch.size());
     }
 }

@@ -39,8 +39,10 @@ public final class MessageFanout {
     public static MessageFanout open(Vertx vertx, Context context, ChunkTransport transport, MessageCodec codec,
                                      MessageInfo info, Destinations destinations, Clock clock) {
         BatchHeaders headers = new BatchHeaders(info);
-        LivePublisher live = new LivePublisher(transport, headers, destinations, clock);
-        return new MessageFanout(codec, new HistoryBatcher(vertx, context, transport, info, clock, headers, live), live);
+        FanoutSpans spans = FanoutSpans.of(transport.tracer(), info);
+        LivePublisher live = new LivePublisher(transport, headers, destinations, clock, spans);
+        return new MessageFanout(codec, new HistoryBatcher(vertx, context, transport, info, clock, headers, live, spans),
+                live);
     }
 
     /** Records {@code chunk} in history and publishes it live (at once, or grouped while a write is in flight). */

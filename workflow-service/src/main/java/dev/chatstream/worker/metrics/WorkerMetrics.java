@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * {@code chat_ttft_seconds} (request accepted by the pod → first chunk published),
  * {@code chat_chunks_published_total}, {@code chat_nats_published_total{kind}},
  * {@code chat_nats_received_total{kind}}, {@code chat_history_batch_chunks},
- * {@code chat_history_publish_failures_total{retried}} and {@code chat_workflow_active_answers}.
+ * {@code chat_history_publish_failures_total{retried}}, {@code chat_workflow_active_answers},
+ * {@code chat_nats_connected}; the GenAI client metrics come from {@code GenAiTelemetry}.
  */
 public final class WorkerMetrics implements FanoutMetrics {
     private final MeterRegistry registry;
@@ -71,6 +72,12 @@ public final class WorkerMetrics implements FanoutMetrics {
     public void published(String kind, int count) {
         published.computeIfAbsent(kind, k -> Counter.builder("chat.nats.published").tag("kind", k).register(registry))
                 .increment(count);
+    }
+
+    /** {@code chat_nats_connected}: 1 while the NATS connection is up, 0 otherwise (alerting). */
+    public void gaugeNatsConnected(java.util.function.BooleanSupplier connected) {
+        Gauge.builder("chat.nats.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
+                .description("1 while connected to NATS").register(registry);
     }
 
     public void gaugeActive(Supplier<Number> active) {
