@@ -16,6 +16,7 @@ import dev.chatstream.pod.nats.PodNats;
 import dev.chatstream.pod.nats.PodPresence;
 import dev.chatstream.pod.registry.RedisSessionRegistry;
 import dev.chatstream.pod.registry.SessionRegistry;
+import dev.chatstream.pod.resume.SharedReplays;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import io.vertx.core.DeploymentOptions;
@@ -96,8 +97,10 @@ public final class PodApp {
             PodPresence presence = new PodPresence(nats, config.podId(), router::connectionCount, lifecycle::status, metrics);
             presence.start();
 
-            SseStreamHandler stream = new SseStreamHandler(vertx, router, new HistoryReplayer(nats, metrics), config.sse(),
-                    lifecycle, metrics, config.podId());
+            SharedReplays replays = new SharedReplays(vertx, router, new HistoryReplayer(nats, metrics),
+                    config.sse().replayTimeout(), metrics, config.podId());
+            nats.onReconnect(replays::natsReconnected);
+            SseStreamHandler stream = new SseStreamHandler(router, replays, config.sse(), lifecycle, metrics, config.podId());
             PodRoutes routes = new PodRoutes(new AuthHandler(authenticator),
                     new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId()),
                     new CancelHandler(nats, config.nats().cancelTimeout(), config.podId()),

@@ -35,6 +35,7 @@ public final class PodMetrics {
     private final Counter gapsRepaired;
     private final Timer deliveryLatency;
     private final DistributionSummary replayedBatches;
+    private final Counter replays;
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> published = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> received = new ConcurrentHashMap<>();
@@ -56,6 +57,9 @@ public final class PodMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        replays = Counter.builder("chat.replays")
+                .description("History reads started for resumes and repairs (one may serve several connections)")
                 .register(registry);
         replayedBatches = DistributionSummary.builder("chat.replay.batches")
                 .description("History batches read per resume").register(registry);
@@ -116,6 +120,11 @@ public final class PodMetrics {
         if (micros >= 0) {
             deliveryLatency.record(micros, TimeUnit.MICROSECONDS);
         }
+    }
+
+    /** A history read started (a resume, a repair, a retry). */
+    public void replayStarted() {
+        replays.increment();
     }
 
     public void replayed(int batches) {

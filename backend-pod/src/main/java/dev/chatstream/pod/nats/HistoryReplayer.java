@@ -1,7 +1,9 @@
 package dev.chatstream.pod.nats;
 
 import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.pod.resume.HistorySource;
 import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.wire.ChunkHeaders;
 import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.subjects.Subjects;
 import io.nats.client.JetStreamApiException;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +26,7 @@ import java.util.function.Consumer;
  * being stored (the subscriber asks again then); what comes later arrives live and is held and merged by
  * the subscriber. Blocking: call it off the event loop. Bounded in time.
  */
-public final class HistoryReplayer {
+public final class HistoryReplayer implements HistorySource {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryReplayer.class);
     private static final int NO_MESSAGE_FOUND = 10037;
 
@@ -35,11 +38,9 @@ public final class HistoryReplayer {
         this.metrics = metrics;
     }
 
-    /**
-     * Passes every history batch of {@code sessionId}, in order, to {@code each}; returns how many.
-     * Throws {@link TimeoutException} past {@code timeout}, or the NATS error.
-     */
-    public int replay(String sessionId, Consumer<ChunkFrames> each, Duration timeout) throws Exception {
+    @Override
+    public int replay(String sessionId, String messageId, Consumer<ChunkFrames> each, BooleanSupplier stop,
+                      Duration timeout) throws Exception {
         if (!nats.connected()) {
             throw new NatsUnavailableException("NATS is not connected");
         }
@@ -72,13 +73,15 @@ public final class HistoryReplayer {
                     throw new TimeoutException("history replay of " + sessionId + " exceeded " + timeout);
                 }
                 metrics.natsReceived("history");
-                try {
-                    each.accept(ChunkMessages.frame(message));
-                    batches++;
-                } catch (IllegalArgumentException e) {
-                    LOG.atWarn().addKeyValue("session_id", sessionId).log("skipping malformed history batch: " + e.getMessage());
+                if (messageId == null || ofMessage(message, messageId)) {
+                    try {
+                        each.accept(ChunkMessages.frame(message));
+                        batches++;
+                    } catch (IllegalArgumentException e) {
+                        LOG.atWarn().addKeyValue("session_id", sessionId).log("skipping malformed history batch: " + e.getMessage());
+                    }
                 }
-                if (message.metaData().streamSequence() >= lastSequence) {
+                if (message.metaData().streamSequence() >= lastSequence || stop.getAsBoolean()) {
                     return batches;
                 }
             }
@@ -89,5 +92,9 @@ public final class HistoryReplayer {
                 LOG.atDebug().setCause(e).log("unsubscribe of history replay failed");
             }
         }
+    }
+
+    private static boolean ofMessage(Message message, String messageId) {
+        return message.getHeaders() != null && messageId.equals(message.getHeaders().getFirst(ChunkHeaders.MESSAGE_ID));
     }
 }

@@ -60,13 +60,19 @@ public final class Subscriber {
     /** Tail checks without live progress before the connection stops looking (about 30 s). */
     static final int MAX_TAIL_CHECKS = 20;
     private long liveWritesAtLastCheck;
-    /** The repair covers the whole message: nothing of it was written to this connection yet. */
-    private boolean repairFromStart;
     private boolean replayDone;
     /** Whether the last replay read history to its end (a failed one is not retried for lag). */
     private boolean replayComplete;
     private boolean pumping;
-    private boolean closed;
+    /** Written on the connection's thread, read by replays on other threads. */
+    private volatile boolean closed;
+    /**
+     * The client's own cursor, null for a live-only stream; {@link #cursor} moves with repairs. Every chunk
+     * after it is owed, so a message first seen mid-way is repaired from its start.
+     */
+    private final Cursor resumeFrom;
+    /** Whether a tail watch is scheduled; a second one (e.g. a NATS reconnect during a watch) is not started. */
+    private boolean tailWatched;
     private long lastWriteNanos = System.nanoTime();
 
     /**
@@ -81,6 +87,7 @@ public final class Subscriber {
         this.metrics = metrics;
         this.cursor = cursor;
         this.gapNotice = gapNotice;
+        this.resumeFrom = cursor;
         if (cursor != null) {
             history = new ArrayDeque<>();
             held = new ArrayDeque<>();
@@ -95,6 +102,14 @@ public final class Subscriber {
         return sink;
     }
 
+    /**
+     * The message a replay for this connection needs, or null for the whole session: a repair concerns one
+     * message (the others went out live already), a client's resume everything after its cursor.
+     */
+    public String replayScope() {
+        return repairing ? cursor.messageId() : null;
+    }
+
     /** {@link System#nanoTime} of the last write; for keep-alives. */
     public long lastWriteNanos() {
         return lastWriteNanos;
@@ -106,11 +121,6 @@ public final class Subscriber {
             sink.write(bytes);
             lastWriteNanos = System.nanoTime();
         }
-    }
-
-    /** Whether history is still being written. */
-    public boolean replaying() {
-        return held != null;
     }
 
     /**
@@ -179,10 +189,8 @@ public final class Subscriber {
             startRepair(new Cursor(batch.messageId(), tracker.highest(batch.messageId())), batch);
             return;
         }
-        if (batch.attempt() > 1 && batch.firstChunkId() > 0 && !tracker.knows(batch.messageId())) {
-            // A restart of an answer this connection has not seen at all: the old attempt's chunks
-            // are in history (a worker killed before its live publish left its buffer). Start there.
-            startRepair(new Cursor(batch.messageId(), 0), batch, true);
+        if (unseenMidway(batch)) {
+            startRepair(new Cursor(batch.messageId(), 0), batch);
             return;
         }
         write(batch, true);
@@ -228,24 +236,19 @@ public final class Subscriber {
 
     /** Holds live batches from {@code firstHeld} on and asks for history after {@code from}. */
     private void startRepair(Cursor from, ChunkFrames firstHeld) {
-        startRepair(from, firstHeld, false);
-    }
-
-    private void startRepair(Cursor from, ChunkFrames firstHeld, boolean fromStart) {
         metrics.gapRepaired();
         lagRetries = 0;
-        replayAgain(from, firstHeld, fromStart, true, 0);
+        replayAgain(from, firstHeld, true, 0);
     }
 
     /** (Re)starts a replay from {@code from}, {@code delayMs} from now, holding live batches meanwhile. */
-    private void replayAgain(Cursor from, ChunkFrames firstHeld, boolean fromStart, boolean asRepair, long delayMs) {
+    private void replayAgain(Cursor from, ChunkFrames firstHeld, boolean asRepair, long delayMs) {
         ArrayDeque<ChunkFrames> waiting = held != null ? held : new ArrayDeque<>();
         if (firstHeld != null) {
             waiting.addFirst(firstHeld);
         }
         cursor = from;
         repairing = asRepair;
-        repairFromStart = fromStart;
         if (asRepair) {
             gapNotice = null;
         }
@@ -318,7 +321,7 @@ public final class Subscriber {
         if (complete && !repairing && !cursorFound && lagRetries < MAX_LAG_RETRIES
                 && (lagRetries < UNKNOWN_CURSOR_RETRIES || holdsLiveOf(cursor.messageId()))) {
             // The cursor's message may be live and not stored yet: look again before calling it a gap.
-            replayAgain(cursor, null, false, false, nextLagDelay());
+            replayAgain(cursor, null, false, nextLagDelay());
             return;
         }
         replayDone = true;
@@ -347,9 +350,8 @@ public final class Subscriber {
                 Object next = history.poll();
                 if (next == null && replayDone) {
                     next = held.poll();
-                    if (next instanceof ChunkFrames live
-                            && tracker.gapBefore(live.messageId(), live.firstChunkId(), live.attempt())) {
-                        Cursor from = new Cursor(live.messageId(), tracker.highest(live.messageId()));
+                    if (next instanceof ChunkFrames live && missingBefore(live)) {
+                        Cursor from = new Cursor(live.messageId(), Math.max(0, tracker.highest(live.messageId())));
                         if (!live.messageId().equals(cursor.messageId())) {
                             // A held batch of another message starts after a hole of its own: fill that too.
                             startRepair(from, live);
@@ -357,7 +359,7 @@ public final class Subscriber {
                         }
                         if (replayComplete && lagRetries < MAX_LAG_RETRIES) {
                             // The replay did not fill this message's hole: history may still be storing it.
-                            replayAgain(from, live, false, true, nextLagDelay());
+                            replayAgain(from, live, true, nextLagDelay());
                             continue;
                         }
                         // History never got these chunks: go on with the hole.
@@ -406,6 +408,27 @@ public final class Subscriber {
         }
     }
 
+    /**
+     * Whether chunks before a held live batch are missing: a hole after what was written, or the start of
+     * the message this repair is for when history gave none of it (still storing it).
+     */
+    private boolean missingBefore(ChunkFrames live) {
+        return tracker.gapBefore(live.messageId(), live.firstChunkId(), live.attempt()) || unseenMidway(live);
+    }
+
+    /**
+     * A message this connection has not seen at all, first seen past its chunk 0, whose start is owed to
+     * the client and is in history: a restart whose old attempt a killed worker never published live, or,
+     * on a stream that was resumed or already delivering when the message began (a session's answers
+     * follow one another), chunks lost on the way (a NATS reconnect). A fresh live-only stream that joins
+     * an answer mid-way starts where it joined; the resume cursor's own message starts after the cursor.
+     */
+    private boolean unseenMidway(ChunkFrames batch) {
+        return batch.firstChunkId() > 0 && !tracker.knows(batch.messageId())
+                && (batch.attempt() > 1 || resumeFrom != null || liveWrites > 0)
+                && (resumeFrom == null || !resumeFrom.messageId().equals(batch.messageId()));
+    }
+
     private boolean holdsLiveOf(String messageId) {
         for (ChunkFrames batch : held) {
             if (batch.messageId().equals(messageId)) {
@@ -436,7 +459,39 @@ public final class Subscriber {
         sink.close(lastBytes);
     }
 
+    /**
+     * The client is gone (the transport saw the stream close): stops every replay, retry and tail check of
+     * this connection. Idempotent.
+     */
+    public void release() {
+        closed = true;
+        history = null;
+        held = null;
+    }
+
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Marks a tail watch as started; false when one is already running. The watch calls
+     * {@link #tailWatchEnded} when {@link #checkTail} stops it.
+     */
+    public boolean startTailWatch() {
+        if (tailWatched || closed) {
+            return false;
+        }
+        tailWatched = true;
+        liveWritesAtLastCheck = liveWrites;
+        return true;
+    }
+
+    /** Gives the tail checks their full budget again: something (a NATS reconnect) may have lost chunks anew. */
+    public void renewTailChecks() {
+        tailChecks = 0;
+    }
+
+    public void tailWatchEnded() {
+        tailWatched = false;
     }
 }

@@ -27,6 +27,7 @@ final class StreamRelease implements Handler<Void> {
     public void handle(Void ignored) {
         if (!released) {
             released = true;
+            subscriber.release();
             router.detach(subscriber);
             activeConnections.decrementAndGet();
         }

@@ -297,6 +297,52 @@ class SessionRouterTest {
     }
 
     @Test
+    @DisplayName("resume: a message the stream never saw, first arriving live past its chunk 0, is taken whole from history")
+    void resumedStreamRepairsAnUnseenMessageFromItsStart() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m1:4"), Buffer.buffer("GAP"));
+        subscriber.deliverHistory(batch("s", "m1", 0, 5, 1));
+        subscriber.endReplay(true);
+        route(batch("s", "m2", 7, 2, 1));
+        assertThat(repairing).as("a repair of m2 was asked for").hasSize(1);
+        assertThat(subscriber.replayScope()).isEqualTo("m2");
+
+        subscriber.deliverHistory(batch("s", "m2", 0, 4, 1));
+        subscriber.deliverHistory(batch("s", "m2", 4, 5, 1));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m2", 0, 8));
+    }
+
+    @Test
+    @DisplayName("a fresh live-only stream joining an answer mid-way starts where it joined")
+    void freshLiveStreamJoinsMidway() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        router.attach("s", sink);
+        route(batch("s", "m", 7, 2, 1));
+        assertThat(repairing).isEmpty();
+        assertThat(sink.ids()).containsExactly("m:7", "m:8");
+    }
+
+    @Test
+    @DisplayName("a released connection (its client left) asks for no replay: tail checks and holes end at once")
+    void releasedConnectionStopsRepairs() {
+        FakeSink sink = new FakeSink();
+        List<Subscriber> repairing = new ArrayList<>();
+        router.gapRepair(repairing::add);
+        Subscriber subscriber = router.attach("s", sink);
+        route(batch("s", "m", 0, 2, 1));
+        subscriber.release();
+        router.detach(subscriber);
+        assertThat(subscriber.checkTail()).isEqualTo(Subscriber.TailCheck.DONE);
+        route(batch("s", "m", 5, 1, 1));
+        assertThat(repairing).isEmpty();
+    }
+
+    @Test
     @DisplayName("resume: a cursor history does not know gives the gap notice first, then live")
     void unknownCursorGivesGap() {
         FakeSink sink = new FakeSink();
