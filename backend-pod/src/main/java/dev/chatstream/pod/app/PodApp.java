@@ -130,7 +130,7 @@ public final class PodApp {
                 .setMaxPoolWaiting(1024)
                 .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
         return new RedisSessionRegistry(vertx, Redis.createClient(vertx, options), settings, config.podId(),
-                router::sessionIds, metrics);
+                router::sessionIds, router::holds, metrics);
     }
 
     private static int deployHttp(Vertx vertx, PodConfig config, PodRoutes routes) throws Exception {
