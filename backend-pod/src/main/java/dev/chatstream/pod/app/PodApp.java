@@ -94,7 +94,8 @@ public final class PodApp {
             });
             Lifecycle lifecycle = new Lifecycle(nats::connected);
             new ChunkSubscriber(nats, router, metrics).start(config.podId());
-            PodPresence presence = new PodPresence(nats, config.podId(), router::connectionCount, lifecycle::status, metrics);
+            PodPresence presence = new PodPresence(nats, config.podId(), router::connectionCount, lifecycle::status,
+                    () -> registry.enabled() ? registry.reachable() : null, metrics);
             presence.start();
 
             SharedReplays replays = new SharedReplays(vertx, router, new HistoryReplayer(nats, metrics),

@@ -97,7 +97,7 @@ public final class WorkflowApp implements AutoCloseable {
                 metrics.received("heartbeat");
                 String pod = Subjects.tokenAt(msg.getSubject(), 2);
                 if (pod != null) {
-                    heartbeats.heard(pod);
+                    heartbeats.heard(pod, msg.getData());
                 }
             });
             vertx.setPeriodic(60_000, id -> heartbeats.forgetLongGone());
