@@ -95,7 +95,7 @@ public final class WorkflowApp implements AutoCloseable {
             Dispatcher heartbeatDispatcher = connection.createDispatcher();
             heartbeatDispatcher.subscribe(Subjects.POD_HEARTBEAT_ALL, msg -> {
                 metrics.received("heartbeat");
-                String pod = Subjects.tokenAt(msg.getSubject(), 2);
+                String pod = Subjects.podOfHeartbeat(msg.getSubject());
                 if (pod != null) {
                     heartbeats.heard(pod, msg.getData());
                 }
