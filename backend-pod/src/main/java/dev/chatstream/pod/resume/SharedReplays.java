@@ -2,9 +2,8 @@ package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.ChunkFrames;
-import dev.chatstream.pod.routing.GapRepair;
+import dev.chatstream.pod.routing.RoutedConnection;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.Subscriber;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,7 @@ import java.util.Map;
  * reconnect every connection's unfinished answer gets a tail check, since chunks published during the
  * reconnect reach no one live.
  */
-public final class SharedReplays implements GapRepair {
+public final class SharedReplays implements Replayer {
     private static final Logger LOG = LoggerFactory.getLogger(SharedReplays.class);
 
     private final Vertx vertx;
@@ -44,32 +43,39 @@ public final class SharedReplays implements GapRepair {
         this.replayTimeout = replayTimeout;
         this.metrics = metrics;
         this.podId = podId;
-        router.gapRepair(this);
     }
 
     private record Key(String sessionId, String messageId) {
     }
 
     private static final class Flight {
-        List<Subscriber> next = new ArrayList<>();
+        List<ClientConnection> next = new ArrayList<>();
         boolean running;
     }
 
     /** Starts the replay of a connection that came with a cursor. */
-    public void resume(Subscriber subscriber) {
-        replay(subscriber);
+    public void resume(ClientConnection connection) {
+        replayNow(connection);
     }
 
     @Override
-    public void replay(Subscriber subscriber) {
-        if (subscriber.isClosed()) {
+    public void replay(ClientConnection connection, long delayMs) {
+        if (delayMs == 0) {
+            replayNow(connection);
+        } else {
+            vertx.setTimer(delayMs, id -> replayNow(connection));
+        }
+    }
+
+    private void replayNow(ClientConnection connection) {
+        if (connection.isClosed()) {
             return;
         }
-        Key key = new Key(subscriber.sessionId(), subscriber.replayScope());
+        Key key = new Key(connection.sessionId(), connection.replayScope());
         boolean start;
         synchronized (this) {
             Flight flight = flights.computeIfAbsent(key, k -> new Flight());
-            flight.next.add(subscriber);
+            flight.next.add(connection);
             start = !flight.running;
             flight.running = true;
         }
@@ -78,45 +84,43 @@ public final class SharedReplays implements GapRepair {
         }
     }
 
-    @Override
-    public void replayAfter(Subscriber subscriber, long delayMs) {
-        vertx.setTimer(delayMs, id -> replay(subscriber));
-    }
-
     /** NATS reconnected: what was published meanwhile reached no one live, so every unfinished answer is checked. */
     public void natsReconnected() {
-        for (Subscriber subscriber : router.subscribers()) {
-            subscriber.sink().execute(() -> {
-                subscriber.renewTailChecks();
-                watchTail(subscriber);
+        for (RoutedConnection routed : router.connections()) {
+            if (!(routed instanceof ClientConnection connection)) {
+                continue;
+            }
+            connection.sink().execute(() -> {
+                connection.tail().renew();
+                watchTail(connection);
             });
         }
     }
 
     /** On the connection's thread: checks now and then that its unfinished answer keeps arriving live. */
-    void watchTail(Subscriber subscriber) {
-        if (subscriber.startTailWatch()) {
-            scheduleTailCheck(subscriber);
+    void watchTail(ClientConnection connection) {
+        if (!connection.isClosed() && connection.tail().start()) {
+            scheduleTailCheck(connection);
         }
     }
 
-    private void scheduleTailCheck(Subscriber subscriber) {
-        vertx.setTimer(ReplayPolicy.TAIL_CHECK_MS, id -> subscriber.sink().execute(() -> {
-            if (subscriber.checkTail() == Subscriber.TailCheck.AGAIN) {
-                scheduleTailCheck(subscriber);
+    private void scheduleTailCheck(ClientConnection connection) {
+        vertx.setTimer(ReplayPolicy.TAIL_CHECK_MS, id -> connection.sink().execute(() -> {
+            if (connection.checkTail() == TailCheck.AGAIN) {
+                scheduleTailCheck(connection);
             } else {
-                subscriber.tailWatchEnded();
+                connection.tail().ended();
             }
         }));
     }
 
     /** Takes the connections waiting for {@code key} and replays to them; ends the flight when none wait. */
     private void runNext(Key key) {
-        List<Subscriber> group;
+        List<ClientConnection> group;
         synchronized (this) {
             Flight flight = flights.get(key);
             group = flight.next;
-            group.removeIf(Subscriber::isClosed);
+            group.removeIf(ClientConnection::isClosed);
             if (group.isEmpty()) {
                 flights.remove(key);
                 return;
@@ -138,8 +142,8 @@ public final class SharedReplays implements GapRepair {
      * the streams go on without it. Batches a failed try already handed over come again on the next one
      * and are dropped as duplicates.
      */
-    private void attempt(Key key, List<Subscriber> group, long giveUpAt, long backoffMs) {
-        List<Subscriber> open = group.stream().filter(s -> !s.isClosed()).toList();
+    private void attempt(Key key, List<ClientConnection> group, long giveUpAt, long backoffMs) {
+        List<ClientConnection> open = group.stream().filter(s -> !s.isClosed()).toList();
         if (open.isEmpty()) {
             runNext(key);
             return;
@@ -163,28 +167,28 @@ public final class SharedReplays implements GapRepair {
                                 .log("history replay failed for good, telling the client about a gap: " + result.cause());
                     }
                     boolean complete = result.succeeded();
-                    for (Subscriber subscriber : open) {
+                    for (ClientConnection connection : open) {
                         // Queued behind every history batch handed over above.
-                        subscriber.sink().execute(() -> {
-                            subscriber.endReplay(complete);
-                            watchTail(subscriber);
+                        connection.sink().execute(() -> {
+                            connection.endReplay(complete);
+                            watchTail(connection);
                         });
                     }
                     runNext(key);
                 });
     }
 
-    private static void deliver(List<Subscriber> group, ChunkFrames batch) {
-        for (Subscriber subscriber : group) {
-            if (!subscriber.isClosed()) {
-                subscriber.sink().execute(() -> subscriber.deliverHistory(batch));
+    private static void deliver(List<ClientConnection> group, ChunkFrames batch) {
+        for (ClientConnection connection : group) {
+            if (!connection.isClosed()) {
+                connection.sink().execute(() -> connection.deliverHistory(batch));
             }
         }
     }
 
-    private static boolean allClosed(List<Subscriber> group) {
-        for (Subscriber subscriber : group) {
-            if (!subscriber.isClosed()) {
+    private static boolean allClosed(List<ClientConnection> group) {
+        for (ClientConnection connection : group) {
+            if (!connection.isClosed()) {
                 return false;
             }
         }

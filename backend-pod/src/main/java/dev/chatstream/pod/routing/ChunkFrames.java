@@ -49,7 +49,7 @@ public record ChunkFrames(String sessionId, String messageId, long firstChunkId,
     }
 
     /** The events from index {@code from} on. */
-    Buffer from(int from) {
+    public Buffer from(int from) {
         return from == 0 ? frames : frames.slice(offsets[from], offsets[count]);
     }
 

@@ -7,7 +7,7 @@ import dev.chatstream.pod.http.SessionIds;
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.resume.SharedReplays;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.Subscriber;
+import dev.chatstream.pod.resume.ClientConnection;
 import dev.chatstream.subjects.SubjectToken;
 import dev.chatstream.wire.Cursor;
 import io.vertx.core.Context;
@@ -130,18 +130,17 @@ public final class SseStreamHandler {
         }
         Context context = ctx.vertx().getOrCreateContext();
         ResponseSink sink = new ResponseSink(response, ctx.request().connection(), context, http2);
-        Subscriber subscriber = cursor == null
-                ? router.attach(sessionId, sink)
-                : router.attach(sessionId, sink, cursor,
-                SseFrames.historyGap(sessionId, cursor.format(), cursor.messageId(), cursor.chunkId()));
-        StreamRelease release = new StreamRelease(router, subscriber, metrics.activeConnections());
+        ClientConnection connection = new ClientConnection(sessionId, sink, metrics, replays, cursor, cursor == null
+                ? null : SseFrames.historyGap(sessionId, cursor.format(), cursor.messageId(), cursor.chunkId()));
+        router.attach(connection);
+        StreamRelease release = new StreamRelease(router, connection, metrics.activeConnections());
         response.closeHandler(release);
         response.endHandler(release);
         response.exceptionHandler(e -> release.handle(null));
         LOG.atDebug().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
                 .addKeyValue("cursor", cursor == null ? null : cursor.format()).log("stream opened");
         if (cursor != null) {
-            replays.resume(subscriber);
+            replays.resume(connection);
         }
     }
 }

@@ -4,7 +4,8 @@ import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.ChunkFrames;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.pod.routing.SseSink;
-import dev.chatstream.pod.routing.Subscriber;
+import dev.chatstream.pod.resume.ClientConnection;
+import dev.chatstream.pod.resume.Replayer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -78,7 +79,8 @@ class SseTransportTest {
                             .putHeader("Content-Type", "text/event-stream");
                     response.write(SseFrames.retry(java.time.Duration.ofMillis(500)));
                     ResponseSink sink = new ResponseSink(response, request.connection(), vertx.getOrCreateContext(), false);
-                    Subscriber subscriber = router.attach("s", new ThreadCheckingSink(sink, offLoop));
+                    ClientConnection subscriber = new ClientConnection("s", new ThreadCheckingSink(sink, offLoop), new PodMetrics(), Replayer.none(), null, null);
+                    router.attach(subscriber);
                     response.closeHandler(v -> router.detach(subscriber));
                 })
                 .listen(0, "127.0.0.1")

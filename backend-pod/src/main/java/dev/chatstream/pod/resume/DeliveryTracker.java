@@ -1,4 +1,4 @@
-package dev.chatstream.pod.routing;
+package dev.chatstream.pod.resume;
 
 /**
  * What one connection has written, per message: the highest {@code chunk_id} and the attempt. Decides

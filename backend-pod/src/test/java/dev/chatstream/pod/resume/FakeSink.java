@@ -1,4 +1,6 @@
-package dev.chatstream.pod.routing;
+package dev.chatstream.pod.resume;
+
+import dev.chatstream.pod.routing.SseSink;
 
 import io.vertx.core.buffer.Buffer;
 

@@ -1,4 +1,4 @@
-package dev.chatstream.pod.routing;
+package dev.chatstream.pod.resume;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
