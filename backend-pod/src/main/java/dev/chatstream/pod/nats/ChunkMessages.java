@@ -1,6 +1,6 @@
 package dev.chatstream.pod.nats;
 
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.wire.BatchHeader;
 import io.nats.client.Message;
 
@@ -14,14 +14,14 @@ final class ChunkMessages {
         return BatchHeader.sessionIdOf(message.getHeaders());
     }
 
-    /** Frames the batch; throws {@link IllegalArgumentException} when a header is missing or bad. */
-    static ChunkFrames frame(Message message) {
+    /** Reads the batch; throws {@link IllegalArgumentException} when a header is missing or bad. */
+    static Batch batch(Message message) {
         BatchHeader header = BatchHeader.from(message.getHeaders());
         byte[] body = message.getData();
         if (body == null || body.length == 0) {
             throw new IllegalArgumentException("empty chunk batch");
         }
-        return ChunkFrames.frame(header.sessionId(), header.messageId(), header.firstChunkId(), header.attempt(),
+        return new Batch(header.sessionId(), header.messageId(), header.firstChunkId(), header.attempt(),
                 header.publishedAtMicros(), body, header.endsMessage());
     }
 }

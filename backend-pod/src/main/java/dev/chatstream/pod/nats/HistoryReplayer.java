@@ -2,7 +2,7 @@ package dev.chatstream.pod.nats;
 
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.resume.HistorySource;
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.streams.HistoryScan;
 import dev.chatstream.wire.BatchHeader;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ public final class HistoryReplayer implements HistorySource {
     }
 
     @Override
-    public int replay(String sessionId, String messageId, Consumer<ChunkFrames> each, BooleanSupplier stop,
+    public int replay(String sessionId, String messageId, Consumer<Batch> each, BooleanSupplier stop,
                       Duration timeout) throws Exception {
         if (!nats.connected()) {
             throw new NatsUnavailableException("NATS is not connected");
@@ -44,7 +44,7 @@ public final class HistoryReplayer implements HistorySource {
             // Filtered by header before anything is framed: a repair needs one message of the session.
             if (messageId == null || messageId.equals(BatchHeader.messageIdOf(message.getHeaders()))) {
                 try {
-                    each.accept(ChunkMessages.frame(message));
+                    each.accept(ChunkMessages.batch(message));
                     batches[0]++;
                 } catch (IllegalArgumentException e) {
                     LOG.atWarn().addKeyValue("session_id", sessionId).log("skipping malformed history batch: " + e.getMessage());

@@ -1,6 +1,6 @@
 package dev.chatstream.pod.resume;
 
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.SseSink;
 
 import java.util.ArrayDeque;
@@ -13,19 +13,19 @@ import java.util.function.Consumer;
  */
 final class BatchInbox {
     private final SseSink sink;
-    private final Consumer<ArrayDeque<ChunkFrames>> taker;
+    private final Consumer<ArrayDeque<Batch>> taker;
     /** Guarded by this. */
-    private ArrayDeque<ChunkFrames> queue;
+    private ArrayDeque<Batch> queue;
     /** Whether a task to take the queue is scheduled. Guarded by this. */
     private boolean scheduled;
 
-    BatchInbox(SseSink sink, Consumer<ArrayDeque<ChunkFrames>> taker) {
+    BatchInbox(SseSink sink, Consumer<ArrayDeque<Batch>> taker) {
         this.sink = sink;
         this.taker = taker;
     }
 
     /** Any thread. */
-    void offer(ChunkFrames batch) {
+    void offer(Batch batch) {
         boolean schedule;
         synchronized (this) {
             if (queue == null) {
@@ -41,7 +41,7 @@ final class BatchInbox {
     }
 
     private void take() {
-        ArrayDeque<ChunkFrames> batches;
+        ArrayDeque<Batch> batches;
         synchronized (this) {
             batches = queue;
             queue = null;

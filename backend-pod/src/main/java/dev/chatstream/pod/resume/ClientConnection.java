@@ -1,7 +1,8 @@
 package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.metrics.PodMetrics;
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
+import dev.chatstream.pod.routing.BatchEncoder;
 import dev.chatstream.pod.routing.RoutedConnection;
 import dev.chatstream.pod.routing.SseSink;
 import dev.chatstream.wire.Cursor;
@@ -29,6 +30,7 @@ public final class ClientConnection implements RoutedConnection {
     private final SseSink sink;
     private final PodMetrics metrics;
     private final Replayer replayer;
+    private final BatchEncoder encoder;
     private final DeliveryTracker tracker = new DeliveryTracker();
     private final BatchInbox inbox;
     private final TailWatch tail = new TailWatch();
@@ -43,8 +45,9 @@ public final class ClientConnection implements RoutedConnection {
     private long lastWriteNanos = System.nanoTime();
 
     /** With a {@code cursor} the caller starts the replay; {@code gapNotice} is sent if history lacks it. */
-    public ClientConnection(String sessionId, SseSink sink, PodMetrics metrics, Replayer replayer, Cursor cursor,
-                            Buffer gapNotice) {
+    public ClientConnection(String sessionId, SseSink sink, BatchEncoder encoder, PodMetrics metrics,
+                            Replayer replayer, Cursor cursor, Buffer gapNotice) {
+        this.encoder = encoder;
         this.sessionId = sessionId;
         this.sink = sink;
         this.metrics = metrics;
@@ -88,18 +91,18 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     @Override
-    public void offer(ChunkFrames batch) {
+    public void offer(Batch batch) {
         inbox.offer(batch);
     }
 
-    private void takeLive(ArrayDeque<ChunkFrames> batches) {
+    private void takeLive(ArrayDeque<Batch> batches) {
         if (batches.size() == 1) {
             deliverLive(batches.poll());
             return;
         }
         coalesced = Buffer.buffer();
         try {
-            for (ChunkFrames batch : batches) {
+            for (Batch batch : batches) {
                 deliverLive(batch);
             }
             if (coalesced.length() > 0 && state != State.CLOSED) {
@@ -110,7 +113,7 @@ public final class ClientConnection implements RoutedConnection {
         }
     }
 
-    private void deliverLive(ChunkFrames batch) {
+    private void deliverLive(Batch batch) {
         switch (state) {
             case CLOSED -> { }
             case RESUMING, REPAIRING -> {
@@ -158,7 +161,7 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     /** Holds live batches from {@code firstHeld} on and asks for history of {@code from}'s message. */
-    private void startRepair(Cursor from, ChunkFrames firstHeld) {
+    private void startRepair(Cursor from, Batch firstHeld) {
         metrics.gapRepaired();
         if (merge == null) {
             merge = new ReplayMerge(from, true, null, new ArrayDeque<>());
@@ -168,7 +171,7 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     /** (Re)starts a replay from {@code from}, {@code delayMs} from now, holding live batches meanwhile. */
-    private void replayAgain(Cursor from, ChunkFrames firstHeld, boolean asRepair, long delayMs) {
+    private void replayAgain(Cursor from, Batch firstHeld, boolean asRepair, long delayMs) {
         if (firstHeld != null) {
             merge.held.addFirst(firstHeld);
         }
@@ -178,7 +181,7 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     /** A batch read from history, in stream order ({@link ReplayMerge} says what is skipped). */
-    public void deliverHistory(ChunkFrames batch) {
+    public void deliverHistory(Batch batch) {
         if (merge != null && merge.accept(batch, tracker)) {
             pump();
         }
@@ -213,7 +216,7 @@ public final class ClientConnection implements RoutedConnection {
                     writeRaw(notice);
                     continue;
                 }
-                ChunkFrames next = merge.history.poll();
+                Batch next = merge.history.poll();
                 if (next == null && merge.done) {
                     next = merge.held.poll();
                     if (next != null && owed.missingBefore(next, tail.liveWrites())) {
@@ -247,7 +250,7 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     /** The single place a chunk batch is written to the client. */
-    private void write(ChunkFrames batch, boolean live) {
+    private void write(Batch batch, boolean live) {
         int from = tracker.accept(batch.messageId(), batch.firstChunkId(), batch.count(), batch.attempt(),
                 batch.endsMessage());
         if (from > 0) {
@@ -257,9 +260,9 @@ public final class ClientConnection implements RoutedConnection {
             return;
         }
         if (coalesced != null) {
-            coalesced.appendBuffer(batch.from(from));
+            coalesced.appendBuffer(batch.encodedWith(encoder).from(from));
         } else {
-            sink.write(batch.from(from));
+            sink.write(batch.encodedWith(encoder).from(from));
         }
         lastWriteNanos = System.nanoTime();
         metrics.delivered(batch.count() - from);

@@ -1,6 +1,6 @@
 package dev.chatstream.pod.resume;
 
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -19,6 +19,6 @@ public interface HistorySource {
      * once {@code stop} answers true (every reader left). Blocking; bounded by {@code timeout}, past which it
      * throws {@link java.util.concurrent.TimeoutException}; other failures throw the transport's error.
      */
-    int replay(String sessionId, String messageId, Consumer<ChunkFrames> each, BooleanSupplier stop, Duration timeout)
+    int replay(String sessionId, String messageId, Consumer<Batch> each, BooleanSupplier stop, Duration timeout)
             throws Exception;
 }

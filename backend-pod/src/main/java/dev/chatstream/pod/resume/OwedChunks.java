@@ -1,6 +1,6 @@
 package dev.chatstream.pod.resume;
 
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.wire.Cursor;
 
 /** Decides whether chunks before a batch are owed to the client and missing, and where their repair starts. */
@@ -15,13 +15,13 @@ final class OwedChunks {
     }
 
     /** A hole after what was written, or the owed start of a message first seen mid-way. */
-    boolean missingBefore(ChunkFrames batch, long liveWrites) {
+    boolean missingBefore(Batch batch, long liveWrites) {
         return tracker.gapBefore(batch.messageId(), batch.firstChunkId(), batch.attempt())
                 || unseenMidway(batch, liveWrites);
     }
 
     /** Where a repair of {@code batch}'s message starts: after what was written, or its chunk 0. */
-    Cursor repairFrom(ChunkFrames batch) {
+    Cursor repairFrom(Batch batch) {
         return new Cursor(batch.messageId(), Math.max(0, tracker.highest(batch.messageId())));
     }
 
@@ -32,7 +32,7 @@ final class OwedChunks {
      * follow one another), chunks lost on the way (a NATS reconnect). A fresh live-only stream that joins
      * an answer mid-way starts where it joined; the resume cursor's own message starts after the cursor.
      */
-    private boolean unseenMidway(ChunkFrames batch, long liveWrites) {
+    private boolean unseenMidway(Batch batch, long liveWrites) {
         return batch.firstChunkId() > 0 && !tracker.knows(batch.messageId())
                 && (batch.attempt() > 1 || resumeFrom != null || liveWrites > 0)
                 && (resumeFrom == null || !resumeFrom.messageId().equals(batch.messageId()));

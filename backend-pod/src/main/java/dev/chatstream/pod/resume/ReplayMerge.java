@@ -1,6 +1,6 @@
 package dev.chatstream.pod.resume;
 
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.wire.Cursor;
 import io.vertx.core.buffer.Buffer;
 
@@ -21,9 +21,9 @@ final class ReplayMerge {
     static final int UNKNOWN_CURSOR_RETRIES = 2;
 
     /** Live batches that arrived during the replay, kept across its retries. */
-    final ArrayDeque<ChunkFrames> held;
+    final ArrayDeque<Batch> held;
     /** History batches to write, in stream order. */
-    ArrayDeque<ChunkFrames> history = new ArrayDeque<>();
+    ArrayDeque<Batch> history = new ArrayDeque<>();
     Cursor cursor;
     boolean repair;
     /** The {@code history_gap} notice of a resume (null for a repair), and where it goes once due. */
@@ -41,7 +41,7 @@ final class ReplayMerge {
     /** Replays of the current hole or resume repeated because history lagged behind live. */
     int lagRetries;
 
-    ReplayMerge(Cursor cursor, boolean repair, Buffer gapNotice, ArrayDeque<ChunkFrames> held) {
+    ReplayMerge(Cursor cursor, boolean repair, Buffer gapNotice, ArrayDeque<Batch> held) {
         this.held = held;
         restart(cursor, repair);
         this.gapNotice = repair ? null : gapNotice;
@@ -84,7 +84,7 @@ final class ReplayMerge {
      * Takes a batch read from history; true when it is to be written. A resume skips history up to and
      * including the cursor, then seeds the tracker with it; a repair takes only its message.
      */
-    boolean accept(ChunkFrames batch, DeliveryTracker tracker) {
+    boolean accept(Batch batch, DeliveryTracker tracker) {
         if (done) {
             return false;
         }
@@ -146,7 +146,7 @@ final class ReplayMerge {
     }
 
     private boolean holdsLiveOf(String messageId) {
-        for (ChunkFrames batch : held) {
+        for (Batch batch : held) {
             if (batch.messageId().equals(messageId)) {
                 return true;
             }

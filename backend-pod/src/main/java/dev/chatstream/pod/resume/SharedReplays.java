@@ -1,7 +1,7 @@
 package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.metrics.PodMetrics;
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.RoutedConnection;
 import dev.chatstream.pod.routing.SessionRouter;
 import io.vertx.core.Vertx;
@@ -178,7 +178,7 @@ public final class SharedReplays implements Replayer {
                 });
     }
 
-    private static void deliver(List<ClientConnection> group, ChunkFrames batch) {
+    private static void deliver(List<ClientConnection> group, Batch batch) {
         for (ClientConnection connection : group) {
             if (!connection.isClosed()) {
                 connection.sink().execute(() -> connection.deliverHistory(batch));

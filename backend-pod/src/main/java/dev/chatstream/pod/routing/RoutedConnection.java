@@ -14,7 +14,7 @@ public interface RoutedConnection {
     SseSink sink();
 
     /** Any thread: hands a live batch to the connection. */
-    void offer(ChunkFrames batch);
+    void offer(Batch batch);
 
     /** On the sink's thread: writes {@code lastBytes} (e.g. a retry hint) and closes the stream. */
     void close(Buffer lastBytes);

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Session id → the local connections of that session. Chunk batches come in on a NATS thread, are framed
+ * Session id → the local connections of that session. Chunk batches come in on a NATS thread, are read
  * once and handed to each connection. Knows nothing of HTTP, SSE or NATS: connections are {@link RoutedConnection}s.
  * Tells a {@link Listener} when a session gets its first local connection and loses its last, which is
  * what the session registry records.
@@ -109,7 +109,7 @@ public final class SessionRouter {
     }
 
     /**
-     * Routes a batch (any thread): framed once, handed to the thread of each connection of its session.
+     * Routes a batch (any thread): read once, handed to each connection of its session.
      * Returns the number of connections it went to; 0 means the session is not held here.
      */
     public int route(String sessionId, ChunkBatchSource source) {
@@ -117,21 +117,21 @@ public final class SessionRouter {
         if (targets.length == 0) {
             return 0;
         }
-        ChunkFrames frames = source.frame();
-        if (frames.count() == 0) {
+        Batch batch = source.batch();
+        if (batch.count() == 0) {
             metrics.dropped(PodMetrics.DROP_MALFORMED, 1);
             return 0;
         }
         for (RoutedConnection target : targets) {
-            target.offer(frames);
+            target.offer(batch);
         }
         return targets.length;
     }
 
-    /** Supplies the framed batch only when some connection wants it. */
+    /** Supplies the batch only when some connection wants it (no parsing for sessions held elsewhere). */
     @FunctionalInterface
     public interface ChunkBatchSource {
-        ChunkFrames frame();
+        Batch batch();
     }
 
     /** Session ids held here now. */

@@ -130,7 +130,7 @@ public final class SseStreamHandler {
         }
         Context context = ctx.vertx().getOrCreateContext();
         ResponseSink sink = new ResponseSink(response, ctx.request().connection(), context, http2);
-        ClientConnection connection = new ClientConnection(sessionId, sink, metrics, replays, cursor, cursor == null
+        ClientConnection connection = new ClientConnection(sessionId, sink, ChunkEventEncoder.INSTANCE, metrics, replays, cursor, cursor == null
                 ? null : SseFrames.historyGap(sessionId, cursor.format(), cursor.messageId(), cursor.chunkId()));
         router.attach(connection);
         StreamRelease release = new StreamRelease(router, connection, metrics.activeConnections());

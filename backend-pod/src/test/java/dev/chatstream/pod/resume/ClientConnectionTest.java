@@ -1,8 +1,9 @@
 package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.metrics.PodMetrics;
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.SessionRouter;
+import dev.chatstream.pod.sse.ChunkEventEncoder;
 import dev.chatstream.wire.ChunkBatch;
 import dev.chatstream.wire.Cursor;
 import io.vertx.core.buffer.Buffer;
@@ -28,35 +29,26 @@ class ClientConnectionTest {
     }
 
     private ClientConnection attach(String session, FakeSink sink, Cursor cursor, Buffer gapNotice) {
-        ClientConnection connection = new ClientConnection(session, sink, metrics,
+        ClientConnection connection = new ClientConnection(session, sink, ChunkEventEncoder.INSTANCE, metrics,
                 (c, delayMs) -> replayer.replay(c, delayMs), cursor, gapNotice);
         router.attach(connection);
         return connection;
     }
 
-    private static ChunkFrames batch(String session, String message, long first, int count, int attempt) {
+    private static Batch batch(String session, String message, long first, int count, int attempt) {
         List<byte[]> chunks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             chunks.add(("{\"chunk_id\":" + (first + i) + ",\"chunk\":\"t\"}").getBytes(StandardCharsets.UTF_8));
         }
-        return ChunkFrames.frame(session, message, first, attempt, 0, ChunkBatch.join(chunks));
+        return new Batch(session, message, first, attempt, 0, ChunkBatch.join(chunks), false);
     }
 
-    private void route(ChunkFrames frames) {
+    private void route(Batch frames) {
         router.route(frames.sessionId(), () -> frames);
     }
 
     private static List<String> ids(String message, int from, int toInclusive) {
         return IntStream.rangeClosed(from, toInclusive).mapToObj(i -> message + ":" + i).toList();
-    }
-
-    @Test
-    @DisplayName("frames each chunk of a batch as one SSE event with id <message_id>:<chunk_id>")
-    void framesEvents() {
-        ChunkFrames frames = ChunkFrames.frame("s", "m", 7, 1, 0, "{\"a\":1}\n{\"a\":2}".getBytes(StandardCharsets.UTF_8));
-        assertThat(frames.frames().toString()).isEqualTo(
-                "event: chunk\nid: m:7\ndata: {\"a\":1}\n\nevent: chunk\nid: m:8\ndata: {\"a\":2}\n\n");
-        assertThat(frames.count()).isEqualTo(2);
     }
 
     @Test
@@ -205,7 +197,7 @@ class ClientConnectionTest {
         assertThat(subscriber.checkTail()).as("live is flowing").isEqualTo(TailCheck.AGAIN);
         assertThat(subscriber.checkTail()).as("nothing live since").isEqualTo(TailCheck.REPAIRING);
         repairing.getLast().deliverHistory(batch("s", "m", 0, 9, 1));
-        repairing.getLast().deliverHistory(ChunkFrames.frame("s", "m", 9, 1, 0,
+        repairing.getLast().deliverHistory(new Batch("s", "m", 9, 1, 0,
                 "{\"chunk_id\":9}".getBytes(StandardCharsets.UTF_8), true));
         repairing.getLast().endReplay(true);
         assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 3, 9));

@@ -1,7 +1,7 @@
 package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.metrics.PodMetrics;
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.pod.routing.SseSink;
 import dev.chatstream.pod.resume.ClientConnection;
@@ -79,7 +79,7 @@ class SseTransportTest {
                             .putHeader("Content-Type", "text/event-stream");
                     response.write(SseFrames.retry(java.time.Duration.ofMillis(500)));
                     ResponseSink sink = new ResponseSink(response, request.connection(), vertx.getOrCreateContext(), false);
-                    ClientConnection subscriber = new ClientConnection("s", new ThreadCheckingSink(sink, offLoop), new PodMetrics(), Replayer.none(), null, null);
+                    ClientConnection subscriber = new ClientConnection("s", new ThreadCheckingSink(sink, offLoop), ChunkEventEncoder.INSTANCE, new PodMetrics(), Replayer.none(), null, null);
                     router.attach(subscriber);
                     response.closeHandler(v -> router.detach(subscriber));
                 })
@@ -104,8 +104,8 @@ class SseTransportTest {
                                         }
                                     });
                                     if (router.connectionCount() == 2) {
-                                        new Thread(() -> router.route("s", () -> ChunkFrames.frame("s", "m", 0, 1, 0,
-                                                "{\"a\":0}\n{\"a\":1}".getBytes(StandardCharsets.UTF_8)))).start();
+                                        new Thread(() -> router.route("s", () -> new Batch("s", "m", 0, 1, 0,
+                                                "{\"a\":0}\n{\"a\":1}".getBytes(StandardCharsets.UTF_8), false))).start();
                                     }
                                 }));
                     }

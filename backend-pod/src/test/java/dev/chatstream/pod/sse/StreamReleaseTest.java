@@ -48,9 +48,9 @@ class StreamReleaseTest {
     @DisplayName("close, end and exception of one stream detach it and free its slot exactly once")
     void releasesOnce() {
         SessionRouter router = new SessionRouter(new PodMetrics());
-        ClientConnection kept = new ClientConnection("s", new IdleSink(), new PodMetrics(), Replayer.none(), null, null);
+        ClientConnection kept = new ClientConnection("s", new IdleSink(), ChunkEventEncoder.INSTANCE, new PodMetrics(), Replayer.none(), null, null);
         router.attach(kept);
-        ClientConnection leaving = new ClientConnection("s", new IdleSink(), new PodMetrics(), Replayer.none(), null, null);
+        ClientConnection leaving = new ClientConnection("s", new IdleSink(), ChunkEventEncoder.INSTANCE, new PodMetrics(), Replayer.none(), null, null);
         router.attach(leaving);
         AtomicInteger active = new AtomicInteger(2);
         StreamRelease release = new StreamRelease(router, leaving, active);
