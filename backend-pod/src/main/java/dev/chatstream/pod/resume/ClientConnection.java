@@ -33,7 +33,8 @@ public final class ClientConnection implements RoutedConnection {
     private final BatchEncoder encoder;
     private final DeliveryTracker tracker = new DeliveryTracker();
     private final BatchInbox inbox;
-    private final TailWatch tail = new TailWatch();
+    /** Its tail checks; {@link SharedReplays} drives them on the connection's thread. */
+    final TailWatch tail = new TailWatch();
     private final OwedChunks owed;
     /** Written on the connection's thread, read by replays on other threads. */
     private volatile State state;
@@ -154,10 +155,6 @@ public final class ClientConnection implements RoutedConnection {
         }
         startRepair(new Cursor(unfinished, tracker.highest(unfinished)), null);
         return TailCheck.REPAIRING;
-    }
-
-    TailWatch tail() {
-        return tail;
     }
 
     /** Holds live batches from {@code firstHeld} on and asks for history of {@code from}'s message. */

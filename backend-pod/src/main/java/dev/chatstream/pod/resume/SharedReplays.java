@@ -91,7 +91,7 @@ public final class SharedReplays implements Replayer {
                 continue;
             }
             connection.sink().execute(() -> {
-                connection.tail().renew();
+                connection.tail.renew();
                 watchTail(connection);
             });
         }
@@ -99,7 +99,7 @@ public final class SharedReplays implements Replayer {
 
     /** On the connection's thread: checks now and then that its unfinished answer keeps arriving live. */
     void watchTail(ClientConnection connection) {
-        if (!connection.isClosed() && connection.tail().start()) {
+        if (!connection.isClosed() && connection.tail.start()) {
             scheduleTailCheck(connection);
         }
     }
@@ -109,7 +109,7 @@ public final class SharedReplays implements Replayer {
             if (connection.checkTail() == TailCheck.AGAIN) {
                 scheduleTailCheck(connection);
             } else {
-                connection.tail().ended();
+                connection.tail.ended();
             }
         }));
     }
