@@ -80,7 +80,8 @@ public final class SharedReplays implements Replayer {
             flight.running = true;
         }
         if (start) {
-            runNext(key);
+            // A short wait lets a burst of reconnecting clients of the session share this first read.
+            vertx.setTimer(ReplayPolicy.GATHER_MS, id -> runNext(key));
         }
     }
 
@@ -150,10 +151,22 @@ public final class SharedReplays implements Replayer {
         }
         metrics.replayStarted();
         int[] batches = new int[1];
-        vertx.executeBlocking(() -> history.replay(key.sessionId(), key.messageId(), batch -> {
+        vertx.executeBlocking(() -> {
+                    // Handed over in slices: one task per connection and slice, not per batch.
+                    List<Batch> slice = new ArrayList<>(ReplayPolicy.SLICE_BATCHES);
+                    try {
+                        return history.replay(key.sessionId(), key.messageId(), batch -> {
                             batches[0]++;
-                            deliver(open, batch);
-                        }, () -> allClosed(open), replayTimeout), false)
+                            slice.add(batch);
+                            if (slice.size() == ReplayPolicy.SLICE_BATCHES) {
+                                deliver(open, List.copyOf(slice));
+                                slice.clear();
+                            }
+                        }, () -> allClosed(open), replayTimeout);
+                    } finally {
+                        deliver(open, List.copyOf(slice));
+                    }
+                }, false)
                 .onComplete(result -> {
                     metrics.replayed(batches[0]);
                     if (result.failed() && !allClosed(open) && System.nanoTime() + backoffMs * 1_000_000 < giveUpAt) {
@@ -178,10 +191,13 @@ public final class SharedReplays implements Replayer {
                 });
     }
 
-    private static void deliver(List<ClientConnection> group, Batch batch) {
+    private static void deliver(List<ClientConnection> group, List<Batch> slice) {
+        if (slice.isEmpty()) {
+            return;
+        }
         for (ClientConnection connection : group) {
             if (!connection.isClosed()) {
-                connection.sink().execute(() -> connection.deliverHistory(batch));
+                connection.sink().execute(() -> slice.forEach(connection::deliverHistory));
             }
         }
     }
