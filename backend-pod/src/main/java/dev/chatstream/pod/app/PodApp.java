@@ -5,16 +5,16 @@ import dev.chatstream.pod.config.RegistrySettings;
 import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.Authenticator;
 import dev.chatstream.pod.http.CancelHandler;
-import dev.chatstream.pod.http.Lifecycle;
 import dev.chatstream.pod.http.MessageIntake;
 import dev.chatstream.pod.http.OpsHandlers;
 import dev.chatstream.pod.http.RequestTracing;
+import dev.chatstream.pod.lifecycle.Lifecycle;
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.nats.ChunkSubscriber;
 import dev.chatstream.pod.nats.HistoryReplayer;
 import dev.chatstream.pod.nats.PodNats;
 import dev.chatstream.pod.nats.PodPresence;
-import dev.chatstream.pod.registry.RedisSessionRegistry;
+import dev.chatstream.pod.registry.RedisRegistryWriter;
 import dev.chatstream.pod.registry.SessionRegistry;
 import dev.chatstream.pod.resume.SharedReplays;
 import dev.chatstream.pod.routing.SessionRouter;
@@ -130,7 +130,7 @@ public final class PodApp {
                 .setMaxPoolSize(4)
                 .setMaxPoolWaiting(1024)
                 .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
-        return new RedisSessionRegistry(vertx, Redis.createClient(vertx, options), settings, config.podId(),
+        return new RedisRegistryWriter(vertx, Redis.createClient(vertx, options), settings, config.podId(),
                 router::sessionIds, router::holds, metrics);
     }
 

@@ -2,12 +2,12 @@ package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.config.SseSettings;
 import dev.chatstream.pod.http.ApiErrors;
-import dev.chatstream.pod.http.Lifecycle;
 import dev.chatstream.pod.http.SessionIds;
+import dev.chatstream.pod.lifecycle.Lifecycle;
 import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.pod.resume.ClientConnection;
 import dev.chatstream.pod.resume.SharedReplays;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.resume.ClientConnection;
 import dev.chatstream.subjects.SubjectToken;
 import dev.chatstream.wire.Cursor;
 import io.vertx.core.Context;

@@ -49,7 +49,7 @@ class RegistryOrderTest {
         // The pod's pool: several connections, so without ordering a removal can land after the re-registration.
         Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisServer.url())
                 .setMaxPoolSize(4).setMaxPoolWaiting(4096));
-        RedisSessionRegistry registry = new RedisSessionRegistry(vertx, redis,
+        RedisRegistryWriter registry = new RedisRegistryWriter(vertx, redis,
                 new RegistrySettings(true, URI.create(redisServer.url()), Duration.ofMinutes(1), Duration.ofMinutes(1)),
                 "pod-order", () -> Set.copyOf(held), held::contains, new PodMetrics());
         List<String> sessions = new ArrayList<>();

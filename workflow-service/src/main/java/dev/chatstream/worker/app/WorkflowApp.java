@@ -10,7 +10,7 @@ import dev.chatstream.worker.fanout.ChunkTransport;
 import dev.chatstream.worker.metrics.WorkerMetrics;
 import dev.chatstream.worker.provider.ProviderCatalog;
 import dev.chatstream.worker.registry.HeartbeatTracker;
-import dev.chatstream.worker.registry.RedisSessionRegistry;
+import dev.chatstream.worker.registry.RedisRegistryReader;
 import dev.chatstream.worker.registry.SessionRegistry;
 import dev.chatstream.worker.registry.SessionRoutes;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -107,7 +107,7 @@ public final class WorkflowApp implements AutoCloseable {
                 warmUp(redis);
             }
             SessionRegistry registry = redis == null ? SessionRegistry.NONE
-                    : new RedisSessionRegistry(redis, registryBreaker(vertx, config.registry()), clock);
+                    : new RedisRegistryReader(redis, registryBreaker(vertx, config.registry()), clock);
             SessionRoutes routes = new SessionRoutes(vertx, registry, heartbeats, config.registry().rereadInterval());
 
             List<Context> contexts = new CopyOnWriteArrayList<>();

@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * an earlier one), and a removal re-checks when its turn comes that the session is still not held: a
  * close-then-reopen leaves the pod registered.
  */
-public final class RedisSessionRegistry implements SessionRegistry {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisSessionRegistry.class);
+public final class RedisRegistryWriter implements SessionRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisRegistryWriter.class);
 
     private final Vertx vertx;
     private final Redis redis;
@@ -43,7 +43,7 @@ public final class RedisSessionRegistry implements SessionRegistry {
     private volatile boolean stopped;
     private long timer = -1;
 
-    public RedisSessionRegistry(Vertx vertx, Redis redis, RegistrySettings settings, String podId,
+    public RedisRegistryWriter(Vertx vertx, Redis redis, RegistrySettings settings, String podId,
                                 Supplier<Set<String>> heldSessions, Predicate<String> holds, PodMetrics metrics) {
         this.holds = holds;
         this.vertx = vertx;
