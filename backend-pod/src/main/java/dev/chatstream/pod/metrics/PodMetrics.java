@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat_chunks_dropped_total{reason}}, {@code chat_messages_accepted_total},
  * {@code chat_chunk_delivery_seconds}, {@code chat_nats_published_total{kind}},
  * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
- * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_stream_gaps_repaired_total}.
+ * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_replays_total},
+ * {@code chat_stream_gaps_repaired_total}.
  */
 public final class PodMetrics {
     /** Reasons a chunk is not written to a connection. */
