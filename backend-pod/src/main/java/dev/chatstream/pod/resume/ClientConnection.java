@@ -146,13 +146,14 @@ public final class ClientConnection implements RoutedConnection {
         if (state != State.LIVE) {
             return TailCheck.AGAIN;
         }
-        String unfinished = tracker.unfinished();
+        String unfinished = tracker.unfinished(tail.lastRepaired);
         if (unfinished == null) {
             return TailCheck.DONE;
         }
         if (tail.liveSinceLastCheck()) {
             return TailCheck.AGAIN;
         }
+        tail.lastRepaired = unfinished;
         startRepair(new Cursor(unfinished, tracker.highest(unfinished)), null);
         return TailCheck.REPAIRING;
     }

@@ -12,6 +12,8 @@ final class TailWatch {
     private int checks;
     private long liveWrites;
     private long liveWritesAtLastCheck;
+    /** The message the last tail repair was for: the next check takes the next unfinished one. */
+    String lastRepaired;
 
     /** A live batch was written. */
     void liveWritten() {

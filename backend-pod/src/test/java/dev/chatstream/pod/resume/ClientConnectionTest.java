@@ -205,6 +205,24 @@ class ClientConnectionTest {
     }
 
     @Test
+    @DisplayName("tail checks visit every unfinished answer of a connection in turn, not only the latest")
+    void tailChecksVisitEveryUnfinishedAnswer() {
+        FakeSink sink = new FakeSink();
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        ClientConnection connection = attach("s", sink);
+        route(batch("s", "a", 0, 2, 1));
+        route(batch("s", "b", 0, 2, 1));
+        assertThat(connection.tail.start()).isTrue();
+        assertThat(connection.checkTail()).isEqualTo(TailCheck.REPAIRING);
+        assertThat(connection.replayScope()).isEqualTo("b");
+        connection.endReplay(true);
+        assertThat(connection.checkTail()).isEqualTo(TailCheck.REPAIRING);
+        assertThat(connection.replayScope()).isEqualTo("a");
+        assertThat(repairing).hasSize(2);
+    }
+
+    @Test
     @DisplayName("a repair replays only the message with the hole, never other messages of the session again")
     void repairTouchesOnlyItsMessage() {
         FakeSink sink = new FakeSink();
