@@ -76,7 +76,8 @@ public final class PodApp {
         JsonLogLayout.podId(config.podId());
         PodMetrics metrics = new PodMetrics();
         PodNats nats = PodNats.connect(config.nats(), config.podId(), metrics);
-        // Each resume holds a worker thread for its replay (a few round trips): room for mass reconnects.
+        // Each running history replay (one per session at a time, shared by its connections) holds a worker
+        // thread for a few round trips: room for mass reconnects across many sessions.
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64));
         try {
             SessionRouter router = new SessionRouter(metrics);
