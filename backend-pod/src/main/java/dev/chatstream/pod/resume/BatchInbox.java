@@ -1,7 +1,7 @@
 package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.routing.Batch;
-import dev.chatstream.pod.routing.SseSink;
+import dev.chatstream.pod.routing.ClientSink;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -12,14 +12,14 @@ import java.util.function.Consumer;
  * written at once.
  */
 final class BatchInbox {
-    private final SseSink sink;
+    private final ClientSink sink;
     private final Consumer<ArrayDeque<Batch>> taker;
     /** Guarded by this. */
     private ArrayDeque<Batch> queue;
     /** Whether a task to take the queue is scheduled. Guarded by this. */
     private boolean scheduled;
 
-    BatchInbox(SseSink sink, Consumer<ArrayDeque<Batch>> taker) {
+    BatchInbox(ClientSink sink, Consumer<ArrayDeque<Batch>> taker) {
         this.sink = sink;
         this.taker = taker;
     }

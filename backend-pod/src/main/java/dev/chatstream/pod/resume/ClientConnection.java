@@ -4,7 +4,7 @@ import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.BatchEncoder;
 import dev.chatstream.pod.routing.RoutedConnection;
-import dev.chatstream.pod.routing.SseSink;
+import dev.chatstream.pod.routing.ClientSink;
 import dev.chatstream.wire.Cursor;
 import io.vertx.core.buffer.Buffer;
 
@@ -27,7 +27,7 @@ public final class ClientConnection implements RoutedConnection {
     public enum State { LIVE, RESUMING, REPAIRING, CLOSED }
 
     private final String sessionId;
-    private final SseSink sink;
+    private final ClientSink sink;
     private final PodMetrics metrics;
     private final Replayer replayer;
     private final BatchEncoder encoder;
@@ -46,7 +46,7 @@ public final class ClientConnection implements RoutedConnection {
     private long lastWriteNanos = System.nanoTime();
 
     /** With a {@code cursor} the caller starts the replay; {@code gapNotice} is sent if history lacks it. */
-    public ClientConnection(String sessionId, SseSink sink, BatchEncoder encoder, PodMetrics metrics,
+    public ClientConnection(String sessionId, ClientSink sink, BatchEncoder encoder, PodMetrics metrics,
                             Replayer replayer, Cursor cursor, Buffer gapNotice) {
         this.encoder = encoder;
         this.sessionId = sessionId;
@@ -69,7 +69,7 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     @Override
-    public SseSink sink() {
+    public ClientSink sink() {
         return sink;
     }
 

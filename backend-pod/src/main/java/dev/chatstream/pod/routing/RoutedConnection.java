@@ -10,8 +10,8 @@ public interface RoutedConnection {
 
     String sessionId();
 
-    /** The sink the stream writes to; {@link SseSink#execute} runs a task on its thread. */
-    SseSink sink();
+    /** The sink the stream writes to; {@link ClientSink#execute} runs a task on its thread. */
+    ClientSink sink();
 
     /** Any thread: hands a live batch to the connection. */
     void offer(Batch batch);

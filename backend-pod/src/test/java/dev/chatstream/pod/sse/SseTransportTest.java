@@ -3,7 +3,7 @@ package dev.chatstream.pod.sse;
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.SseSink;
+import dev.chatstream.pod.routing.ClientSink;
 import dev.chatstream.pod.resume.ClientConnection;
 import dev.chatstream.pod.resume.Replayer;
 import io.vertx.core.Context;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SseTransportTest {
 
     /** Records whether any write ran off an event loop. */
-    private record ThreadCheckingSink(SseSink delegate, AtomicBoolean offLoop) implements SseSink {
+    private record ThreadCheckingSink(ClientSink delegate, AtomicBoolean offLoop) implements ClientSink {
         @Override
         public void execute(Runnable task) {
             delegate.execute(task);

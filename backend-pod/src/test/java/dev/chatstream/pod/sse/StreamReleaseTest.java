@@ -2,7 +2,7 @@ package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.SseSink;
+import dev.chatstream.pod.routing.ClientSink;
 import dev.chatstream.pod.resume.ClientConnection;
 import dev.chatstream.pod.resume.Replayer;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamReleaseTest {
 
     /** A sink nothing is written to. */
-    private static final class IdleSink implements SseSink {
+    private static final class IdleSink implements ClientSink {
         @Override
         public void execute(Runnable task) {
             task.run();
