@@ -66,18 +66,34 @@ public final class Subjects {
     }
 
     /**
-     * The token at {@code index} (0-based) of a concrete subject, e.g. the session id of
-     * {@code chat.session.abc.broadcast} at index 2; {@code null} when the subject is shorter.
+     * The session id of a {@code chat.workflow.execute.{sid}} subject; null when the subject is not one or
+     * its token is not a valid id.
      */
-    public static String tokenAt(String subject, int index) {
-        int start = 0;
-        for (int i = 0; i < index; i++) {
-            start = subject.indexOf('.', start) + 1;
-            if (start == 0) {
-                return null;
-            }
+    public static String sessionOfWorkflowExecute(String subject) {
+        return validToken(subject, WORKFLOW_EXECUTE_PREFIX, "");
+    }
+
+    /** The pod id of a {@code chat.pod.{podId}.heartbeat} subject; null when the subject is not one. */
+    public static String podOfHeartbeat(String subject) {
+        return validToken(subject, POD_PREFIX, ".heartbeat");
+    }
+
+    /** The session id of a {@code chat.session.{sid}.broadcast} subject; null when the subject is not one. */
+    public static String sessionOfBroadcast(String subject) {
+        return validToken(subject, SESSION_PREFIX, ".broadcast");
+    }
+
+    /** The session id of a {@code chat.history.{sid}} subject; null when the subject is not one. */
+    public static String sessionOfHistory(String subject) {
+        return validToken(subject, HISTORY_PREFIX, "");
+    }
+
+    private static String validToken(String subject, String prefix, String suffix) {
+        if (subject == null || !subject.startsWith(prefix) || !subject.endsWith(suffix)
+                || subject.length() <= prefix.length() + suffix.length()) {
+            return null;
         }
-        int end = subject.indexOf('.', start);
-        return end < 0 ? subject.substring(start) : subject.substring(start, end);
+        String token = subject.substring(prefix.length(), subject.length() - suffix.length());
+        return SubjectToken.isValid(token) ? token : null;
     }
 }

@@ -1,13 +1,10 @@
 package dev.chatstream.wire;
 
 /**
- * Header names the workflow service adds besides {@link ChunkHeaders}: the publish instant of a chunk
- * batch (for end-to-end latency) and what a dead letter on {@code CHAT_DLQ} carries about its error.
- * {@link #PUBLISHED_AT} has the same name as {@code ChunkHeaders.PUBLISHED_AT} where that exists.
+ * Header names the workflow service adds besides {@link ChunkHeaders}: what a dead letter on
+ * {@code CHAT_DLQ} carries about its error.
  */
 public final class WorkerHeaders {
-    /** Epoch microseconds at which the worker published the batch (live and history alike). */
-    public static final String PUBLISHED_AT = "Chat-Published-At";
     /** On a dead letter: a machine-readable error code, e.g. {@code undecodable_request}. */
     public static final String ERROR_CODE = "Chat-Error-Code";
     /** On a dead letter: the error in words. */

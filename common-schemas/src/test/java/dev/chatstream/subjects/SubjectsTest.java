@@ -50,10 +50,14 @@ class SubjectsTest {
     }
 
     @Test
-    @DisplayName("reads a token back out of a subject")
-    void tokenAt() {
-        assertThat(Subjects.tokenAt("chat.session.abc.broadcast", 2)).isEqualTo("abc");
-        assertThat(Subjects.tokenAt("chat.history.s9", 2)).isEqualTo("s9");
-        assertThat(Subjects.tokenAt("chat.history", 5)).isNull();
+    @DisplayName("named parsers read the id out of each kind of subject and refuse other subjects")
+    void parsers() {
+        assertThat(Subjects.sessionOfWorkflowExecute(Subjects.workflowExecute("s-1"))).isEqualTo("s-1");
+        assertThat(Subjects.podOfHeartbeat(Subjects.podHeartbeat("pod_7"))).isEqualTo("pod_7");
+        assertThat(Subjects.sessionOfBroadcast(Subjects.sessionBroadcast("abc"))).isEqualTo("abc");
+        assertThat(Subjects.sessionOfHistory(Subjects.history("s9"))).isEqualTo("s9");
+        assertThat(Subjects.podOfHeartbeat(Subjects.podResponse("pod_7"))).isNull();
+        assertThat(Subjects.sessionOfWorkflowExecute("chat.workflow.execute.a.b")).isNull();
+        assertThat(Subjects.sessionOfHistory("chat.history.")).isNull();
     }
 }

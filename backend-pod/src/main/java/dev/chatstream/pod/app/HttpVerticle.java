@@ -26,7 +26,7 @@ final class HttpVerticle extends VerticleBase {
      * allocates per connection is what bounds the streams a pod can hold:
      * <ul>
      *   <li>Strict thread mode: the pod touches a request and its response only on the connection's own
-     *   event loop (handlers, future callbacks bound to the request's context, and {@code SseSink.execute}
+     *   event loop (handlers, future callbacks bound to the request's context, and {@code ClientSink.execute}
      *   for everything coming from NATS or worker threads). Then Vert.x writes straight to the channel
      *   instead of giving every connection a multi-producer outbound queue, whose first chunk (a
      *   1025-slot array, ~4.1 KiB, plus a padded ~0.6 KiB queue object) was a third of a connection's

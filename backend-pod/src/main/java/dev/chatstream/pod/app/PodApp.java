@@ -5,18 +5,19 @@ import dev.chatstream.pod.config.RegistrySettings;
 import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.Authenticator;
 import dev.chatstream.pod.http.CancelHandler;
-import dev.chatstream.pod.http.Lifecycle;
 import dev.chatstream.pod.http.MessageIntake;
 import dev.chatstream.pod.http.OpsHandlers;
 import dev.chatstream.pod.http.OriginCheck;
 import dev.chatstream.pod.http.RequestTracing;
+import dev.chatstream.pod.lifecycle.Lifecycle;
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.nats.ChunkSubscriber;
 import dev.chatstream.pod.nats.HistoryReplayer;
 import dev.chatstream.pod.nats.PodNats;
 import dev.chatstream.pod.nats.PodPresence;
-import dev.chatstream.pod.registry.RedisSessionRegistry;
+import dev.chatstream.pod.registry.RedisRegistryWriter;
 import dev.chatstream.pod.registry.SessionRegistry;
+import dev.chatstream.pod.resume.SharedReplays;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import dev.chatstream.telemetry.TraceMdc;
@@ -79,7 +80,8 @@ public final class PodApp {
         TraceMdc.fixedField("pod_id", config.podId());
         PodMetrics metrics = new PodMetrics();
         PodNats nats = PodNats.connect(config.nats(), config.podId(), metrics);
-        // Each resume holds a worker thread for its replay (a few round trips): room for mass reconnects.
+        // Each running history replay (one per session at a time, shared by its connections) holds a worker
+        // thread for a few round trips: room for mass reconnects across many sessions.
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64));
         try {
             SessionRouter router = new SessionRouter(metrics);
@@ -97,11 +99,14 @@ public final class PodApp {
             });
             Lifecycle lifecycle = new Lifecycle(nats::connected);
             new ChunkSubscriber(nats, router, metrics).start(config.podId());
-            PodPresence presence = new PodPresence(nats, config.podId(), router::connectionCount, lifecycle::status, metrics);
+            PodPresence presence = new PodPresence(nats, config.podId(), router::connectionCount, lifecycle::status,
+                    () -> registry.enabled() ? registry.reachable() : null, metrics);
             presence.start();
 
-            SseStreamHandler stream = new SseStreamHandler(vertx, router, new HistoryReplayer(nats, metrics), config.sse(),
-                    lifecycle, metrics, config.podId());
+            SharedReplays replays = new SharedReplays(vertx, router, new HistoryReplayer(nats, metrics),
+                    config.sse().replayTimeout(), metrics, config.podId());
+            nats.onReconnect(replays::natsReconnected);
+            SseStreamHandler stream = new SseStreamHandler(router, replays, config.sse(), lifecycle, metrics, config.podId());
             OpsHandlers ops = new OpsHandlers(config.podId(), lifecycle, nats, registry, metrics, router::connectionCount);
             PodRoutes routes = new PodRoutes(new AuthHandler(authenticator),
                     new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId()),
@@ -135,8 +140,8 @@ public final class PodApp {
                 .setMaxPoolSize(4)
                 .setMaxPoolWaiting(1024)
                 .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
-        return new RedisSessionRegistry(vertx, Redis.createClient(vertx, options), settings, config.podId(),
-                router::sessionIds, metrics);
+        return new RedisRegistryWriter(vertx, Redis.createClient(vertx, options), settings, config.podId(),
+                router::sessionIds, router::holds, metrics);
     }
 
     private static int deployHttp(Vertx vertx, PodConfig config, PodRoutes routes) throws Exception {

@@ -1,5 +1,6 @@
 package dev.chatstream.pod.http;
 
+import dev.chatstream.pod.lifecycle.Lifecycle;
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.nats.PodNats;
 import dev.chatstream.pod.registry.SessionRegistry;

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat_chunks_dropped_total{reason}}, {@code chat_messages_accepted_total},
  * {@code chat_chunk_delivery_seconds}, {@code chat_nats_published_total{kind}},
  * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
- * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_stream_gaps_repaired_total},
- * {@code chat_pod_ttft_seconds} (POST accepted to first chunk written, {@link FirstChunkWatch}) and
- * {@code chat_resumes_total{outcome}}, {@code chat_nats_connected}.
+ * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_replays_total},
+ * {@code chat_stream_gaps_repaired_total}, {@code chat_pod_ttft_seconds} (POST accepted to first chunk written,
+ * {@link FirstChunkWatch}) and {@code chat_resumes_total{outcome}}, {@code chat_nats_connected}.
  */
 public final class PodMetrics {
     /** Reasons a chunk is not written to a connection. */
@@ -44,6 +44,7 @@ public final class PodMetrics {
     private final Counter gapsRepaired;
     private final Timer deliveryLatency;
     private final DistributionSummary replayedBatches;
+    private final Counter replays;
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> published = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> received = new ConcurrentHashMap<>();
@@ -67,6 +68,9 @@ public final class PodMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        replays = Counter.builder("chat.replays")
+                .description("History reads started for resumes and repairs (one may serve several connections)")
                 .register(registry);
         replayedBatches = DistributionSummary.builder("chat.replay.batches")
                 .description("History batches read per resume").register(registry);
@@ -94,9 +98,22 @@ public final class PodMetrics {
                 .description("1 while connected to NATS").register(registry);
     }
 
-    /** A resume (a stream opened with a cursor) ended its replay with {@code outcome}. */
+    /** A resume (a stream opened with a cursor) ended its replay with {@code outcome}; null (a repair) counts nothing. */
     public void resumed(String outcome) {
-        resumed(outcome, 1);
+        if (outcome != null) {
+            resumed(outcome, 1);
+        }
+    }
+
+    /**
+     * A live batch reached a client: its delivery latency, and, when it carried the message's chunk 0, the
+     * answer's first chunk written ({@code chat_pod_ttft_seconds}).
+     */
+    public void liveWritten(long publishedAtMicros, String sessionId, String messageId, boolean firstChunk) {
+        deliveryLatency(publishedAtMicros);
+        if (firstChunk) {
+            firstChunks().written(sessionId, messageId);
+        }
     }
 
     private void resumed(String outcome, int count) {
@@ -156,6 +173,11 @@ public final class PodMetrics {
         if (micros >= 0) {
             deliveryLatency.record(micros, TimeUnit.MICROSECONDS);
         }
+    }
+
+    /** A history read started (a resume, a repair, a retry). */
+    public void replayStarted() {
+        replays.increment();
     }
 
     public void replayed(int batches) {

@@ -1,7 +1,7 @@
 package dev.chatstream.pod.nats;
 
 import dev.chatstream.pod.metrics.PodMetrics;
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.wire.ChunkHeaders;
@@ -48,12 +48,12 @@ public final class ChunkSubscriber {
         int[] failed = new int[1];
         int targets = router.route(sessionId, () -> {
             try {
-                return ChunkMessages.frame(message);
+                return ChunkMessages.batch(message);
             } catch (IllegalArgumentException e) {
                 failed[0] = 1;
                 LOG.atWarn().addKeyValue("session_id", sessionId).addKeyValue("subject", message.getSubject())
                         .log("dropping malformed chunk batch: " + e.getMessage());
-                return ChunkFrames.frame(sessionId, "-", 0, 1, 0, new byte[0]);
+                return new Batch(sessionId, "-", 0, 1, 0, new byte[0], false);
             }
         });
         if (targets == 0) {

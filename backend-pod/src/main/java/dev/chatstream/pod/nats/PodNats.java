@@ -35,9 +35,12 @@ public final class PodNats implements AutoCloseable {
     private final JetStreamManagement management;
     private final NatsSection settings;
     private final PodMetrics metrics;
+    private final ReconnectHooks reconnectHooks;
 
-    private PodNats(Connection connection, NatsSection settings, PodMetrics metrics) throws IOException {
+    private PodNats(Connection connection, NatsSection settings, PodMetrics metrics, ReconnectHooks reconnectHooks)
+            throws IOException {
         this.connection = connection;
+        this.reconnectHooks = reconnectHooks;
         this.settings = settings;
         this.metrics = metrics;
         JetStreamOptions options = JetStreamOptions.builder().requestTimeout(settings.publishTimeout()).build();
@@ -51,14 +54,19 @@ public final class PodNats implements AutoCloseable {
      */
     public static PodNats connect(NatsSection settings, String podId, PodMetrics metrics)
             throws IOException, InterruptedException {
-        ConnectionListener listener = (conn, event) -> LOG.atInfo().addKeyValue("pod_id", podId)
-                .addKeyValue("nats_event", event.toString()).log("NATS connection event");
+        ReconnectHooks reconnectHooks = new ReconnectHooks();
+        ConnectionListener listener = (conn, event) -> {
+            LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("nats_event", event.toString()).log("NATS connection event");
+            if (event == ConnectionListener.Events.RECONNECTED) {
+                reconnectHooks.run();
+            }
+        };
         LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("nats", settings.connection().servers().toString())
                 .log("connecting to NATS (retrying until a server answers)");
         Connection connection = Nats.connectReconnectOnConnect(settings.connection().options("backend-pod-" + podId)
                 .connectionListener(listener)
                 .build());
-        PodNats nats = new PodNats(connection, settings, metrics);
+        PodNats nats = new PodNats(connection, settings, metrics, reconnectHooks);
         metrics.natsConnected(nats::connected);
         nats.provisionStreams();
         return nats;
@@ -73,6 +81,14 @@ public final class PodNats implements AutoCloseable {
             // Workers provision the same streams; a pod without the rights still works against them.
             LOG.atWarn().setCause(e).log("cannot provision JetStream streams; relying on existing ones");
         }
+    }
+
+    /**
+     * Runs {@code hook} (on a NATS thread) after each reconnect: core messages published while the
+     * connection was down reached no one here.
+     */
+    public void onReconnect(Runnable hook) {
+        reconnectHooks.add(hook);
     }
 
     Connection connection() {

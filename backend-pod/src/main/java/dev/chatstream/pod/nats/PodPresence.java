@@ -22,10 +22,17 @@ public final class PodPresence {
     private final IntSupplier activeConnections;
     private final Supplier<String> status;
     private final PodMetrics metrics;
+    private final Supplier<Boolean> registryOk;
     private final MessageCodec codec = MessageCodec.standard();
     private Dispatcher dispatcher;
 
-    public PodPresence(PodNats nats, String podId, IntSupplier activeConnections, Supplier<String> status, PodMetrics metrics) {
+    /**
+     * @param registryOk whether the session registry's writes work, null when there is no registry; sent in
+     *                   each heartbeat so workers broadcast while it is false
+     */
+    public PodPresence(PodNats nats, String podId, IntSupplier activeConnections, Supplier<String> status,
+                       Supplier<Boolean> registryOk, PodMetrics metrics) {
+        this.registryOk = registryOk;
         this.nats = nats;
         this.podId = podId;
         this.activeConnections = activeConnections;
@@ -55,7 +62,7 @@ public final class PodPresence {
             cpu = Math.max(0, os.getProcessCpuLoad() * 100.0);
         }
         HeartbeatMessage message = new HeartbeatMessage(podId, Instant.now(), activeConnections.getAsInt(),
-                Math.round(usedMb * 10) / 10.0, Math.round(cpu * 10) / 10.0);
+                Math.round(usedMb * 10) / 10.0, Math.round(cpu * 10) / 10.0, registryOk.get());
         nats.publish(Subjects.podHeartbeat(podId), codec.encode(message), "heartbeat");
     }
 }

@@ -1,7 +1,6 @@
 package dev.chatstream.pod.routing;
 
 import dev.chatstream.pod.metrics.PodMetrics;
-import dev.chatstream.wire.Cursor;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -12,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Session id → the local connections of that session. Chunk batches come in on a NATS thread, are framed
- * once and handed to each connection's own thread. Knows nothing of HTTP: connections are {@link SseSink}s.
+ * Session id → the local connections of that session. Chunk batches come in on a NATS thread, are read
+ * once and handed to each connection. Knows nothing of HTTP, SSE or NATS: connections are {@link RoutedConnection}s.
  * Tells a {@link Listener} when a session gets its first local connection and loses its last, which is
  * what the session registry records.
  */
@@ -39,26 +38,12 @@ public final class SessionRouter {
         }
     }
 
-    private static final Subscriber[] NONE = new Subscriber[0];
+    private static final RoutedConnection[] NONE = new RoutedConnection[0];
 
-    private final ConcurrentHashMap<String, Subscriber[]> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, RoutedConnection[]> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final PodMetrics metrics;
     private volatile Listener listener = Listener.none();
-    private volatile GapRepair gapRepair = GapRepair.none();
-    /** What each subscriber holds: whichever repair is set when it needs one. */
-    private final GapRepair currentRepair = new GapRepair() {
-        @Override
-        public void replay(Subscriber subscriber) {
-            gapRepair.replay(subscriber);
-        }
-
-        @Override
-        public void replayAfter(Subscriber subscriber, long delayMs) {
-            gapRepair.replayAfter(subscriber, delayMs);
-        }
-    };
-
     public SessionRouter(PodMetrics metrics) {
         this.metrics = metrics;
     }
@@ -67,46 +52,32 @@ public final class SessionRouter {
         this.listener = newListener;
     }
 
-    /** Who fills holes in a connection's stream from history. */
-    public void gapRepair(GapRepair repair) {
-        this.gapRepair = repair;
-    }
-
-    /** A live-only connection. */
-    public Subscriber attach(String sessionId, SseSink sink) {
-        return attach(sessionId, sink, null, null);
-    }
-
-    /**
-     * A connection resuming after {@code cursor}: live batches are held until the caller has fed history
-     * through {@link Subscriber#deliverHistory} and called {@link Subscriber#endReplay}.
-     */
-    public Subscriber attach(String sessionId, SseSink sink, Cursor cursor, Buffer gapNotice) {
-        Subscriber subscriber = new Subscriber(sessionId, sink, metrics, cursor, gapNotice, currentRepair);
+    /** Adds a connection to its session (any thread). */
+    public void attach(RoutedConnection connection) {
+        String sessionId = connection.sessionId();
         boolean[] first = new boolean[1];
         sessions.compute(sessionId, (sid, current) -> {
             if (current == null) {
                 first[0] = true;
-                return new Subscriber[]{subscriber};
+                return new RoutedConnection[]{connection};
             }
-            Subscriber[] more = Arrays.copyOf(current, current.length + 1);
-            more[current.length] = subscriber;
+            RoutedConnection[] more = Arrays.copyOf(current, current.length + 1);
+            more[current.length] = connection;
             return more;
         });
         connections.incrementAndGet();
         if (first[0]) {
             listener.sessionOpened(sessionId);
         }
-        return subscriber;
     }
 
     /** Forgets a connection (closed by either side). Idempotent. */
-    public void detach(Subscriber subscriber) {
+    public void detach(RoutedConnection connection) {
         boolean[] removed = new boolean[2];
-        sessions.computeIfPresent(subscriber.sessionId(), (sid, current) -> {
+        sessions.computeIfPresent(connection.sessionId(), (sid, current) -> {
             int index = -1;
             for (int i = 0; i < current.length; i++) {
-                if (current[i] == subscriber) {
+                if (current[i] == connection) {
                     index = i;
                     break;
                 }
@@ -119,7 +90,7 @@ public final class SessionRouter {
                 removed[1] = true;
                 return null;
             }
-            Subscriber[] fewer = new Subscriber[current.length - 1];
+            RoutedConnection[] fewer = new RoutedConnection[current.length - 1];
             System.arraycopy(current, 0, fewer, 0, index);
             System.arraycopy(current, index + 1, fewer, index, current.length - index - 1);
             return fewer;
@@ -128,7 +99,7 @@ public final class SessionRouter {
             connections.decrementAndGet();
         }
         if (removed[1]) {
-            listener.sessionClosed(subscriber.sessionId());
+            listener.sessionClosed(connection.sessionId());
         }
     }
 
@@ -138,29 +109,29 @@ public final class SessionRouter {
     }
 
     /**
-     * Routes a batch (any thread): framed once, handed to the thread of each connection of its session.
+     * Routes a batch (any thread): read once, handed to each connection of its session.
      * Returns the number of connections it went to; 0 means the session is not held here.
      */
     public int route(String sessionId, ChunkBatchSource source) {
-        Subscriber[] targets = sessions.getOrDefault(sessionId, NONE);
+        RoutedConnection[] targets = sessions.getOrDefault(sessionId, NONE);
         if (targets.length == 0) {
             return 0;
         }
-        ChunkFrames frames = source.frame();
-        if (frames.count() == 0) {
+        Batch batch = source.batch();
+        if (batch.count() == 0) {
             metrics.dropped(PodMetrics.DROP_MALFORMED, 1);
             return 0;
         }
-        for (Subscriber target : targets) {
-            target.offer(frames);
+        for (RoutedConnection target : targets) {
+            target.offer(batch);
         }
         return targets.length;
     }
 
-    /** Supplies the framed batch only when some connection wants it. */
+    /** Supplies the batch only when some connection wants it (no parsing for sessions held elsewhere). */
     @FunctionalInterface
     public interface ChunkBatchSource {
-        ChunkFrames frame();
+        Batch batch();
     }
 
     /** Session ids held here now. */
@@ -172,10 +143,10 @@ public final class SessionRouter {
         return connections.get();
     }
 
-    /** Every connection, for keep-alives and shutdown. */
-    public List<Subscriber> subscribers() {
-        List<Subscriber> all = new ArrayList<>(connections.get());
-        for (Subscriber[] group : sessions.values()) {
+    /** Every connection, for keep-alives, reconnect checks and shutdown. */
+    public List<RoutedConnection> connections() {
+        List<RoutedConnection> all = new ArrayList<>(connections.get());
+        for (RoutedConnection[] group : sessions.values()) {
             all.addAll(Arrays.asList(group));
         }
         return all;
@@ -183,8 +154,8 @@ public final class SessionRouter {
 
     /** Closes every connection after {@code lastBytes} (a retry hint), each on its own thread. */
     public void closeAll(Buffer lastBytes) {
-        for (Subscriber subscriber : subscribers()) {
-            subscriber.sink().execute(() -> subscriber.close(lastBytes));
+        for (RoutedConnection connection : connections()) {
+            connection.sink().execute(() -> connection.close(lastBytes));
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.Subscriber;
+import dev.chatstream.pod.routing.RoutedConnection;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
@@ -20,10 +20,10 @@ public final class KeepAlive {
         long idleNanos = Duration.ofMillis(tick).toNanos();
         return vertx.setPeriodic(tick, id -> {
             long now = System.nanoTime();
-            for (Subscriber subscriber : router.subscribers()) {
-                subscriber.sink().execute(() -> {
-                    if (now - subscriber.lastWriteNanos() >= idleNanos && !subscriber.isClosed()) {
-                        subscriber.writeRaw(SseFrames.KEEPALIVE);
+            for (RoutedConnection connection : router.connections()) {
+                connection.sink().execute(() -> {
+                    if (now - connection.lastWriteNanos() >= idleNanos && !connection.isClosed()) {
+                        connection.writeRaw(SseFrames.KEEPALIVE);
                     }
                 });
             }

@@ -1,6 +1,6 @@
 package dev.chatstream.pod.sse;
 
-import dev.chatstream.pod.routing.SseSink;
+import dev.chatstream.pod.routing.ClientSink;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -8,11 +8,11 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /**
- * Adapts a chunked HTTP response on its event loop to the router's {@link SseSink}. Over HTTP/2 one
+ * Adapts a chunked HTTP response on its event loop to the router's {@link ClientSink}. Over HTTP/2 one
  * connection carries many streams (a browser's tabs, or a proxy's clients), so a slow stream is reset
  * alone instead of closing the connection under the others.
  */
-final class ResponseSink implements SseSink {
+final class ResponseSink implements ClientSink {
     private final HttpServerResponse response;
     private final HttpConnection connection;
     private final Context context;

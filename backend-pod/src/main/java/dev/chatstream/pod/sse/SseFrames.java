@@ -1,7 +1,6 @@
 package dev.chatstream.pod.sse;
 
 import dev.chatstream.codec.MessageCodec;
-import dev.chatstream.pod.routing.ChunkFrames;
 import dev.chatstream.schemas.ResponseChunk;
 import io.vertx.core.buffer.Buffer;
 
@@ -27,6 +26,6 @@ final class SseFrames {
     static Buffer historyGap(String sessionId, String eventId, String messageId, long chunkId) {
         ResponseChunk chunk = ResponseChunk.system(sessionId, messageId, chunkId, ResponseChunk.SYSTEM_HISTORY_GAP,
                 null, Instant.now());
-        return ChunkFrames.single(eventId, MessageCodec.standard().encode(chunk));
+        return ChunkEventEncoder.single(eventId, MessageCodec.standard().encode(chunk));
     }
 }

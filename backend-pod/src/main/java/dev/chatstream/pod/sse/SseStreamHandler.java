@@ -2,12 +2,12 @@ package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.config.SseSettings;
 import dev.chatstream.pod.http.ApiErrors;
-import dev.chatstream.pod.http.Lifecycle;
 import dev.chatstream.pod.http.SessionIds;
+import dev.chatstream.pod.lifecycle.Lifecycle;
 import dev.chatstream.pod.metrics.PodMetrics;
-import dev.chatstream.pod.nats.HistoryReplayer;
+import dev.chatstream.pod.resume.ClientConnection;
+import dev.chatstream.pod.resume.SharedReplays;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.Subscriber;
 import dev.chatstream.subjects.SubjectToken;
 import dev.chatstream.wire.Cursor;
 import io.vertx.core.Context;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code GET /api/sessions/{sid}/stream}: turns the request into an SSE response and hands it to the
  * router as a sink. With {@code Last-Event-ID} (header) or {@code lastEventId} (query) it first replays
- * history after that cursor, off the event loop, while live chunks are held back and merged afterwards.
+ * history after that cursor (through {@link SharedReplays}), while live chunks are held back and merged afterwards.
  */
 public final class SseStreamHandler {
     public static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
@@ -37,40 +37,18 @@ public final class SseStreamHandler {
     private static final String ROUTE_PREFIX = "/api/sessions/";
     private static final String ROUTE_SUFFIX = "/stream";
     private static final Logger LOG = LoggerFactory.getLogger(SseStreamHandler.class);
-    /** A replay keeps retrying for this many replay timeouts before the stream goes on without it. */
-    private static final int REPLAY_ATTEMPT_WINDOWS = 3;
-    private static final long REPLAY_FIRST_BACKOFF_MS = 100;
-    private static final long REPLAY_MAX_BACKOFF_MS = 2_000;
-    /** Longer than the workers' registry re-read (1 s): by then a resumed stream's pod is routed to. */
-    private static final long TAIL_CHECK_MS = 1_500;
-
-    private final io.vertx.core.Vertx vertx;
     private final SessionRouter router;
-    private final HistoryReplayer history;
+    private final SharedReplays replays;
     private final SseSettings settings;
     private final Lifecycle lifecycle;
     private final PodMetrics metrics;
     private final String podId;
     private final Buffer retryHint;
 
-    public SseStreamHandler(io.vertx.core.Vertx vertx, SessionRouter router, HistoryReplayer history, SseSettings settings,
-                            Lifecycle lifecycle, PodMetrics metrics, String podId) {
-        this.vertx = vertx;
+    public SseStreamHandler(SessionRouter router, SharedReplays replays, SseSettings settings, Lifecycle lifecycle,
+                            PodMetrics metrics, String podId) {
         this.router = router;
-        router.gapRepair(new dev.chatstream.pod.routing.GapRepair() {
-            @Override
-            public void replay(Subscriber subscriber) {
-                LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", subscriber.sessionId())
-                        .log("a live stream has a hole (chunks lost on the way); filling it from history");
-                SseStreamHandler.this.replay(subscriber.sessionId(), subscriber.sink(), subscriber);
-            }
-
-            @Override
-            public void replayAfter(Subscriber subscriber, long delayMs) {
-                vertx.setTimer(delayMs, id -> SseStreamHandler.this.replay(subscriber.sessionId(), subscriber.sink(), subscriber));
-            }
-        });
-        this.history = history;
+        this.replays = replays;
         this.settings = settings;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
@@ -152,70 +130,17 @@ public final class SseStreamHandler {
         }
         Context context = ctx.vertx().getOrCreateContext();
         ResponseSink sink = new ResponseSink(response, ctx.request().connection(), context, http2);
-        Subscriber subscriber = cursor == null
-                ? router.attach(sessionId, sink)
-                : router.attach(sessionId, sink, cursor,
-                SseFrames.historyGap(sessionId, cursor.format(), cursor.messageId(), cursor.chunkId()));
-        StreamRelease release = new StreamRelease(router, subscriber, metrics.activeConnections());
+        ClientConnection connection = new ClientConnection(sessionId, sink, ChunkEventEncoder.INSTANCE, metrics, replays, cursor, cursor == null
+                ? null : SseFrames.historyGap(sessionId, cursor.format(), cursor.messageId(), cursor.chunkId()));
+        router.attach(connection);
+        StreamRelease release = new StreamRelease(router, connection, metrics.activeConnections());
         response.closeHandler(release);
         response.endHandler(release);
         response.exceptionHandler(e -> release.handle(null));
         LOG.atDebug().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
                 .addKeyValue("cursor", cursor == null ? null : cursor.format()).log("stream opened");
         if (cursor != null) {
-            replay(sessionId, sink, subscriber);
+            replays.resume(connection);
         }
-    }
-
-    /**
-     * After a replay, checks now and then that the answers this connection has begun keep arriving
-     * live; see {@link Subscriber#checkTail}.
-     */
-    private void watchTail(dev.chatstream.pod.routing.SseSink sink, Subscriber subscriber) {
-        vertx.setTimer(TAIL_CHECK_MS, id -> sink.execute(() -> {
-            if (subscriber.checkTail() == Subscriber.TailCheck.AGAIN) {
-                watchTail(sink, subscriber);
-            }
-        }));
-    }
-
-    /** Feeds history to {@code subscriber} off the event loop, then ends its replay; also fills holes in live streams. */
-    private void replay(String sessionId, dev.chatstream.pod.routing.SseSink sink, Subscriber subscriber) {
-        long giveUpAt = System.nanoTime() + settings.replayTimeout().multipliedBy(REPLAY_ATTEMPT_WINDOWS).toNanos();
-        replayAttempt(sessionId, sink, subscriber, giveUpAt, REPLAY_FIRST_BACKOFF_MS);
-    }
-
-    /**
-     * One try at reading history. A failure (JetStream electing a new leader, NATS reconnecting) is
-     * retried with backoff while live batches stay held, because ending the replay now would show the
-     * client a hole; only past the give-up time does the stream go on without it. Batches a failed try
-     * already handed over come again on the next one and are dropped as duplicates.
-     */
-    private void replayAttempt(String sessionId, dev.chatstream.pod.routing.SseSink sink, Subscriber subscriber,
-                               long giveUpAt, long backoffMs) {
-        int[] batches = new int[1];
-        vertx.executeBlocking(() -> history.replay(sessionId,
-                        batch -> {
-                            batches[0]++;
-                            sink.execute(() -> subscriber.deliverHistory(batch));
-                        }, settings.replayTimeout()), false)
-                .onComplete(result -> {
-                    metrics.replayed(batches[0]);
-                    if (result.failed() && !subscriber.isClosed() && System.nanoTime() + backoffMs * 1_000_000 < giveUpAt) {
-                        LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
-                                .log("history replay failed, retrying in " + backoffMs + " ms: " + result.cause());
-                        vertx.setTimer(backoffMs, id -> replayAttempt(sessionId, sink, subscriber, giveUpAt,
-                                Math.min(REPLAY_MAX_BACKOFF_MS, backoffMs * 2)));
-                        return;
-                    }
-                    if (result.failed()) {
-                        LOG.atWarn().addKeyValue("pod_id", podId).addKeyValue("session_id", sessionId)
-                                .log("history replay failed for good, telling the client about a gap: " + result.cause());
-                    }
-                    // Queued behind every history batch handed over above.
-                    boolean complete = result.succeeded();
-                    sink.execute(() -> subscriber.endReplay(complete));
-                    watchTail(sink, subscriber);
-                });
     }
 }

@@ -1,7 +1,7 @@
 package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.Subscriber;
+import dev.chatstream.pod.resume.ClientConnection;
 import io.vertx.core.Handler;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,13 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class StreamRelease implements Handler<Void> {
     private final SessionRouter router;
-    private final Subscriber subscriber;
+    private final ClientConnection connection;
     private final AtomicInteger activeConnections;
     private boolean released;
 
-    StreamRelease(SessionRouter router, Subscriber subscriber, AtomicInteger activeConnections) {
+    StreamRelease(SessionRouter router, ClientConnection connection, AtomicInteger activeConnections) {
         this.router = router;
-        this.subscriber = subscriber;
+        this.connection = connection;
         this.activeConnections = activeConnections;
     }
 
@@ -27,7 +27,8 @@ final class StreamRelease implements Handler<Void> {
     public void handle(Void ignored) {
         if (!released) {
             released = true;
-            router.detach(subscriber);
+            connection.release();
+            router.detach(connection);
             activeConnections.decrementAndGet();
         }
     }

@@ -1,10 +1,11 @@
 package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.metrics.PodMetrics;
-import dev.chatstream.pod.routing.ChunkFrames;
+import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.SseSink;
-import dev.chatstream.pod.routing.Subscriber;
+import dev.chatstream.pod.routing.ClientSink;
+import dev.chatstream.pod.resume.ClientConnection;
+import dev.chatstream.pod.resume.Replayer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SseTransportTest {
 
     /** Records whether any write ran off an event loop. */
-    private record ThreadCheckingSink(SseSink delegate, AtomicBoolean offLoop) implements SseSink {
+    private record ThreadCheckingSink(ClientSink delegate, AtomicBoolean offLoop) implements ClientSink {
         @Override
         public void execute(Runnable task) {
             delegate.execute(task);
@@ -78,7 +79,8 @@ class SseTransportTest {
                             .putHeader("Content-Type", "text/event-stream");
                     response.write(SseFrames.retry(java.time.Duration.ofMillis(500)));
                     ResponseSink sink = new ResponseSink(response, request.connection(), vertx.getOrCreateContext(), false);
-                    Subscriber subscriber = router.attach("s", new ThreadCheckingSink(sink, offLoop));
+                    ClientConnection subscriber = new ClientConnection("s", new ThreadCheckingSink(sink, offLoop), ChunkEventEncoder.INSTANCE, new PodMetrics(), Replayer.none(), null, null);
+                    router.attach(subscriber);
                     response.closeHandler(v -> router.detach(subscriber));
                 })
                 .listen(0, "127.0.0.1")
@@ -102,8 +104,8 @@ class SseTransportTest {
                                         }
                                     });
                                     if (router.connectionCount() == 2) {
-                                        new Thread(() -> router.route("s", () -> ChunkFrames.frame("s", "m", 0, 1, 0,
-                                                "{\"a\":0}\n{\"a\":1}".getBytes(StandardCharsets.UTF_8)))).start();
+                                        new Thread(() -> router.route("s", () -> new Batch("s", "m", 0, 1, 0,
+                                                "{\"a\":0}\n{\"a\":1}".getBytes(StandardCharsets.UTF_8), false))).start();
                                     }
                                 }));
                     }

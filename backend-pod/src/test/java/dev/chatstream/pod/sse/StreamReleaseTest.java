@@ -2,8 +2,9 @@ package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.SessionRouter;
-import dev.chatstream.pod.routing.SseSink;
-import dev.chatstream.pod.routing.Subscriber;
+import dev.chatstream.pod.routing.ClientSink;
+import dev.chatstream.pod.resume.ClientConnection;
+import dev.chatstream.pod.resume.Replayer;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamReleaseTest {
 
     /** A sink nothing is written to. */
-    private static final class IdleSink implements SseSink {
+    private static final class IdleSink implements ClientSink {
         @Override
         public void execute(Runnable task) {
             task.run();
@@ -47,8 +48,10 @@ class StreamReleaseTest {
     @DisplayName("close, end and exception of one stream detach it and free its slot exactly once")
     void releasesOnce() {
         SessionRouter router = new SessionRouter(new PodMetrics());
-        Subscriber kept = router.attach("s", new IdleSink());
-        Subscriber leaving = router.attach("s", new IdleSink());
+        ClientConnection kept = new ClientConnection("s", new IdleSink(), ChunkEventEncoder.INSTANCE, new PodMetrics(), Replayer.none(), null, null);
+        router.attach(kept);
+        ClientConnection leaving = new ClientConnection("s", new IdleSink(), ChunkEventEncoder.INSTANCE, new PodMetrics(), Replayer.none(), null, null);
+        router.attach(leaving);
         AtomicInteger active = new AtomicInteger(2);
         StreamRelease release = new StreamRelease(router, leaving, active);
 
@@ -58,6 +61,6 @@ class StreamReleaseTest {
 
         assertThat(active).hasValue(1);
         assertThat(router.connectionCount()).isEqualTo(1);
-        assertThat(router.subscribers()).containsExactly(kept);
+        assertThat(router.connections()).containsExactly(kept);
     }
 }

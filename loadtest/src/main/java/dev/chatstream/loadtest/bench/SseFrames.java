@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * SSE framing of a chunk batch exactly as docs/architecture.md specifies and as the pod's
- * {@code routing.ChunkFrames} does it: one pass over the body, no JSON decoding, one buffer per
+ * {@code sse.ChunkEventEncoder} does it: one pass over the body, no JSON decoding, one buffer per
  * batch shared by every connection of the session.
  */
 final class SseFrames {

@@ -14,7 +14,7 @@ import dev.chatstream.worker.provider.ProviderPolicy;
 import dev.chatstream.worker.registry.AnswerLedger;
 import dev.chatstream.worker.registry.RedisAnswerLedger;
 import dev.chatstream.worker.registry.HeartbeatTracker;
-import dev.chatstream.worker.registry.RedisSessionRegistry;
+import dev.chatstream.worker.registry.RedisRegistryReader;
 import dev.chatstream.worker.registry.SessionRegistry;
 import dev.chatstream.worker.registry.SessionRoutes;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -101,9 +101,9 @@ public final class WorkflowApp implements AutoCloseable {
             Dispatcher heartbeatDispatcher = connection.createDispatcher();
             heartbeatDispatcher.subscribe(Subjects.POD_HEARTBEAT_ALL, msg -> {
                 metrics.received("heartbeat");
-                String pod = Subjects.tokenAt(msg.getSubject(), 2);
+                String pod = Subjects.podOfHeartbeat(msg.getSubject());
                 if (pod != null) {
-                    heartbeats.heard(pod);
+                    heartbeats.heard(pod, msg.getData());
                 }
             });
             vertx.setPeriodic(60_000, id -> heartbeats.forgetLongGone());
@@ -113,7 +113,7 @@ public final class WorkflowApp implements AutoCloseable {
                 warmUp(redis);
             }
             SessionRegistry registry = redis == null ? SessionRegistry.NONE
-                    : new RedisSessionRegistry(redis, registryBreaker(vertx, config.registry()), clock);
+                    : new RedisRegistryReader(redis, registryBreaker(vertx, config.registry()), clock);
             SessionRoutes routes = new SessionRoutes(vertx, registry, heartbeats, config.registry().rereadInterval());
 
             List<Context> contexts = new CopyOnWriteArrayList<>();

@@ -80,8 +80,7 @@ final class Answer implements TokenSink {
         this.msg = msg;
         this.context = context;
         this.deliveries = msg.isJetStream() ? msg.metaData().deliveredCount() : 1;
-        String token = Subjects.tokenAt(msg.getSubject(), 3);
-        this.subjectSession = token != null && SubjectToken.isValid(token) ? token : null;
+        this.subjectSession = Subjects.sessionOfWorkflowExecute(msg.getSubject());
     }
 
     /** Starts processing; call on {@link #context}. */

@@ -30,10 +30,6 @@ final class RecentIds {
         return entries.containsKey(id);
     }
 
-    synchronized boolean remove(String id) {
-        return entries.remove(id) != null;
-    }
-
     private void evict() {
         long now = nanoClock.getAsLong();
         Iterator<Map.Entry<String, Long>> it = entries.entrySet().iterator();

@@ -1,12 +1,12 @@
 package dev.chatstream.worker.fanout;
 
 import dev.chatstream.wire.ChunkHeaders;
-import dev.chatstream.wire.WorkerHeaders;
 import io.nats.client.impl.Headers;
 
 /**
- * The headers of one answer's batches. The answer's identity (session, message, attempt, correlation,
- * trace, request time) is validated once; each batch copies it and adds only its own fields, and the history write
+ * The headers of one answer's batches (the {@link dev.chatstream.wire.BatchHeader} contract). The answer's identity
+ * (session, message, attempt, correlation, trace, request time) is validated once; each batch copies it and adds
+ * only its own fields, and the history write
  * and the live publish of a batch share one header set. With paced tokens every chunk is its own
  * batch, so this is per-chunk work.
  */
@@ -30,13 +30,13 @@ final class BatchHeaders {
         this.identity = headers;
     }
 
-    /** The {@link ChunkHeaders} of a batch, plus {@link WorkerHeaders#PUBLISHED_AT}. */
+    /** The headers of a batch as {@link dev.chatstream.wire.BatchHeader#from} reads them, plus correlation and trace. */
     Headers of(long firstChunkId, int count, boolean isFinal, long publishedAtMicros) {
         // The copy shares the identity's value lists; put() replaces a key's list, so they stay untouched.
         Headers headers = new Headers(identity)
                 .put(ChunkHeaders.FIRST_CHUNK_ID, Long.toString(firstChunkId))
                 .put(ChunkHeaders.CHUNK_COUNT, Integer.toString(count))
-                .put(WorkerHeaders.PUBLISHED_AT, Long.toString(publishedAtMicros));
+                .put(ChunkHeaders.PUBLISHED_AT, Long.toString(publishedAtMicros));
         if (isFinal) {
             headers.put(ChunkHeaders.FINAL, "true");
         }

@@ -3,29 +3,9 @@ package dev.chatstream.worker.fanout;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits consecutive chunks into batches of at most a byte budget (a single larger chunk goes alone). */
+/** Cuts consecutive chunks into batches of at most a byte budget (a single larger chunk goes alone). */
 final class Batches {
     private Batches() {
-    }
-
-    static List<List<EncodedChunk>> split(List<EncodedChunk> chunks, int maxBytes) {
-        List<List<EncodedChunk>> batches = new ArrayList<>();
-        List<EncodedChunk> current = new ArrayList<>();
-        int bytes = 0;
-        for (EncodedChunk chunk : chunks) {
-            int size = chunk.json().length + 1;
-            if (!current.isEmpty() && bytes + size > maxBytes) {
-                batches.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(chunk);
-            bytes += size;
-        }
-        if (!current.isEmpty()) {
-            batches.add(current);
-        }
-        return batches;
     }
 
     /** Takes the first batch of at most {@code maxBytes} off the front of {@code chunks}. */

@@ -1,5 +1,6 @@
 package dev.chatstream.worker.fanout;
 
+import dev.chatstream.wire.BatchHeader;
 import dev.chatstream.wire.ChunkBatch;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.trace.Span;
@@ -149,7 +150,7 @@ final class HistoryBatcher {
     private Headers publish(List<EncodedChunk> batch, byte[] body, int attempt) {
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
-        String msgId = info.messageId() + ":" + first.chunkId() + ":" + info.attempt();
+        String msgId = BatchHeader.historyMsgId(info.messageId(), first.chunkId(), info.attempt());
         Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()));
         Span span = spans.historyWrite(first.chunkId(), batch.size(), attempt);
         transport.publishHistory(info.historySubject(), batchHeaders, body, msgId)

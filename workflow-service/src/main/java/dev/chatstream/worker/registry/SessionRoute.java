@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The live destinations of one answer: {@code chat.pod.{podId}.response} for each live pod the
- * registry names, else {@code chat.session.{sid}.broadcast}. Looked up when the answer starts and
+ * registry names, else {@code chat.session.{sid}.broadcast}; both while some live pod reports that its
+ * registry writes fail. Looked up when the answer starts and
  * again every {@code REGISTRY_REREAD_INTERVAL} while it runs (never per chunk), so a tab opened on
  * another pod mid-answer gets the rest. Runs on the answer's context.
  */
@@ -78,12 +79,20 @@ public final class SessionRoute implements Destinations {
     }
 
     private List<String> toSubjects(List<String> pods) {
-        List<String> live = new ArrayList<>(pods.size());
+        List<String> live = new ArrayList<>(pods.size() + 1);
         for (String pod : pods) {
             if (!heartbeats.isStale(pod)) {
                 live.add(Subjects.podResponse(pod));
             }
         }
-        return live.isEmpty() ? broadcast : List.copyOf(live);
+        if (live.isEmpty()) {
+            return broadcast;
+        }
+        if (heartbeats.anyRegistryDegraded()) {
+            // A pod that cannot write the registry may hold this session unnamed: reach it by broadcast too
+            // (pods de-duplicate what arrives by both paths).
+            live.add(broadcast.getFirst());
+        }
+        return List.copyOf(live);
     }
 }

@@ -22,8 +22,4 @@ public final class SessionRoutes {
     public SessionRoute open(String sessionId) {
         return new SessionRoute(vertx, registry, heartbeats, sessionId, rereadMs);
     }
-
-    public SessionRegistry registry() {
-        return registry;
-    }
 }

@@ -139,7 +139,7 @@ class WorkflowServiceTest {
             assertThat(first.header(ChunkHeaders.ATTEMPT)).isEqualTo("1");
             assertThat(first.header(ChunkHeaders.CORRELATION_ID)).isEqualTo(request.correlationId());
             assertThat(first.header(ChunkHeaders.TRACEPARENT)).as("trace context carried on").contains("0af7651916cd43dd8448eb211c80319c");
-            assertThat(Long.parseLong(first.header(WorkerHeaders.PUBLISHED_AT)))
+            assertThat(Long.parseLong(first.header(dev.chatstream.wire.ChunkHeaders.PUBLISHED_AT)))
                     .isCloseTo(first.receivedAtMicros(), org.assertj.core.data.Offset.offset(5_000_000L));
             ChunkProbe.Batch lastBatch = podProbe.batches(request.messageId()).getLast();
             assertThat(lastBatch.header(ChunkHeaders.FINAL)).isEqualTo("true");

@@ -29,4 +29,19 @@ class HeartbeatTrackerTest {
         tracker.heard("pod-a");
         assertThat(tracker.isStale("pod-a")).isFalse();
     }
+
+    @Test
+    @DisplayName("a heartbeat saying registry_ok false marks its pod degraded until a beat says otherwise or it goes stale")
+    void readsRegistryVerdictFromTheHeartbeat() {
+        dev.chatstream.codec.MessageCodec codec = dev.chatstream.codec.MessageCodec.standard();
+        tracker.heard("pod-a", codec.encode(new dev.chatstream.schemas.HeartbeatMessage("pod-a", java.time.Instant.now(),
+                1, 10, 1, false)));
+        assertThat(tracker.anyRegistryDegraded()).isTrue();
+        tracker.heard("pod-a", codec.encode(new dev.chatstream.schemas.HeartbeatMessage("pod-a", java.time.Instant.now(),
+                1, 10, 1)));
+        assertThat(tracker.anyRegistryDegraded()).isFalse();
+        tracker.heard("pod-b", false);
+        now.addAndGet(Duration.ofSeconds(7).toNanos());
+        assertThat(tracker.anyRegistryDegraded()).as("a dead pod holds no session").isFalse();
+    }
 }

@@ -103,6 +103,25 @@ class SessionRouteTest {
     }
 
     @Test
+    @DisplayName("adds the session broadcast while a live pod reports that its registry writes fail")
+    void broadcastsTooWhileAPodCannotWriteTheRegistry() throws Exception {
+        AtomicReference<Long> now = new AtomicReference<>(0L);
+        HeartbeatTracker heartbeats = new HeartbeatTracker(Duration.ofSeconds(5), now::get);
+        heartbeats.heard("pod-a");
+        heartbeats.heard("pod-b", false);
+        StubRegistry registry = new StubRegistry();
+        registry.answer.set(Future.succeededFuture(List.of("pod-a")));
+        SessionRoute route = started(registry, heartbeats);
+        assertThat(route.subjects()).containsExactly(Subjects.podResponse("pod-a"), Subjects.sessionBroadcast("s1"));
+        route.close();
+
+        heartbeats.heard("pod-b", true);
+        SessionRoute healed = started(registry, heartbeats);
+        assertThat(healed.subjects()).containsExactly(Subjects.podResponse("pod-a"));
+        healed.close();
+    }
+
+    @Test
     @DisplayName("re-reads the registry while the answer runs and stops when closed")
     void rereads() throws Exception {
         StubRegistry registry = new StubRegistry();

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Acts as a pod (or any listener): subscribes to a subject and keeps every chunk batch it receives. */
 public final class ChunkProbe implements AutoCloseable {
     /** One received batch: its headers and decoded chunks. */
-    public record Batch(String subject, Headers headers, List<ResponseChunk> chunks, long receivedAtMicros) {
+    public record Batch(String subject, Headers headers, List<ResponseChunk> chunks, long receivedAtMicros, byte[] body) {
         public String header(String name) {
             return headers.getFirst(name);
         }
@@ -34,7 +34,7 @@ public final class ChunkProbe implements AutoCloseable {
                     chunks.add(MessageCodec.standard().decode(body, off, len, ResponseChunk.class)));
             java.time.Instant now = java.time.Instant.now();
             batches.add(new Batch(msg.getSubject(), msg.getHeaders(), chunks,
-                    now.getEpochSecond() * 1_000_000L + now.getNano() / 1000));
+                    now.getEpochSecond() * 1_000_000L + now.getNano() / 1000, msg.getData()));
         });
         dispatcher.subscribe(subject);
         try {

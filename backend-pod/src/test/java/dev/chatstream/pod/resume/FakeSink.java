@@ -1,4 +1,6 @@
-package dev.chatstream.pod.routing;
+package dev.chatstream.pod.resume;
+
+import dev.chatstream.pod.routing.ClientSink;
 
 import io.vertx.core.buffer.Buffer;
 
@@ -8,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A sink that runs tasks at once on the calling thread and records what was written. */
-final class FakeSink implements SseSink {
+final class FakeSink implements ClientSink {
     private static final Pattern ID = Pattern.compile("^id: (.*)$", Pattern.MULTILINE);
 
     final StringBuilder written = new StringBuilder();

@@ -1,10 +1,13 @@
-package dev.chatstream.pod.http;
+package dev.chatstream.pod.lifecycle;
 
 import dev.chatstream.schemas.HealthResponse;
 
 import java.util.function.BooleanSupplier;
 
-/** Whether the pod takes traffic: not while draining, not while NATS is disconnected. */
+/**
+ * Whether the pod takes traffic: not while draining, not while NATS is disconnected. Read by the HTTP
+ * handlers (readiness, refusing new streams) and set by the composition root on shutdown.
+ */
 public final class Lifecycle {
     private final BooleanSupplier natsConnected;
     private volatile boolean draining;

@@ -20,12 +20,12 @@ import java.util.List;
  * {@code REGISTRY_BREAKER_MAX_FAILURES} failures the breaker opens and lookups fail at once — callers
  * broadcast without waiting — until a trial lookup after {@code REGISTRY_BREAKER_RESET} succeeds.
  */
-public final class RedisSessionRegistry implements SessionRegistry {
+public final class RedisRegistryReader implements SessionRegistry {
     private final Redis redis;
     private final CircuitBreaker breaker;
     private final Clock clock;
 
-    public RedisSessionRegistry(Redis redis, CircuitBreaker breaker, Clock clock) {
+    public RedisRegistryReader(Redis redis, CircuitBreaker breaker, Clock clock) {
         this.redis = redis;
         this.breaker = breaker;
         this.clock = clock;
@@ -37,7 +37,7 @@ public final class RedisSessionRegistry implements SessionRegistry {
                 .arg(RegistryKeys.sessionPods(sessionId))
                 .arg(clock.millis())
                 .arg("+inf");
-        return breaker.<Response>execute(() -> redis.send(request)).map(RedisSessionRegistry::podIds);
+        return breaker.<Response>execute(() -> redis.send(request)).map(RedisRegistryReader::podIds);
     }
 
     @Override

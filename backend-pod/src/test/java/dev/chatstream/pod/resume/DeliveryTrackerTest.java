@@ -1,4 +1,4 @@
-package dev.chatstream.pod.routing;
+package dev.chatstream.pod.resume;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,5 +54,21 @@ class DeliveryTrackerTest {
         tracker.seed("m", 4, 1);
         assertThat(tracker.accept("m", 0, 5, 1)).isEqualTo(5);
         assertThat(tracker.accept("m", 3, 4, 1)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("unfinished messages are visited in turn, finished ones never")
+    void visitsEveryUnfinishedMessage() {
+        DeliveryTracker tracker = new DeliveryTracker();
+        tracker.accept("a", 0, 2, 1);
+        tracker.accept("b", 0, 2, 1);
+        tracker.accept("done", 0, 1, 1, true);
+        String first = tracker.unfinished(null);
+        assertThat(first).isEqualTo("b");
+        String second = tracker.unfinished(first);
+        assertThat(second).isEqualTo("a");
+        assertThat(tracker.unfinished(second)).isEqualTo("b");
+        tracker.accept("b", 2, 1, 1, true);
+        assertThat(tracker.unfinished("a")).isEqualTo("a");
     }
 }

@@ -1,6 +1,9 @@
-package dev.chatstream.pod.routing;
+package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.pod.routing.Batch;
+import dev.chatstream.pod.routing.SessionRouter;
+import dev.chatstream.pod.sse.ChunkEventEncoder;
 import dev.chatstream.wire.ChunkBatch;
 import dev.chatstream.wire.Cursor;
 import io.vertx.core.buffer.Buffer;
@@ -14,19 +17,33 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SessionRouterTest {
+/** The router and client connections together: live delivery, de-duplication, resume, repair, tail checks. */
+class ClientConnectionTest {
     private final PodMetrics metrics = new PodMetrics();
     private final SessionRouter router = new SessionRouter(metrics);
+    /** Who the connections ask for replays; a test replaces it to see the requests. */
+    private Replayer replayer = Replayer.none();
 
-    private static ChunkFrames batch(String session, String message, long first, int count, int attempt) {
+    private ClientConnection attach(String session, FakeSink sink) {
+        return attach(session, sink, null, null);
+    }
+
+    private ClientConnection attach(String session, FakeSink sink, Cursor cursor, Buffer gapNotice) {
+        ClientConnection connection = new ClientConnection(session, sink, ChunkEventEncoder.INSTANCE, metrics,
+                (c, delayMs) -> replayer.replay(c, delayMs), cursor, gapNotice);
+        router.attach(connection);
+        return connection;
+    }
+
+    private static Batch batch(String session, String message, long first, int count, int attempt) {
         List<byte[]> chunks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             chunks.add(("{\"chunk_id\":" + (first + i) + ",\"chunk\":\"t\"}").getBytes(StandardCharsets.UTF_8));
         }
-        return ChunkFrames.frame(session, message, first, attempt, 0, ChunkBatch.join(chunks));
+        return new Batch(session, message, first, attempt, 0, ChunkBatch.join(chunks), false);
     }
 
-    private void route(ChunkFrames frames) {
+    private void route(Batch frames) {
         router.route(frames.sessionId(), () -> frames);
     }
 
@@ -35,23 +52,14 @@ class SessionRouterTest {
     }
 
     @Test
-    @DisplayName("frames each chunk of a batch as one SSE event with id <message_id>:<chunk_id>")
-    void framesEvents() {
-        ChunkFrames frames = ChunkFrames.frame("s", "m", 7, 1, 0, "{\"a\":1}\n{\"a\":2}".getBytes(StandardCharsets.UTF_8));
-        assertThat(frames.frames().toString()).isEqualTo(
-                "event: chunk\nid: m:7\ndata: {\"a\":1}\n\nevent: chunk\nid: m:8\ndata: {\"a\":2}\n\n");
-        assertThat(frames.count()).isEqualTo(2);
-    }
-
-    @Test
     @DisplayName("routes a batch to every connection of its session exactly once")
     void routesToEveryConnectionOfTheSession() {
         FakeSink first = new FakeSink();
         FakeSink second = new FakeSink();
         FakeSink other = new FakeSink();
-        router.attach("s1", first);
-        router.attach("s1", second);
-        router.attach("s2", other);
+        attach("s1", first);
+        attach("s1", second);
+        attach("s2", other);
         route(batch("s1", "m", 0, 3, 1));
         assertThat(first.ids()).containsExactly("m:0", "m:1", "m:2");
         assertThat(second.ids()).containsExactly("m:0", "m:1", "m:2");
@@ -61,7 +69,7 @@ class SessionRouterTest {
     @Test
     @DisplayName("a batch for a session held nowhere here is not framed and reaches no one")
     void dropsUnknownSessions() {
-        router.attach("s1", new FakeSink());
+        attach("s1", new FakeSink());
         int targets = router.route("unknown", () -> {
             throw new AssertionError("must not frame");
         });
@@ -72,7 +80,7 @@ class SessionRouterTest {
     @DisplayName("the same batch arriving twice (pod subject and broadcast) is written once")
     void deduplicatesTwoPaths() {
         FakeSink sink = new FakeSink();
-        router.attach("s", sink);
+        attach("s", sink);
         route(batch("s", "m", 0, 2, 1));
         route(batch("s", "m", 0, 2, 1));
         route(batch("s", "m", 1, 3, 1));
@@ -83,7 +91,7 @@ class SessionRouterTest {
     @DisplayName("chunks at or below the highest written are dropped; later ones go on in order")
     void dropsOlderChunks() {
         FakeSink sink = new FakeSink();
-        router.attach("s", sink);
+        attach("s", sink);
         route(batch("s", "m", 0, 5, 1));
         route(batch("s", "m", 2, 2, 1));
         route(batch("s", "m", 5, 1, 1));
@@ -94,7 +102,7 @@ class SessionRouterTest {
     @DisplayName("a higher attempt is taken whole even when its ids are not above the highest; an older attempt is dropped")
     void restartsOnHigherAttempt() {
         FakeSink sink = new FakeSink();
-        router.attach("s", sink);
+        attach("s", sink);
         route(batch("s", "m", 0, 4, 1));
         route(batch("s", "m", 2, 3, 2));
         route(batch("s", "m", 4, 2, 1));
@@ -106,7 +114,7 @@ class SessionRouterTest {
     @DisplayName("messages of a session are tracked separately")
     void tracksMessagesSeparately() {
         FakeSink sink = new FakeSink();
-        router.attach("s", sink);
+        attach("s", sink);
         route(batch("s", "a", 0, 2, 1));
         route(batch("s", "b", 0, 2, 1));
         route(batch("s", "a", 1, 2, 1));
@@ -117,7 +125,7 @@ class SessionRouterTest {
     @DisplayName("a client whose buffer is still full when the next batch comes is disconnected and counted as slow")
     void disconnectsSlowClients() {
         FakeSink sink = new FakeSink();
-        Subscriber subscriber = router.attach("s", sink);
+        ClientConnection subscriber = attach("s", sink);
         route(batch("s", "m", 0, 1, 1));
         sink.full = true;
         route(batch("s", "m", 1, 3, 1));
@@ -141,8 +149,8 @@ class SessionRouterTest {
                 events.add("close " + sessionId);
             }
         });
-        Subscriber a = router.attach("s", new FakeSink());
-        Subscriber b = router.attach("s", new FakeSink());
+        ClientConnection a = attach("s", new FakeSink());
+        ClientConnection b = attach("s", new FakeSink());
         router.detach(a);
         router.detach(a);
         assertThat(events).containsExactly("open s");
@@ -156,16 +164,16 @@ class SessionRouterTest {
     @DisplayName("a live batch after a hole holds live delivery and fills the hole from history, without gap or duplicate")
     void repairsAHoleFromHistory() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        router.attach("s", sink);
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
         route(batch("s", "m", 0, 3, 1));
         route(batch("s", "m", 6, 2, 1));
         assertThat(repairing).as("a repair was asked for").hasSize(1);
         route(batch("s", "m", 8, 1, 1));
         assertThat(sink.ids()).as("live waits for the hole").containsExactlyElementsOf(ids("m", 0, 2));
 
-        Subscriber subscriber = repairing.get(0);
+        ClientConnection subscriber = repairing.get(0);
         subscriber.deliverHistory(batch("s", "m", 0, 4, 1));
         subscriber.deliverHistory(batch("s", "m", 4, 4, 1));
         subscriber.endReplay(true);
@@ -178,38 +186,56 @@ class SessionRouterTest {
     @DisplayName("an answer that stops arriving live after a resume is fetched from history; one still flowing is left alone")
     void fetchesAStalledTailFromHistory() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:2"), Buffer.buffer("GAP"));
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("m:2"), Buffer.buffer("GAP"));
         subscriber.deliverHistory(batch("s", "m", 0, 5, 1));
         subscriber.endReplay(true);
         assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 3, 4));
 
         route(batch("s", "m", 5, 1, 1));
-        assertThat(subscriber.checkTail()).as("live is flowing").isEqualTo(Subscriber.TailCheck.AGAIN);
-        assertThat(subscriber.checkTail()).as("nothing live since").isEqualTo(Subscriber.TailCheck.REPAIRING);
+        assertThat(subscriber.checkTail()).as("live is flowing").isEqualTo(TailCheck.AGAIN);
+        assertThat(subscriber.checkTail()).as("nothing live since").isEqualTo(TailCheck.REPAIRING);
         repairing.getLast().deliverHistory(batch("s", "m", 0, 9, 1));
-        repairing.getLast().deliverHistory(ChunkFrames.frame("s", "m", 9, 1, 0,
+        repairing.getLast().deliverHistory(new Batch("s", "m", 9, 1, 0,
                 "{\"chunk_id\":9}".getBytes(StandardCharsets.UTF_8), true));
         repairing.getLast().endReplay(true);
         assertThat(sink.ids()).containsExactlyElementsOf(ids("m", 3, 9));
-        assertThat(subscriber.checkTail()).as("the answer is complete").isEqualTo(Subscriber.TailCheck.DONE);
+        assertThat(subscriber.checkTail()).as("the answer is complete").isEqualTo(TailCheck.DONE);
+    }
+
+    @Test
+    @DisplayName("tail checks visit every unfinished answer of a connection in turn, not only the latest")
+    void tailChecksVisitEveryUnfinishedAnswer() {
+        FakeSink sink = new FakeSink();
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        ClientConnection connection = attach("s", sink);
+        route(batch("s", "a", 0, 2, 1));
+        route(batch("s", "b", 0, 2, 1));
+        assertThat(connection.tail.start()).isTrue();
+        assertThat(connection.checkTail()).isEqualTo(TailCheck.REPAIRING);
+        assertThat(connection.replayScope()).isEqualTo("b");
+        connection.endReplay(true);
+        assertThat(connection.checkTail()).isEqualTo(TailCheck.REPAIRING);
+        assertThat(connection.replayScope()).isEqualTo("a");
+        assertThat(repairing).hasSize(2);
     }
 
     @Test
     @DisplayName("a repair replays only the message with the hole, never other messages of the session again")
     void repairTouchesOnlyItsMessage() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        router.attach("s", sink);
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
         route(batch("s", "a", 0, 3, 1));
         route(batch("s", "b", 0, 2, 1));
         for (int i = 0; i < 10; i++) {
             route(batch("s", "done" + i, 0, 1, 1));
         }
         route(batch("s", "b", 3, 1, 1));
-        Subscriber subscriber = repairing.get(0);
+        ClientConnection subscriber = repairing.get(0);
         subscriber.deliverHistory(batch("s", "a", 0, 3, 1));
         subscriber.deliverHistory(batch("s", "b", 0, 3, 1));
         subscriber.deliverHistory(batch("s", "a", 3, 1, 1));
@@ -222,9 +248,9 @@ class SessionRouterTest {
     @DisplayName("a hole history cannot fill is written as it is after the repair, with no gap notice and no second repair")
     void unfillableHoleGoesOn() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        router.attach("s", sink);
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
         route(batch("s", "m", 0, 2, 1));
         route(batch("s", "m", 5, 1, 1));
         repairing.get(0).endReplay(false);
@@ -237,9 +263,9 @@ class SessionRouterTest {
     @DisplayName("a new attempt right after what was written is no hole: its restart goes out at once")
     void newAttemptIsNoHole() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        router.attach("s", sink);
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
         route(batch("s", "m", 0, 3, 1));
         route(batch("s", "m", 3, 2, 2));
         assertThat(repairing).isEmpty();
@@ -250,12 +276,12 @@ class SessionRouterTest {
     @DisplayName("a restart of an answer the connection never saw first gets the old attempt from history")
     void restartOfAnUnseenAnswer() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        router.attach("s", sink);
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
         route(batch("s", "m", 2, 3, 2));
         assertThat(repairing).hasSize(1);
-        Subscriber subscriber = repairing.get(0);
+        ClientConnection subscriber = repairing.get(0);
         subscriber.deliverHistory(batch("s", "other", 0, 1, 1));
         subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
         subscriber.deliverHistory(batch("s", "m", 2, 3, 2));
@@ -267,13 +293,13 @@ class SessionRouterTest {
     @DisplayName("a new attempt after a hole first gets the old attempt's missing chunks from history")
     void newAttemptAfterAHole() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        router.attach("s", sink);
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
         route(batch("s", "m", 0, 3, 1));
         route(batch("s", "m", 4, 2, 2));
         assertThat(repairing).hasSize(1);
-        Subscriber subscriber = repairing.get(0);
+        ClientConnection subscriber = repairing.get(0);
         subscriber.deliverHistory(batch("s", "m", 0, 4, 1));
         subscriber.deliverHistory(batch("s", "m", 4, 2, 2));
         subscriber.endReplay(true);
@@ -284,7 +310,7 @@ class SessionRouterTest {
     @DisplayName("resume: history after the cursor, then held live batches merged without gap or duplicate")
     void resumesFromHistoryThenLive() {
         FakeSink sink = new FakeSink();
-        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:3"), Buffer.buffer("GAP"));
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("m:3"), Buffer.buffer("GAP"));
         route(batch("s", "m", 8, 3, 1));
         assertThat(sink.ids()).as("live is held during the replay").isEmpty();
         subscriber.deliverHistory(batch("s", "old", 0, 2, 1));
@@ -297,10 +323,56 @@ class SessionRouterTest {
     }
 
     @Test
+    @DisplayName("resume: a message the stream never saw, first arriving live past its chunk 0, is taken whole from history")
+    void resumedStreamRepairsAnUnseenMessageFromItsStart() {
+        FakeSink sink = new FakeSink();
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("m1:4"), Buffer.buffer("GAP"));
+        subscriber.deliverHistory(batch("s", "m1", 0, 5, 1));
+        subscriber.endReplay(true);
+        route(batch("s", "m2", 7, 2, 1));
+        assertThat(repairing).as("a repair of m2 was asked for").hasSize(1);
+        assertThat(subscriber.replayScope()).isEqualTo("m2");
+
+        subscriber.deliverHistory(batch("s", "m2", 0, 4, 1));
+        subscriber.deliverHistory(batch("s", "m2", 4, 5, 1));
+        subscriber.endReplay(true);
+        assertThat(sink.ids()).containsExactlyElementsOf(ids("m2", 0, 8));
+    }
+
+    @Test
+    @DisplayName("a fresh live-only stream joining an answer mid-way starts where it joined")
+    void freshLiveStreamJoinsMidway() {
+        FakeSink sink = new FakeSink();
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
+        route(batch("s", "m", 7, 2, 1));
+        assertThat(repairing).isEmpty();
+        assertThat(sink.ids()).containsExactly("m:7", "m:8");
+    }
+
+    @Test
+    @DisplayName("a released connection (its client left) asks for no replay: tail checks and holes end at once")
+    void releasedConnectionStopsRepairs() {
+        FakeSink sink = new FakeSink();
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        ClientConnection subscriber = attach("s", sink);
+        route(batch("s", "m", 0, 2, 1));
+        subscriber.release();
+        router.detach(subscriber);
+        assertThat(subscriber.checkTail()).isEqualTo(TailCheck.DONE);
+        route(batch("s", "m", 5, 1, 1));
+        assertThat(repairing).isEmpty();
+    }
+
+    @Test
     @DisplayName("resume: a cursor history does not know gives the gap notice first, then live")
     void unknownCursorGivesGap() {
         FakeSink sink = new FakeSink();
-        Subscriber subscriber = router.attach("s", sink, Cursor.parse("gone:3"), Buffer.buffer("GAP\n"));
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("gone:3"), Buffer.buffer("GAP\n"));
         subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
         route(batch("s", "n", 0, 1, 1));
         subscriber.endReplay(true);
@@ -312,7 +384,7 @@ class SessionRouterTest {
     @DisplayName("resume: a replay that did not complete tells the client about a gap after what it could replay")
     void incompleteReplayGivesGap() {
         FakeSink sink = new FakeSink();
-        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:0"), Buffer.buffer("GAP\n"));
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("m:0"), Buffer.buffer("GAP\n"));
         subscriber.deliverHistory(batch("s", "m", 0, 3, 1));
         subscriber.endReplay(false);
         route(batch("s", "m", 9, 1, 1));
@@ -325,7 +397,7 @@ class SessionRouterTest {
     @DisplayName("resume: history is written only as fast as the client drains it")
     void replayRespectsBackPressure() {
         FakeSink sink = new FakeSink();
-        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:0"), Buffer.buffer("GAP"));
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("m:0"), Buffer.buffer("GAP"));
         subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
         sink.full = true;
         subscriber.deliverHistory(batch("s", "m", 2, 2, 1));
@@ -340,12 +412,12 @@ class SessionRouterTest {
     @DisplayName("a hole history has not stored yet is asked for again until history has it, then filled without gap or duplicate")
     void holeStillBeingStoredIsAskedForAgain() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        router.attach("s", sink);
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
         route(batch("s", "m", 0, 2, 1));
         route(batch("s", "m", 4, 1, 1));
-        Subscriber subscriber = repairing.get(0);
+        ClientConnection subscriber = repairing.get(0);
         subscriber.deliverHistory(batch("s", "m", 0, 2, 1));
         subscriber.endReplay(true);
         assertThat(repairing).as("history lacked m:2..3: asked again").hasSize(2);
@@ -363,15 +435,15 @@ class SessionRouterTest {
     @DisplayName("a hole history never gets is asked for a bounded number of times, then live goes on with it")
     void holeHistoryNeverGetsIsGivenUpOn() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        router.attach("s", sink);
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
         route(batch("s", "m", 0, 2, 1));
         route(batch("s", "m", 4, 1, 1));
-        for (int i = 0; i <= Subscriber.MAX_LAG_RETRIES; i++) {
+        for (int i = 0; i <= ReplayMerge.MAX_LAG_RETRIES; i++) {
             repairing.getLast().endReplay(true);
         }
-        assertThat(repairing).hasSize(1 + Subscriber.MAX_LAG_RETRIES);
+        assertThat(repairing).hasSize(1 + ReplayMerge.MAX_LAG_RETRIES);
         route(batch("s", "m", 5, 1, 1));
         assertThat(sink.ids()).containsExactly("m:0", "m:1", "m:4", "m:5");
     }
@@ -380,14 +452,14 @@ class SessionRouterTest {
     @DisplayName("resume: history not yet holding the client's last chunks gives no gap notice, and the rest comes without gap or duplicate")
     void resumeAheadOfHistory() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> repairing = new ArrayList<>();
-        router.gapRepair(repairing::add);
-        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:5"), Buffer.buffer("GAP"));
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("m:5"), Buffer.buffer("GAP"));
         subscriber.deliverHistory(batch("s", "m", 0, 3, 1));
         route(batch("s", "m", 8, 1, 1));
         subscriber.endReplay(true);
         assertThat(sink.ids()).as("m:6..7 are not stored yet").isEmpty();
-        Subscriber again = repairing.getLast();
+        ClientConnection again = repairing.getLast();
         again.deliverHistory(batch("s", "m", 0, 3, 1));
         again.deliverHistory(batch("s", "m", 3, 5, 1));
         again.endReplay(true);
@@ -399,13 +471,13 @@ class SessionRouterTest {
     @DisplayName("resume: a cursor whose message history has not stored yet but which arrives live is looked for again before any gap notice")
     void resumeBeforeTheMessageIsStored() {
         FakeSink sink = new FakeSink();
-        List<Subscriber> replays = new ArrayList<>();
-        router.gapRepair(replays::add);
-        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:1"), Buffer.buffer("GAP"));
+        List<ClientConnection> replays = new ArrayList<>();
+        replayer = (c, delayMs) -> replays.add(c);
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("m:1"), Buffer.buffer("GAP"));
         route(batch("s", "m", 3, 1, 1));
         subscriber.endReplay(true);
         assertThat(replays).as("looked again").hasSize(1);
-        Subscriber again = replays.getLast();
+        ClientConnection again = replays.getLast();
         again.deliverHistory(batch("s", "m", 0, 3, 1));
         again.endReplay(true);
         assertThat(sink.ids()).containsExactly("m:2", "m:3");
@@ -416,7 +488,7 @@ class SessionRouterTest {
     @DisplayName("resume inside a restarted answer: chunks of the new attempt up to the cursor are not sent again")
     void resumeInsideARestart() {
         FakeSink sink = new FakeSink();
-        Subscriber subscriber = router.attach("s", sink, Cursor.parse("m:5"), Buffer.buffer("GAP"));
+        ClientConnection subscriber = attach("s", sink, Cursor.parse("m:5"), Buffer.buffer("GAP"));
         subscriber.deliverHistory(batch("s", "m", 0, 3, 1));
         subscriber.deliverHistory(batch("s", "m", 3, 4, 2));
         subscriber.deliverHistory(batch("s", "m", 7, 1, 2));
@@ -430,8 +502,8 @@ class SessionRouterTest {
     void closesAll() {
         FakeSink a = new FakeSink();
         FakeSink b = new FakeSink();
-        router.attach("s", a);
-        router.attach("t", b);
+        attach("s", a);
+        attach("t", b);
         router.closeAll(Buffer.buffer("retry: 1000\n\n"));
         assertThat(a.closed).isTrue();
         assertThat(b.closed).isTrue();

@@ -1,4 +1,4 @@
-package dev.chatstream.pod.routing;
+package dev.chatstream.pod.resume;
 
 /**
  * What one connection has written, per message: the highest {@code chunk_id} and the attempt. Decides
@@ -78,18 +78,32 @@ final class DeliveryTracker {
         return slot < 0 ? -1 : highest[slot];
     }
 
-    /** A message written in part but not to its final chunk, the most recently touched one; null when none. */
-    String unfinished() {
+    /**
+     * A message written in part but not to its final chunk; null when none. With {@code previous} null (or
+     * no longer tracked) the most recently touched one, else the next one after {@code previous} in slot
+     * order, so that repeated tail checks visit every unfinished message in turn.
+     */
+    String unfinished(String previous) {
         if (messageIds == null) {
             return null;
         }
-        int best = -1;
-        for (int i = 0; i < messageIds.length; i++) {
-            if (messageIds[i] != null && !finished[i] && (best < 0 || touched[i] > touched[best])) {
-                best = i;
+        int start = previous == null ? -1 : find(previous);
+        if (start < 0) {
+            int best = -1;
+            for (int i = 0; i < messageIds.length; i++) {
+                if (messageIds[i] != null && !finished[i] && (best < 0 || touched[i] > touched[best])) {
+                    best = i;
+                }
+            }
+            return best < 0 ? null : messageIds[best];
+        }
+        for (int step = 1; step <= messageIds.length; step++) {
+            int i = (start + step) % messageIds.length;
+            if (messageIds[i] != null && !finished[i]) {
+                return messageIds[i];
             }
         }
-        return best < 0 ? null : messageIds[best];
+        return null;
     }
 
     boolean knows(String messageId) {

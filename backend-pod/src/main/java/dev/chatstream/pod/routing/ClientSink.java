@@ -7,7 +7,7 @@ import io.vertx.core.buffer.Buffer;
  * adapts an HTTP response to this; tests use a fake. Every method except {@link #execute} must be called
  * on the sink's own thread.
  */
-public interface SseSink {
+public interface ClientSink {
 
     /** Runs {@code task} on the thread that owns this sink (its event loop). Callable from any thread. */
     void execute(Runnable task);

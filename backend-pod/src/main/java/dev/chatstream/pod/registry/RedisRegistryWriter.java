@@ -14,29 +14,38 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * The session registry in Redis ({@link RegistryKeys}): per session a sorted set of pod ids scored by
  * expiry (epoch ms), the key expiring at the same time. Opening a session registers it at once; every
  * refresh interval all held sessions are re-registered in one pipelined batch, which also repairs
- * whatever an outage or a Redis restart lost; the last close removes the entry.
+ * whatever an outage or a Redis restart lost; the last close removes the entry. The writes of one session
+ * go out one after the other (the client pools several connections, on which a later write could overtake
+ * an earlier one), and a removal re-checks when its turn comes that the session is still not held: a
+ * close-then-reopen leaves the pod registered.
  */
-public final class RedisSessionRegistry implements SessionRegistry {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisSessionRegistry.class);
+public final class RedisRegistryWriter implements SessionRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisRegistryWriter.class);
 
     private final Vertx vertx;
     private final Redis redis;
     private final RegistrySettings settings;
     private final String podId;
     private final Supplier<Set<String>> heldSessions;
+    private final Predicate<String> holds;
+    /** Per session, its last write not yet completed; the next one starts after it. */
+    private final ConcurrentHashMap<String, Future<Void>> pendingWrites = new ConcurrentHashMap<>();
     private final PodMetrics metrics;
     private volatile boolean reachable = true;
     private volatile boolean stopped;
     private long timer = -1;
 
-    public RedisSessionRegistry(Vertx vertx, Redis redis, RegistrySettings settings, String podId,
-                                Supplier<Set<String>> heldSessions, PodMetrics metrics) {
+    public RedisRegistryWriter(Vertx vertx, Redis redis, RegistrySettings settings, String podId,
+                                Supplier<Set<String>> heldSessions, Predicate<String> holds, PodMetrics metrics) {
+        this.holds = holds;
         this.vertx = vertx;
         this.redis = redis;
         this.settings = settings;
@@ -52,16 +61,27 @@ public final class RedisSessionRegistry implements SessionRegistry {
 
     @Override
     public void sessionOpened(String sessionId) {
-        if (!stopped) {
-            run("register", register(List.of(sessionId), expiry()));
-        }
+        inOrder(sessionId, () -> stopped ? Future.succeededFuture() : run("register", register(List.of(sessionId), expiry())));
     }
 
     @Override
     public void sessionClosed(String sessionId) {
-        if (!stopped) {
-            run("unregister", List.of(Request.cmd(Command.ZREM).arg(RegistryKeys.sessionPods(sessionId)).arg(podId)));
-        }
+        inOrder(sessionId, () -> stopped || holds.test(sessionId) ? Future.succeededFuture()
+                : run("unregister", List.of(Request.cmd(Command.ZREM).arg(RegistryKeys.sessionPods(sessionId)).arg(podId))));
+    }
+
+    /** Whether every session write made so far has completed. */
+    boolean settled() {
+        return pendingWrites.isEmpty();
+    }
+
+    /** Runs {@code write} once the session's previous write completed (never fails: {@link #run} recovers). */
+    private void inOrder(String sessionId, Supplier<Future<Void>> write) {
+        @SuppressWarnings("unchecked")
+        Future<Void>[] mine = new Future[1];
+        pendingWrites.compute(sessionId, (sid, previous) ->
+                mine[0] = previous == null ? write.get() : previous.transform(ignored -> write.get()));
+        mine[0].onComplete(ignored -> pendingWrites.remove(sessionId, mine[0]));
     }
 
     /** Re-registers every held session in one round trip; a PING when none, to know Redis is reachable. */

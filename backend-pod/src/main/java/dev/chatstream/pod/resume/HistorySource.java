@@ -1,0 +1,24 @@
+package dev.chatstream.pod.resume;
+
+import dev.chatstream.pod.routing.Batch;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The one way resume reaches stored history: a session's chunk batches in stream order. The NATS side
+ * implements it over {@code CHAT_HISTORY}; tests can use an in-memory one.
+ */
+public interface HistorySource {
+
+    /**
+     * Passes the stored batches of {@code sessionId}, in stream order up to the last one present when the
+     * call starts, to {@code each}; returns how many. With {@code messageId} only that message's batches are
+     * framed and passed (the others are skipped by their headers). Stops early, returning what it passed,
+     * once {@code stop} answers true (every reader left). Blocking; bounded by {@code timeout}, past which it
+     * throws {@link java.util.concurrent.TimeoutException}; other failures throw the transport's error.
+     */
+    int replay(String sessionId, String messageId, Consumer<Batch> each, BooleanSupplier stop, Duration timeout)
+            throws Exception;
+}
