@@ -1,14 +1,11 @@
 package dev.chatstream.worker.consumer;
 
-import dev.chatstream.codec.MessageCodecException;
 import dev.chatstream.schemas.ChunkError;
 import dev.chatstream.schemas.ChunkMetadata;
 import dev.chatstream.schemas.FinishReason;
 import dev.chatstream.schemas.ResponseChunk;
 import dev.chatstream.schemas.WorkflowRequest;
-import dev.chatstream.subjects.SubjectToken;
-import dev.chatstream.subjects.Subjects;
-import dev.chatstream.wire.ChunkHeaders;
+import dev.chatstream.worker.fanout.HistoryConflictException;
 import dev.chatstream.worker.fanout.MessageFanout;
 import dev.chatstream.worker.fanout.MessageInfo;
 import dev.chatstream.worker.provider.AiProvider;
@@ -17,9 +14,9 @@ import dev.chatstream.worker.provider.Generation;
 import dev.chatstream.worker.provider.ProviderFailure;
 import dev.chatstream.worker.provider.TokenSink;
 import dev.chatstream.worker.registry.SessionRoute;
-import io.nats.client.Message;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,122 +29,89 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request, from delivery to acknowledgement, on one event-loop context.
+ * The streaming of one answer, once {@link Intake} accepted its request: provider tokens become chunks
+ * with rising ids, recorded and published live by a {@link MessageFanout}, then the request is settled
+ * through its {@link Lease}.
  *
- * <p>Acknowledgement policy. The request is acked only after its final chunk AND that chunk's history
- * write are acknowledged by JetStream: until then a crash must lead to redelivery, and the next
- * worker continues chunk ids after what history holds. While an answer streams, {@code inProgress()}
- * goes out every ackWait/3 so a slow answer is not redelivered to a second worker. An answer that
- * ended with a provider error is acked too: the client already has its final {@code error} chunk, and
- * retrying would glue a second answer to it. Infrastructure failures (history not writable) are naked
- * WITH a delay ({@code RETRY_NAK_DELAY}), never a bare nak: a bare nak redelivers at once and, while
- * the cause lasts, spins every worker in a hot loop. On the last allowed delivery the request goes to
- * {@code CHAT_DLQ} and is terminated instead.
+ * <p>How it ends. Normally, cancelled, or with a provider error: a final chunk, and the request is
+ * acked once that chunk's history write is acknowledged (until then a crash must lead to redelivery,
+ * and the next worker continues chunk ids after what history holds); an answer that ended with an
+ * {@code error} chunk is acked too, since retrying would glue a second answer to it. An exception in a
+ * provider callback (our code could not handle what the provider sent) ends it with an {@code error}
+ * chunk {@code provider_fault} and the request goes to {@code CHAT_DLQ}, where an operator sees it.
+ * Past {@code ANSWER_MAX_DURATION} the provider call is stopped, the lease no longer renewed and the
+ * answer ends with {@code answer_timeout}. Infrastructure failures (history not writable, stale
+ * attempt) end it without a final chunk and hand the request back with a delay. {@link #finish} runs
+ * once. Runs on one event-loop context.
  */
 final class Answer implements TokenSink {
     private static final Logger LOG = LoggerFactory.getLogger(Answer.class);
+    /** How a hand-over at shutdown waits for the chunks already published to reach history. */
+    private static final Duration HAND_OVER_FLUSH = Duration.ofSeconds(1);
+    static final String PROVIDER_FAULT = "provider_fault";
+    static final String ANSWER_TIMEOUT = "answer_timeout";
 
     private enum State { STARTING, STREAMING, ENDING, DONE }
 
-    /** How long a hand-over at shutdown waits for the chunks already published to reach history. */
-    private static final Duration HAND_OVER_FLUSH = Duration.ofSeconds(1);
+    /** What happens to the request once the final chunk is recorded. */
+    private enum Settlement { ACK, DEAD_LETTER }
 
     private final AnswerServices s;
-    private final Message msg;
     private final Context context;
-    private final long deliveries;
-    private final String subjectSession;
-    private WorkflowRequest request;
-    private MessageInfo info;
+    private final Lease lease;
+    private final WorkflowRequest request;
+    private final MessageInfo info;
+    private final Span span;
     private SessionRoute route;
     private MessageFanout fanout;
     private Generation generation = () -> { };
-    private Span span = Span.getInvalid();
     private State state = State.STARTING;
+    private boolean finished;
     private boolean cancelRequested;
     private Promise<Boolean> cancelReply;
     private long nextChunkId;
     private int tokens;
     private boolean firstPublished;
     private String outcome = "unknown";
-    private long progressTimer = -1;
-    private boolean errorPublished;
+    private Settlement settlement = Settlement.ACK;
+    private ChunkError fault;
+    private long deadlineTimer = -1;
 
-    Answer(AnswerServices services, Message msg, Context context) {
+    Answer(AnswerServices services, Context context, Lease lease, WorkflowRequest request, Span span, MessageInfo info) {
         this.s = services;
-        this.msg = msg;
         this.context = context;
-        this.deliveries = msg.isJetStream() ? msg.metaData().deliveredCount() : 1;
-        String token = Subjects.tokenAt(msg.getSubject(), 3);
-        this.subjectSession = token != null && SubjectToken.isValid(token) ? token : null;
+        this.lease = lease;
+        this.request = request;
+        this.span = span;
+        this.info = info;
     }
 
-    /** Starts processing; call on {@link #context}. */
-    void start() {
-        try {
-            request = s.codec().decode(msg.getData() == null ? new byte[0] : msg.getData(), WorkflowRequest.class);
-        } catch (MessageCodecException e) {
-            poison("undecodable_request", e.getMessage());
-            return;
-        }
-        if (!SubjectToken.isValid(request.sessionId()) || !SubjectToken.isValid(request.messageId())) {
-            poison("invalid_request", "session_id and message_id must be tokens of [A-Za-z0-9_-]{1,64}");
-            return;
-        }
-        if (!s.answers().register(request.messageId(), this)) {
-            // The same message is still streaming here (an ackWait expired despite inProgress): leave
-            // this copy for later rather than generate it twice at once.
-            msg.nakWithDelay(s.settings().retryNakDelay());
-            release();
-            return;
-        }
-        span = s.tracing().startAnswer(msg.getHeaders(), request.sessionId(), request.messageId());
-        info = new MessageInfo(request.sessionId(), request.messageId(), (int) deliveries, request.correlationId(),
-                Tracing.traceparent(span, msg.getHeaders()));
-        long progressEvery = Math.max(100, s.ackWait().toMillis() / 3);
-        progressTimer = s.vertx().setPeriodic(progressEvery, id -> msg.inProgress());
-        debug("answer started (delivery " + deliveries + ")");
-
-        historyProgress()
-                .compose(progress -> {
-                    if (progress.finalRecorded()) {
-                        return Future.succeededFuture(progress);
-                    }
-                    nextChunkId = progress.nextChunkId();
-                    route = s.routes().open(request.sessionId());
-                    return route.start().map(progress);
-                })
-                .onSuccess(this::begin)
-                .onFailure(err -> infrastructureFailure("history_unreadable", String.valueOf(err.getMessage())));
-    }
-
-    private Future<HistoryProgress> historyProgress() {
-        if (deliveries <= 1) {
-            return Future.succeededFuture(HistoryProgress.NONE);
-        }
-        return s.vertx().executeBlocking(() -> s.history().read(request.sessionId(), request.messageId()), false);
-    }
-
-    private void begin(HistoryProgress progress) {
+    /** Continues after what history holds of earlier attempts; call on {@link #context}. */
+    void begin(HistoryProgress progress) {
         if (state == State.DONE) {
             return;
         }
         if (progress.finalRecorded()) {
             // An earlier attempt finished and recorded the answer but its ack was lost.
-            msg.ack();
-            finish("already_finished", true);
+            markAnswered().onComplete(v -> {
+                lease.ack();
+                finish("already_finished", true);
+            });
+            return;
+        }
+        nextChunkId = progress.nextChunkId();
+        route = s.routes().open(request.sessionId());
+        route.start().onComplete(v -> stream(progress));
+    }
+
+    private void stream(HistoryProgress progress) {
+        if (state == State.DONE) {
             return;
         }
         fanout = MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), info, route, s.clock());
-        fanout.finalRecorded().onComplete(ar -> {
-            if (ar.succeeded()) {
-                msg.ack();
-                finish(outcome, true);
-            } else {
-                historyFailed(ar.cause());
-            }
-        });
-        if (deliveries > 1) {
+        fanout.finalRecorded().onComplete(this::recorded);
+        if (progress.lastChunkId() >= 0) {
+            // An earlier attempt streamed chunks: tell clients this answer starts over.
             publish(ResponseChunk.system(info.sessionId(), info.messageId(), nextChunkId++,
                     ResponseChunk.SYSTEM_RESTART, info.correlationId(), now()));
             if (state == State.DONE) {
@@ -165,40 +129,86 @@ final class Answer implements TokenSink {
             return;
         }
         state = State.STREAMING;
-        generation = provider.stream(request, this);
+        deadlineTimer = s.vertx().setTimer(s.settings().answerLimits().maxDuration().toMillis(), id -> {
+            deadlineTimer = -1;
+            timedOut();
+        });
+        try {
+            generation = provider.stream(request, this);
+        } catch (RuntimeException e) {
+            faulted(e);
+        }
     }
+
+    // Provider callbacks: each one guarded, so an exception ends the answer instead of hanging it.
 
     @Override
     public void onToken(String text) {
-        if (state != State.STREAMING) {
-            return;
+        try {
+            if (state != State.STREAMING) {
+                return;
+            }
+            tokens++;
+            publish(ResponseChunk.content(info.sessionId(), info.messageId(), nextChunkId, text,
+                    info.correlationId(), now()));
+        } catch (RuntimeException e) {
+            faulted(e);
         }
-        tokens++;
-        publish(ResponseChunk.content(info.sessionId(), info.messageId(), nextChunkId++, text,
-                info.correlationId(), now()));
     }
 
     @Override
     public void onComplete(Completion completion) {
-        if (state != State.STREAMING && state != State.STARTING) {
-            return;
+        try {
+            if (state != State.STREAMING && state != State.STARTING) {
+                return;
+            }
+            Integer used = completion.tokensUsed() != null ? completion.tokensUsed() : tokens;
+            end(ResponseChunk.finalChunk(info.sessionId(), info.messageId(), nextChunkId,
+                    new ChunkMetadata(completion.model(), used, completion.finishReason()), info.correlationId(), now()),
+                    completion.finishReason().wireName(), Settlement.ACK);
+        } catch (RuntimeException e) {
+            faulted(e);
         }
-        Integer used = completion.tokensUsed() != null ? completion.tokensUsed() : tokens;
-        end(ResponseChunk.finalChunk(info.sessionId(), info.messageId(), nextChunkId++,
-                new ChunkMetadata(completion.model(), used, completion.finishReason()), info.correlationId(), now()),
-                completion.finishReason().wireName());
     }
 
     @Override
     public void onFailure(ProviderFailure failure) {
+        try {
+            if (state != State.STREAMING && state != State.STARTING) {
+                return;
+            }
+            log("provider failed: " + failure.code() + ": " + failure.message());
+            span.setStatus(StatusCode.ERROR, failure.code());
+            endWithError(new ChunkError(failure.code(), failure.message()), "provider_error", Settlement.ACK);
+        } catch (RuntimeException e) {
+            faulted(e);
+        }
+    }
+
+    /** A provider callback threw: end with {@code provider_fault}; the request goes to the DLQ. */
+    private void faulted(RuntimeException e) {
         if (state != State.STREAMING && state != State.STARTING) {
+            LOG.error("answer {} failed while ending", info.messageId(), e);
+            infrastructureFailure("answer_failed", String.valueOf(e));
             return;
         }
-        log("provider failed: " + failure.code() + ": " + failure.message());
-        span.setStatus(StatusCode.ERROR, failure.code());
-        end(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
-                new ChunkError(failure.code(), failure.message()), request.context().model(), info.correlationId(), now()),
-                "provider_error");
+        withMdc(() -> LOG.error("provider callback failed; ending the answer", e));
+        span.setStatus(StatusCode.ERROR, PROVIDER_FAULT);
+        generation.cancel();
+        fault = new ChunkError(PROVIDER_FAULT, "the answer failed: " + e.getClass().getSimpleName());
+        endWithError(fault, "provider_fault", Settlement.DEAD_LETTER);
+    }
+
+    /** {@code ANSWER_MAX_DURATION} passed: stop the provider, stop renewing, end with an error chunk. */
+    private void timedOut() {
+        if (state != State.STREAMING) {
+            return;
+        }
+        log("answer exceeded " + s.settings().answerLimits().maxDuration());
+        generation.cancel();
+        lease.stopRenewing();
+        endWithError(new ChunkError(ANSWER_TIMEOUT, "the answer took longer than "
+                + s.settings().answerLimits().maxDuration().toSeconds() + " s"), "timed_out", Settlement.ACK);
     }
 
     /**
@@ -226,30 +236,39 @@ final class Answer implements TokenSink {
 
     private void endCancelled() {
         generation.cancel();
-        end(ResponseChunk.finalChunk(info.sessionId(), info.messageId(), nextChunkId++,
+        end(ResponseChunk.finalChunk(info.sessionId(), info.messageId(), nextChunkId,
                 new ChunkMetadata(request.context().model(), tokens, FinishReason.CANCELLED), info.correlationId(), now()),
-                "cancelled");
+                "cancelled", Settlement.ACK);
         if (cancelReply != null) {
             cancelReply.tryComplete(true);
         }
     }
 
-    private void end(ResponseChunk finalChunk, String outcome) {
+    private void endWithError(ChunkError error, String outcome, Settlement settlement) {
+        end(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId, error, request.context().model(),
+                info.correlationId(), now()), outcome, settlement);
+    }
+
+    private void end(ResponseChunk finalChunk, String outcome, Settlement settlement) {
         state = State.ENDING;
+        cancelDeadline();
         this.outcome = outcome;
+        this.settlement = settlement;
         publish(finalChunk);
     }
 
     private void publish(ResponseChunk chunk) {
+        if (lease.lost()) {
+            leaseLost();
+            return;
+        }
         try {
             fanout.publish(chunk);
+            nextChunkId = chunk.chunkId() + 1;
         } catch (RuntimeException e) {
-            // Never leave an answer hanging (inProgress would keep it alive forever): stop it and retry later.
-            generation.cancel();
+            // Never leave an answer hanging (the lease would keep it alive forever): stop it and retry later.
             LOG.error("publishing chunk {} of {} failed", chunk.chunkId(), chunk.messageId(), e);
-            if (fanout != null) {
-                fanout.abandon();
-            }
+            fanout.abandon();
             infrastructureFailure("publish_failed", String.valueOf(e.getMessage()));
             return;
         }
@@ -259,87 +278,98 @@ final class Answer implements TokenSink {
         }
     }
 
+    /** The final chunk's history write completed (with everything before it), or failed for good. */
+    private void recorded(AsyncResult<Void> ar) {
+        if (state == State.DONE) {
+            return;
+        }
+        if (ar.failed()) {
+            historyFailed(ar.cause());
+            return;
+        }
+        markAnswered().onComplete(v -> {
+            if (settlement == Settlement.ACK) {
+                lease.ack();
+                finish(outcome, true);
+            } else {
+                deadLetter(fault.code(), fault.message(), true);
+            }
+        });
+    }
+
+    /** Marks the message answered, so a copy published after the duplicate window is not answered again. */
+    private Future<Void> markAnswered() {
+        return s.vertx().<Void>executeBlocking(() -> {
+            s.answered().mark(request.messageId());
+            return null;
+        }, false).recover(err -> {
+            log("could not mark the message answered: " + err);
+            return Future.succeededFuture();
+        });
+    }
+
     /** The history write failed for good: end the message visibly, then retry later or give up. */
     private void historyFailed(Throwable err) {
         generation.cancel();
-        if (state != State.DONE && fanout != null) {
-            fanout.abandon();
-            if (deliveries >= s.maxDeliver()) {
-                // Giving up. History is what failed, so this notice cannot go through it: live only.
-                fanout.publishLiveOnly(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId++,
-                        new ChunkError("history_write_failed", "the answer could not be recorded"),
-                        request.context().model(), info.correlationId(), now()));
-                errorPublished = true;
-            }
-            // Otherwise say nothing now: the redelivery starts with a restart notice that continues the
-            // chunk ids after what history holds. Clients may have seen one more batch (it went live
-            // right behind the write that failed); pods take the higher attempt whole, so they get the
-            // restart and the new attempt once (docs/architecture.md "History and live").
+        fanout.abandon();
+        String code = err instanceof HistoryConflictException ? "history_conflict" : "history_write_failed";
+        boolean errorPublished = false;
+        if (lease.lastDelivery() && !(err instanceof HistoryConflictException)) {
+            // Giving up. History is what failed, so this notice cannot go through it: live only.
+            fanout.publishLiveOnly(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId,
+                    new ChunkError(code, "the answer could not be recorded"),
+                    request.context().model(), info.correlationId(), now()));
+            errorPublished = true;
         }
-        infrastructureFailure("history_write_failed", String.valueOf(err.getMessage()));
+        // Otherwise say nothing now: the redelivery starts with a restart notice that continues the
+        // chunk ids after what history holds. Clients may have seen one more batch (it went live
+        // right behind the write that failed); pods take the higher attempt whole, so they get the
+        // restart and the new attempt once (docs/architecture.md "History and live").
+        failed(code, String.valueOf(err.getMessage()), errorPublished);
     }
 
-    private void infrastructureFailure(String code, String message) {
+    /** Something other than the provider failed before the answer was recorded. */
+    void infrastructureFailure(String code, String message) {
+        failed(code, message, false);
+    }
+
+    private void failed(String code, String message, boolean errorPublished) {
         if (state == State.DONE) {
             return;
         }
         state = State.DONE;
+        generation.cancel();
         log("failed: " + code + ": " + message);
-        if (deliveries >= s.maxDeliver()) {
+        if (lease.lastDelivery()) {
             if (!errorPublished) {
-                notifySession(request.sessionId(), request.messageId(), nextChunkId, code, message);
+                ErrorNotice.send(s, context, info.sessionId(), info.messageId(), (int) lease.deliveries(), nextChunkId,
+                        code, message);
             }
-            deadLetter(code, message);
+            deadLetter(code, message, false);
         } else {
-            // The delay grows with each delivery, so a lasting outage is retried ever more slowly.
-            msg.nakWithDelay(s.settings().retryNakDelay().multipliedBy(deliveries));
+            lease.retryLater();
             finish("retried", false);
         }
     }
 
-    /** A request that can never be answered: error chunk to the session when known, then the DLQ. */
-    private void poison(String code, String message) {
-        state = State.DONE;
-        String sessionId = request != null && SubjectToken.isValid(request.sessionId()) ? request.sessionId() : subjectSession;
-        String messageId = request != null ? request.messageId()
-                : msg.getHeaders() == null ? null : msg.getHeaders().getFirst(ChunkHeaders.NATS_MSG_ID);
-        LOG.warn("poison request on {}: {}: {}", msg.getSubject(), code, message);
-        if (sessionId != null && messageId != null && SubjectToken.isValid(messageId)) {
-            notifySession(sessionId, messageId, 0, code, message);
+    private void deadLetter(String code, String message, boolean ended) {
+        lease.deadLetter(info.sessionId(), code, message)
+                .onComplete(ar -> finish(ar.succeeded() && ar.result() ? "dead_lettered" : "retried", ended));
+    }
+
+    /** Lease lost (cut off for longer than ackWait): another worker may own the request now. */
+    private void leaseLost() {
+        if (state == State.DONE) {
+            return;
         }
-        deadLetter(code, message);
-    }
-
-    private void notifySession(String sessionId, String messageId, long chunkId, String code, String message) {
-        MessageInfo poisonInfo = new MessageInfo(sessionId, messageId, (int) deliveries, null, null);
-        SessionRoute poisonRoute = s.routes().open(sessionId);
-        poisonRoute.start().onComplete(ar -> {
-            MessageFanout notice = MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), poisonInfo, poisonRoute, s.clock());
-            ResponseChunk error = ResponseChunk.failure(sessionId, messageId, chunkId, new ChunkError(code, message), null, null, now());
-            if (code.startsWith("history_")) {
-                // History cannot take it; tell the clients live.
-                notice.publishLiveOnly(error);
-            } else {
-                notice.publish(error);
-            }
-            poisonRoute.close();
-        });
-    }
-
-    private void deadLetter(String code, String message) {
-        String sessionId = request != null && SubjectToken.isValid(request.sessionId()) ? request.sessionId() : subjectSession;
-        s.deadLetters().send(msg, sessionId, code, message, deliveries)
-                .whenComplete((ack, err) -> context.runOnContext(v -> {
-                    if (err == null) {
-                        s.metrics().published("dlq", 1);
-                        msg.term();
-                        finish("dead_lettered", true);
-                    } else {
-                        LOG.error("could not dead-letter {}: {}", msg.getSubject(), err.toString());
-                        msg.nakWithDelay(s.settings().retryNakDelay());
-                        finish("retried", false);
-                    }
-                }));
+        state = State.DONE;
+        log("lost the lease on the request; writing nothing more");
+        generation.cancel();
+        if (fanout != null) {
+            fanout.abandon();
+        }
+        lease.leave();
+        finish("lease_lost", false);
     }
 
     /** Shutdown: stop generating and hand the request back at once, so another worker takes it. */
@@ -355,37 +385,44 @@ final class Answer implements TokenSink {
             if (fanout != null) {
                 fanout.abandon();
             }
-            // A plain nak on purpose: this is a hand-over at shutdown, not a failure, so another
-            // worker should start it at once.
-            msg.nak();
+            lease.handBack();
             finish("requeued", false);
         });
     }
 
-    private void finish(String outcome, boolean ended) {
-        state = State.DONE;
-        if (progressTimer >= 0) {
-            s.vertx().cancelTimer(progressTimer);
-            progressTimer = -1;
+    /** Called by the lease's renewal when no renewal reached the server for a whole ackWait. */
+    void onLeaseLost() {
+        leaseLost();
+    }
+
+    /** The one place an answer ends: runs once, whatever ended it. */
+    void finish(String outcome, boolean ended) {
+        if (finished) {
+            return;
         }
+        finished = true;
+        state = State.DONE;
+        cancelDeadline();
+        lease.stopRenewing();
         if (route != null) {
             route.close();
         }
         if (cancelReply != null) {
             cancelReply.tryComplete(false);
         }
-        if (request != null) {
-            s.answers().finished(request.messageId(), this, ended);
-        }
+        s.answers().finished(request.messageId(), this, ended);
         s.metrics().request(outcome);
         span.setAttribute("chat.outcome", outcome);
         span.end();
         debug("answer ended: " + outcome + " after " + nextChunkId + " chunks");
-        release();
+        s.slots().release();
     }
 
-    private void release() {
-        s.slots().release();
+    private void cancelDeadline() {
+        if (deadlineTimer >= 0) {
+            s.vertx().cancelTimer(deadlineTimer);
+            deadlineTimer = -1;
+        }
     }
 
     private Instant now() {
@@ -407,11 +444,9 @@ final class Answer implements TokenSink {
     }
 
     private void withMdc(Runnable logging) {
-        if (request != null) {
-            MDC.put("correlation_id", request.correlationId());
-            MDC.put("session_id", request.sessionId());
-            MDC.put("message_id", request.messageId());
-        }
+        MDC.put("correlation_id", request.correlationId());
+        MDC.put("session_id", request.sessionId());
+        MDC.put("message_id", request.messageId());
         try {
             logging.run();
         } finally {

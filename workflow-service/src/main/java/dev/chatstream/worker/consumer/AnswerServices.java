@@ -6,19 +6,22 @@ import dev.chatstream.worker.fanout.ChunkTransport;
 import dev.chatstream.worker.metrics.WorkerMetrics;
 import dev.chatstream.worker.provider.ProviderCatalog;
 import dev.chatstream.worker.registry.SessionRoutes;
+import io.nats.client.Connection;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
 import java.time.Duration;
 
-/** What every {@link Answer} shares: built once by {@link WorkflowConsumer}. */
+/** What every {@link Intake} and {@link Answer} shares: built once by {@link WorkflowConsumer}. */
 record AnswerServices(
         Vertx vertx,
+        Connection connection,
         MessageCodec codec,
         ChunkTransport transport,
         ProviderCatalog providers,
         SessionRoutes routes,
         HistoryReader history,
+        AnsweredMarkers answered,
         DeadLetters deadLetters,
         ActiveAnswers answers,
         Slots slots,
