@@ -5,7 +5,6 @@ import dev.chatstream.schemas.ChunkMetadata;
 import dev.chatstream.schemas.FinishReason;
 import dev.chatstream.schemas.ResponseChunk;
 import dev.chatstream.schemas.WorkflowRequest;
-import dev.chatstream.worker.fanout.HistoryConflictException;
 import dev.chatstream.worker.fanout.MessageFanout;
 import dev.chatstream.worker.fanout.MessageInfo;
 import dev.chatstream.worker.provider.AiProvider;
@@ -20,9 +19,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -41,11 +37,10 @@ import java.util.concurrent.TimeUnit;
  * chunk {@code provider_fault} and the request goes to {@code CHAT_DLQ}, where an operator sees it.
  * Past {@code ANSWER_MAX_DURATION} the provider call is stopped, the lease no longer renewed and the
  * answer ends with {@code answer_timeout}. Infrastructure failures (history not writable, stale
- * attempt) end it without a final chunk and hand the request back with a delay. {@link #finish} runs
- * once. Runs on one event-loop context.
+ * attempt) end it without a final chunk and hand the request back with a delay. {@link AnswerEnd}
+ * ends it, once. Runs on one event-loop context.
  */
 final class Answer implements TokenSink {
-    private static final Logger LOG = LoggerFactory.getLogger(Answer.class);
     /** How a hand-over at shutdown waits for the chunks already published to reach history. */
     private static final Duration HAND_OVER_FLUSH = Duration.ofSeconds(1);
     static final String PROVIDER_FAULT = "provider_fault";
@@ -53,27 +48,24 @@ final class Answer implements TokenSink {
 
     private enum State { STARTING, STREAMING, ENDING, DONE }
 
-    /** What happens to the request once the final chunk is recorded. */
-    private enum Settlement { ACK, DEAD_LETTER }
-
     private final AnswerServices s;
     private final Context context;
     private final Lease lease;
     private final WorkflowRequest request;
     private final MessageInfo info;
     private final Span span;
+    private final AnswerLog log;
+    private final AnswerEnd ending;
     private SessionRoute route;
     private MessageFanout fanout;
     private Generation generation = () -> { };
     private State state = State.STARTING;
-    private boolean finished;
     private boolean cancelRequested;
     private Promise<Boolean> cancelReply;
     private long nextChunkId;
     private int tokens;
     private boolean firstPublished;
     private String outcome = "unknown";
-    private Settlement settlement = Settlement.ACK;
     private ChunkError fault;
     private long deadlineTimer = -1;
 
@@ -84,6 +76,9 @@ final class Answer implements TokenSink {
         this.request = request;
         this.span = span;
         this.info = info;
+        this.log = new AnswerLog(request);
+        this.ending = new AnswerEnd(services, context, lease, info, span, log);
+        ending.bind(this, this::teardown);
     }
 
     /** Continues after what history holds of earlier attempts; call on {@link #context}. */
@@ -93,10 +88,7 @@ final class Answer implements TokenSink {
         }
         if (progress.finalRecorded()) {
             // An earlier attempt finished and recorded the answer but its ack was lost.
-            markAnswered().onComplete(v -> {
-                lease.ack();
-                finish("already_finished", true);
-            });
+            ending.alreadyAnswered();
             return;
         }
         nextChunkId = progress.nextChunkId();
@@ -112,7 +104,7 @@ final class Answer implements TokenSink {
         fanout.finalRecorded().onComplete(this::recorded);
         if (progress.lastChunkId() >= 0) {
             // An earlier attempt streamed chunks: tell clients this answer starts over.
-            publish(ResponseChunk.system(info.sessionId(), info.messageId(), nextChunkId++,
+            publish(ResponseChunk.system(info.sessionId(), info.messageId(), nextChunkId,
                     ResponseChunk.SYSTEM_RESTART, info.correlationId(), now()));
             if (state == State.DONE) {
                 return; // the restart chunk could not be published
@@ -134,69 +126,56 @@ final class Answer implements TokenSink {
             timedOut();
         });
         try {
-            generation = provider.stream(request, this);
+            generation = provider.stream(request, new GuardedSink(this, this::faulted));
         } catch (RuntimeException e) {
             faulted(e);
         }
     }
 
-    // Provider callbacks: each one guarded, so an exception ends the answer instead of hanging it.
+    // Provider callbacks, on this context; the provider gets them through a GuardedSink.
 
     @Override
     public void onToken(String text) {
-        try {
-            if (state != State.STREAMING) {
-                return;
-            }
-            tokens++;
-            publish(ResponseChunk.content(info.sessionId(), info.messageId(), nextChunkId, text,
-                    info.correlationId(), now()));
-        } catch (RuntimeException e) {
-            faulted(e);
+        if (state != State.STREAMING) {
+            return;
         }
+        tokens++;
+        publish(ResponseChunk.content(info.sessionId(), info.messageId(), nextChunkId, text, info.correlationId(), now()));
     }
 
     @Override
     public void onComplete(Completion completion) {
-        try {
-            if (state != State.STREAMING && state != State.STARTING) {
-                return;
-            }
-            Integer used = completion.tokensUsed() != null ? completion.tokensUsed() : tokens;
-            end(ResponseChunk.finalChunk(info.sessionId(), info.messageId(), nextChunkId,
-                    new ChunkMetadata(completion.model(), used, completion.finishReason()), info.correlationId(), now()),
-                    completion.finishReason().wireName(), Settlement.ACK);
-        } catch (RuntimeException e) {
-            faulted(e);
+        if (state != State.STREAMING && state != State.STARTING) {
+            return;
         }
+        Integer used = completion.tokensUsed() != null ? completion.tokensUsed() : tokens;
+        end(ResponseChunk.finalChunk(info.sessionId(), info.messageId(), nextChunkId,
+                new ChunkMetadata(completion.model(), used, completion.finishReason()), info.correlationId(), now()),
+                completion.finishReason().wireName());
     }
 
     @Override
     public void onFailure(ProviderFailure failure) {
-        try {
-            if (state != State.STREAMING && state != State.STARTING) {
-                return;
-            }
-            log("provider failed: " + failure.code() + ": " + failure.message());
-            span.setStatus(StatusCode.ERROR, failure.code());
-            endWithError(new ChunkError(failure.code(), failure.message()), "provider_error", Settlement.ACK);
-        } catch (RuntimeException e) {
-            faulted(e);
+        if (state != State.STREAMING && state != State.STARTING) {
+            return;
         }
+        log.warn("provider failed: " + failure.code() + ": " + failure.message());
+        span.setStatus(StatusCode.ERROR, failure.code());
+        endWithError(new ChunkError(failure.code(), failure.message()), "provider_error");
     }
 
     /** A provider callback threw: end with {@code provider_fault}; the request goes to the DLQ. */
     private void faulted(RuntimeException e) {
         if (state != State.STREAMING && state != State.STARTING) {
-            LOG.error("answer {} failed while ending", info.messageId(), e);
+            log.error("the answer failed while ending", e);
             infrastructureFailure("answer_failed", String.valueOf(e));
             return;
         }
-        withMdc(() -> LOG.error("provider callback failed; ending the answer", e));
+        log.error("provider callback failed; ending the answer", e);
         span.setStatus(StatusCode.ERROR, PROVIDER_FAULT);
         generation.cancel();
         fault = new ChunkError(PROVIDER_FAULT, "the answer failed: " + e.getClass().getSimpleName());
-        endWithError(fault, "provider_fault", Settlement.DEAD_LETTER);
+        endWithError(fault, "provider_fault");
     }
 
     /** {@code ANSWER_MAX_DURATION} passed: stop the provider, stop renewing, end with an error chunk. */
@@ -204,11 +183,11 @@ final class Answer implements TokenSink {
         if (state != State.STREAMING) {
             return;
         }
-        log("answer exceeded " + s.settings().answerLimits().maxDuration());
+        log.warn("answer exceeded " + s.settings().answerLimits().maxDuration());
         generation.cancel();
         lease.stopRenewing();
         endWithError(new ChunkError(ANSWER_TIMEOUT, "the answer took longer than "
-                + s.settings().answerLimits().maxDuration().toSeconds() + " s"), "timed_out", Settlement.ACK);
+                + s.settings().answerLimits().maxDuration().toSeconds() + " s"), "timed_out");
     }
 
     /**
@@ -238,28 +217,27 @@ final class Answer implements TokenSink {
         generation.cancel();
         end(ResponseChunk.finalChunk(info.sessionId(), info.messageId(), nextChunkId,
                 new ChunkMetadata(request.context().model(), tokens, FinishReason.CANCELLED), info.correlationId(), now()),
-                "cancelled", Settlement.ACK);
+                "cancelled");
         if (cancelReply != null) {
             cancelReply.tryComplete(true);
         }
     }
 
-    private void endWithError(ChunkError error, String outcome, Settlement settlement) {
+    private void endWithError(ChunkError error, String outcome) {
         end(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId, error, request.context().model(),
-                info.correlationId(), now()), outcome, settlement);
+                info.correlationId(), now()), outcome);
     }
 
-    private void end(ResponseChunk finalChunk, String outcome, Settlement settlement) {
+    private void end(ResponseChunk finalChunk, String outcome) {
         state = State.ENDING;
         cancelDeadline();
         this.outcome = outcome;
-        this.settlement = settlement;
         publish(finalChunk);
     }
 
     private void publish(ResponseChunk chunk) {
         if (lease.lost()) {
-            leaseLost();
+            onLeaseLost();
             return;
         }
         try {
@@ -267,7 +245,7 @@ final class Answer implements TokenSink {
             nextChunkId = chunk.chunkId() + 1;
         } catch (RuntimeException e) {
             // Never leave an answer hanging (the lease would keep it alive forever): stop it and retry later.
-            LOG.error("publishing chunk {} of {} failed", chunk.chunkId(), chunk.messageId(), e);
+            log.error("publishing chunk " + chunk.chunkId() + " failed", e);
             fanout.abandon();
             infrastructureFailure("publish_failed", String.valueOf(e.getMessage()));
             return;
@@ -283,93 +261,32 @@ final class Answer implements TokenSink {
         if (state == State.DONE) {
             return;
         }
-        if (ar.failed()) {
-            historyFailed(ar.cause());
+        if (ar.succeeded()) {
+            ending.recorded(outcome, fault);
             return;
         }
-        markAnswered().onComplete(v -> {
-            if (settlement == Settlement.ACK) {
-                lease.ack();
-                finish(outcome, true);
-            } else {
-                deadLetter(fault.code(), fault.message(), true);
-            }
-        });
-    }
-
-    /** Marks the message answered, so a copy published after the duplicate window is not answered again. */
-    private Future<Void> markAnswered() {
-        return s.vertx().<Void>executeBlocking(() -> {
-            s.answered().mark(request.messageId());
-            return null;
-        }, false).recover(err -> {
-            log("could not mark the message answered: " + err);
-            return Future.succeededFuture();
-        });
-    }
-
-    /** The history write failed for good: end the message visibly, then retry later or give up. */
-    private void historyFailed(Throwable err) {
+        state = State.DONE;
         generation.cancel();
-        fanout.abandon();
-        String code = err instanceof HistoryConflictException ? "history_conflict" : "history_write_failed";
-        boolean errorPublished = false;
-        if (lease.lastDelivery() && !(err instanceof HistoryConflictException)) {
-            // Giving up. History is what failed, so this notice cannot go through it: live only.
-            fanout.publishLiveOnly(ResponseChunk.failure(info.sessionId(), info.messageId(), nextChunkId,
-                    new ChunkError(code, "the answer could not be recorded"),
-                    request.context().model(), info.correlationId(), now()));
-            errorPublished = true;
-        }
-        // Otherwise say nothing now: the redelivery starts with a restart notice that continues the
-        // chunk ids after what history holds. Clients may have seen one more batch (it went live
-        // right behind the write that failed); pods take the higher attempt whole, so they get the
-        // restart and the new attempt once (docs/architecture.md "History and live").
-        failed(code, String.valueOf(err.getMessage()), errorPublished);
+        ending.historyFailed(ar.cause(), fanout, nextChunkId, request.context().model());
     }
 
     /** Something other than the provider failed before the answer was recorded. */
     void infrastructureFailure(String code, String message) {
-        failed(code, message, false);
-    }
-
-    private void failed(String code, String message, boolean errorPublished) {
         if (state == State.DONE) {
             return;
         }
         state = State.DONE;
         generation.cancel();
-        log("failed: " + code + ": " + message);
-        if (lease.lastDelivery()) {
-            if (!errorPublished) {
-                ErrorNotice.send(s, context, info.sessionId(), info.messageId(), (int) lease.deliveries(), nextChunkId,
-                        code, message);
-            }
-            deadLetter(code, message, false);
-        } else {
-            lease.retryLater();
-            finish("retried", false);
-        }
+        ending.failed(code, message, false, nextChunkId);
     }
 
-    private void deadLetter(String code, String message, boolean ended) {
-        lease.deadLetter(info.sessionId(), code, message)
-                .onComplete(ar -> finish(ar.succeeded() && ar.result() ? "dead_lettered" : "retried", ended));
-    }
-
-    /** Lease lost (cut off for longer than ackWait): another worker may own the request now. */
-    private void leaseLost() {
+    /** Called by the lease's renewal when no renewal reached the server for a whole ackWait. */
+    void onLeaseLost() {
         if (state == State.DONE) {
             return;
         }
         state = State.DONE;
-        log("lost the lease on the request; writing nothing more");
-        generation.cancel();
-        if (fanout != null) {
-            fanout.abandon();
-        }
-        lease.leave();
-        finish("lease_lost", false);
+        ending.leaseLost(); // its teardown stops the provider and every write
     }
 
     /** Shutdown: stop generating and hand the request back at once, so another worker takes it. */
@@ -381,41 +298,23 @@ final class Answer implements TokenSink {
         generation.cancel();
         Future<Void> recorded = fanout == null ? Future.succeededFuture()
                 : fanout.flushForHandOver().timeout(HAND_OVER_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
-        recorded.onComplete(ar -> {
-            if (fanout != null) {
-                fanout.abandon();
-            }
-            lease.handBack();
-            finish("requeued", false);
-        });
+        recorded.onComplete(ar -> ending.handedBack());
     }
 
-    /** Called by the lease's renewal when no renewal reached the server for a whole ackWait. */
-    void onLeaseLost() {
-        leaseLost();
-    }
-
-    /** The one place an answer ends: runs once, whatever ended it. */
-    void finish(String outcome, boolean ended) {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    /** Stops everything this answer runs (harmless after a normal end); {@link AnswerEnd#finish} calls it once. */
+    private void teardown() {
         state = State.DONE;
+        generation.cancel();
+        if (fanout != null) {
+            fanout.abandon();
+        }
         cancelDeadline();
-        lease.stopRenewing();
         if (route != null) {
             route.close();
         }
         if (cancelReply != null) {
             cancelReply.tryComplete(false);
         }
-        s.answers().finished(request.messageId(), this, ended);
-        s.metrics().request(outcome);
-        span.setAttribute("chat.outcome", outcome);
-        span.end();
-        debug("answer ended: " + outcome + " after " + nextChunkId + " chunks");
-        s.slots().release();
     }
 
     private void cancelDeadline() {
@@ -431,28 +330,5 @@ final class Answer implements TokenSink {
 
     Context context() {
         return context;
-    }
-
-    private void debug(String text) {
-        if (LOG.isDebugEnabled()) {
-            withMdc(() -> LOG.debug(text));
-        }
-    }
-
-    private void log(String text) {
-        withMdc(() -> LOG.warn(text));
-    }
-
-    private void withMdc(Runnable logging) {
-        MDC.put("correlation_id", request.correlationId());
-        MDC.put("session_id", request.sessionId());
-        MDC.put("message_id", request.messageId());
-        try {
-            logging.run();
-        } finally {
-            MDC.remove("correlation_id");
-            MDC.remove("session_id");
-            MDC.remove("message_id");
-        }
     }
 }
