@@ -64,7 +64,15 @@ for _ in $(seq 1 1200); do
 done
 ALL_ACTIVE=$(echo "$(date +%s.%N) - $START" | bc)
 ACTIVE_HEAP=$(heap_used_kb); ACTIVE_RSS=$(rss_kb); ACTIVE_THREADS=$(threads); ACTIVE_NOW=$(active)
+chunks() {
+  curl -sf "http://127.0.0.1:$OPS_PORT/metrics" | awk '/^chat_chunks_published_total/ {s += $2} END {printf "%d", s}'
+}
+C1=$(chunks); T1=$(date +%s.%N); sleep 5; C2=$(chunks); T2=$(date +%s.%N)
+RATE=$(echo "($C2 - $C1) / ($T2 - $T1)" | bc)
+PACED=$(echo "$ACTIVE_NOW * 1000 / $DELAY" | bc)
+CPU_CORES=$(nproc)
 
 echo "answers streaming at once: $ACTIVE_NOW of $N (all active ${ALL_ACTIVE}s after publishing; ${MAX_TOKENS} tokens, ${DELAY} ms apart)"
 echo "heap after full GC: idle ${IDLE_HEAP} KiB, active ${ACTIVE_HEAP} KiB -> $(( (ACTIVE_HEAP - IDLE_HEAP) * 1024 / ACTIVE_NOW )) bytes per active answer"
 echo "RSS: idle ${IDLE_RSS} KiB, active ${ACTIVE_RSS} KiB; threads: idle ${IDLE_THREADS}, active ${ACTIVE_THREADS}"
+echo "chunks published: ${RATE}/s over 5 s (full pace would be ${PACED}/s; ${CPU_CORES} cores shared with the NATS server)"
