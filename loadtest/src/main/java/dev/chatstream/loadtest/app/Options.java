@@ -38,7 +38,8 @@ public record Options(
         Duration settle,
         String label,
         boolean quiet,
-        boolean http2) {
+        boolean http2,
+        long messages) {
 
     /** What the generator does. */
     public enum Mode {
@@ -96,6 +97,8 @@ public record Options(
                   --sessions N                 sessions (default %d)
                   --connections-per-session N  SSE connections per session, spread over targets (default %d)
                   --rate R                     messages per second, all sessions together (default %s)
+                  --messages N                 stop sending after N messages (default: no limit); a burst is
+                                               a --rate far above N/s with --messages N, e.g. --rate 1000000
                   --max-tokens N               demo tokens per answer; each answer is N+1 chunks (default %d)
                   --token-delay-ms N           the workers' DEMO_TOKEN_DELAY_MS, recorded as a label only
                   --duration D                 measured time after warm-up (default 30s)
@@ -199,9 +202,10 @@ public record Options(
         String label = values.getOrDefault("label", "");
         boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
         boolean http2 = Boolean.parseBoolean(values.getOrDefault("http2", "false"));
+        long messages = r.nonNegativeInt("messages", 0);
         r.rejectUnknown();
         return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, grace,
-                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet, http2);
+                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet, http2, messages);
     }
 
     /** Reads typed values, remembering which names were used so unknown ones can be refused. */

@@ -31,6 +31,8 @@ final class MessageSender {
     private final MessageBook book;
     private final RunMetrics metrics;
     private final double rate;
+    /** Messages to send in all; 0: no limit. */
+    private final long limit;
     private final String idPrefix;
     private final Buffer bodyTemplateStart;
     private final Buffer bodyTemplateEnd;
@@ -40,7 +42,7 @@ final class MessageSender {
     private long scheduled;
 
     MessageSender(Vertx vertx, HttpClient client, List<URI> targets, List<String> sessions, MessageBook book,
-                  RunMetrics metrics, double rate, int maxTokens, String idPrefix) {
+                  RunMetrics metrics, double rate, long limit, int maxTokens, String idPrefix) {
         this.vertx = vertx;
         this.client = client;
         this.targets = targets;
@@ -48,6 +50,7 @@ final class MessageSender {
         this.book = book;
         this.metrics = metrics;
         this.rate = rate;
+        this.limit = limit;
         this.idPrefix = idPrefix;
         this.bodyTemplateStart = Buffer.buffer("{\"message\":\"load test message ");
         this.bodyTemplateEnd = Buffer.buffer("\",\"context\":{\"ai_provider\":\"demo\",\"max_tokens\":" + maxTokens + "}}");
@@ -66,6 +69,9 @@ final class MessageSender {
 
     private void sendDue() {
         long due = (long) (rate * (System.nanoTime() - startNanos) / 1e9);
+        if (limit > 0) {
+            due = Math.min(due, limit);
+        }
         while (scheduled < due) {
             send(scheduled++);
         }
