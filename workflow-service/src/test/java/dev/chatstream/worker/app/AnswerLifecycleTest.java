@@ -48,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One worker, real NATS, registry off (broadcast), a 1 s requests duplicate window, and an
+ * One worker, real NATS, registry off (broadcast), a 1 s requests duplicate window, answers of at
+ * most 2 s, and an
  * OpenAI-compatible provider played by a local HTTP server that reports an impossible token count.
  */
 @Timeout(120)
@@ -79,6 +80,7 @@ class AnswerLifecycleTest {
         })).listen(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
         env = TestWorkers.env(nats.url(), null);
         env.put("REQUESTS_DUPLICATE_WINDOW", "1s");
+        env.put("ANSWER_MAX_DURATION", "2s");
         env.put("OPENAI_API_KEY", "test-key");
         env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + port + "/v1");
         worker = TestWorkers.start(env);
@@ -157,6 +159,22 @@ class AnswerLifecycleTest {
 
             Requests.publish(js, next);
             await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(next.messageId()));
+        }
+    }
+
+    @Test
+    @DisplayName("an answer that outlasts ANSWER_MAX_DURATION is stopped with an answer_timeout error chunk and acked")
+    void answerTimeout() {
+        String sid = Requests.id("s");
+        WorkflowRequest endless = Requests.demo(sid, 5_000); // 10 s at 2 ms per token
+        try (ChunkProbe broadcast = new ChunkProbe(nc, Subjects.sessionBroadcast(sid))) {
+            Requests.publish(js, endless);
+            await().atMost(Duration.ofSeconds(15)).until(() -> broadcast.hasFinal(endless.messageId()));
+            ResponseChunk last = broadcast.chunks(endless.messageId()).getLast();
+            assertThat(last.chunkType()).isEqualTo(ChunkType.ERROR);
+            assertThat(last.error().code()).isEqualTo("answer_timeout");
+            assertThat(broadcast.chunks(endless.messageId())).hasSizeLessThan(5_001);
+            assertNothingPending();
         }
     }
 
