@@ -26,19 +26,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The streaming of one answer, once {@link Intake} accepted its request: provider tokens become chunks
- * with rising ids, recorded and published live by a {@link MessageFanout}, then the request is settled
- * through its {@link Lease}.
+ * with rising ids, recorded and published live by a {@link MessageFanout}; {@link AnswerEnd} then
+ * settles the request, once.
  *
- * <p>How it ends. Normally, cancelled, or with a provider error: a final chunk, and the request is
- * acked once that chunk's history write is acknowledged (until then a crash must lead to redelivery,
- * and the next worker continues chunk ids after what history holds); an answer that ended with an
- * {@code error} chunk is acked too, since retrying would glue a second answer to it. An exception in a
- * provider callback (our code could not handle what the provider sent) ends it with an {@code error}
- * chunk {@code provider_fault} and the request goes to {@code CHAT_DLQ}, where an operator sees it.
- * Past {@code ANSWER_MAX_DURATION} the provider call is stopped, the lease no longer renewed and the
- * answer ends with {@code answer_timeout}. Infrastructure failures (history not writable, stale
- * attempt) end it without a final chunk and hand the request back with a delay. {@link AnswerEnd}
- * ends it, once. Runs on one event-loop context.
+ * <p>How it ends. Normally, cancelled or with a provider error: a final chunk, and the request is
+ * acked once that chunk is recorded in history (an {@code error} answer too: a retry would glue a
+ * second answer to it). A provider callback that throws ({@link GuardedSink}): an {@code error} chunk
+ * {@code provider_fault}, then {@code CHAT_DLQ}. Past {@code ANSWER_MAX_DURATION}: provider stopped,
+ * lease no longer renewed, {@code answer_timeout}. Infrastructure failures (history not writable,
+ * stale attempt, lease lost): no final chunk, handed back. Runs on one event-loop context.
  */
 final class Answer implements TokenSink {
     /** How a hand-over at shutdown waits for the chunks already published to reach history. */

@@ -68,6 +68,9 @@ class WorkerConfigTest {
             "HTTP_PORT, 70000",
             "NATS_URL, http://nats:4222",
             "WORKER_ACK_WAIT, 10ms",
+            "HISTORY_PUBLISH_ATTEMPTS, 20",
+            "ANSWERED_TTL, forever",
+            "ANSWER_MAX_DURATION, 0s",
     })
     @DisplayName("a bad value names its variable")
     void badValues(String variable, String value) {
