@@ -83,7 +83,9 @@ final class Answer implements TokenSink {
             return;
         }
         if (progress.finalRecorded()) {
-            // An earlier attempt finished and recorded the answer but its ack was lost.
+            // Answered already: an earlier attempt's ack was lost, or the request was published again
+            // after the duplicate window (its answered marker).
+            state = State.ENDING;
             ending.alreadyAnswered();
             return;
         }
