@@ -5,10 +5,12 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The streams and the shared consumer of the system, defined in this one place. */
@@ -17,6 +19,8 @@ public final class StreamDefinitions {
     public static final String CHAT_HISTORY = "CHAT_HISTORY";
     public static final String CHAT_DLQ = "CHAT_DLQ";
     public static final String WORKFLOW_WORKERS = "workflow-workers";
+    /** Key-value bucket of answered message ids (key: message_id), kept far longer than the dedup window. */
+    public static final String ANSWERED = "chat_answered";
 
     private StreamDefinitions() {
     }
@@ -81,6 +85,20 @@ public final class StreamDefinitions {
                 .ackWait(s.ackWait())
                 .maxDeliver(s.maxDeliver())
                 .maxAckPending(s.maxAckPending())
+                .build();
+    }
+
+    /**
+     * The {@link #ANSWERED} bucket: a marker per answered message, expiring after {@code ttl}, so a
+     * request published again after the requests' duplicate window is acknowledged, not answered twice.
+     */
+    public static KeyValueConfiguration answeredMarkers(StreamSettings s, Duration ttl) {
+        return KeyValueConfiguration.builder()
+                .name(ANSWERED)
+                .ttl(ttl)
+                .maxHistoryPerKey(1)
+                .storageType(storage(s))
+                .replicas(s.replicas())
                 .build();
     }
 

@@ -77,15 +77,17 @@ public record BatchHeader(String sessionId, String messageId, long firstChunkId,
 
     /** The {@code Nats-Msg-Id} of this batch's history write. */
     public String historyMsgId() {
-        return historyMsgId(messageId, firstChunkId, attempt);
+        return historyMsgId(messageId, firstChunkId);
     }
 
     /**
-     * The {@code Nats-Msg-Id} of a history write: {@code <message_id>:<first_chunk_id>:<attempt>}, so a
-     * retried write of the same batch is stored once and a new attempt's batch is not taken for it.
+     * The {@code Nats-Msg-Id} of a history write: {@code <message_id>:<first_chunk_id>}, the position and not
+     * the attempt. A retried write of the same batch is stored once, and a batch of another attempt written from
+     * a position already stored is refused as a duplicate (the writer then checks whose it was): history ids
+     * only grow across attempts (fencing, docs/reliability.md).
      */
-    public static String historyMsgId(String messageId, long firstChunkId, int attempt) {
-        return messageId + ':' + firstChunkId + ':' + attempt;
+    public static String historyMsgId(String messageId, long firstChunkId) {
+        return messageId + ':' + firstChunkId;
     }
 
     private static long number(Headers headers, String name) {

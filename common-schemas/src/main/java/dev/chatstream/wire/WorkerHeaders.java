@@ -13,6 +13,8 @@ public final class WorkerHeaders {
     public static final String DELIVERY_COUNT = "Chat-Delivery-Count";
     /** On a dead letter: the subject the request was published to. */
     public static final String ORIGINAL_SUBJECT = "Chat-Original-Subject";
+    /** On a dead letter: the request's own {@code Nats-Msg-Id} (its message id), which the copy does not reuse. */
+    public static final String ORIGINAL_MSG_ID = "Chat-Original-Msg-Id";
     /** On a dead letter: the worker that gave up on it. */
     public static final String WORKER_ID = "Chat-Worker-Id";
 

@@ -77,7 +77,9 @@ class NatsPermissionsTest {
     @Test
     @DisplayName("JetStream API permissions name only our streams, and only workers touch the work queue's consumer")
     void jetStreamPermissionsNameOurStreams() {
-        Set<String> streams = Set.of(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.CHAT_HISTORY, StreamDefinitions.CHAT_DLQ);
+        // KV_chat_answered is the stream behind the workers' "answered" key-value bucket.
+        Set<String> streams = Set.of(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.CHAT_HISTORY, StreamDefinitions.CHAT_DLQ,
+                "KV_" + StreamDefinitions.ANSWERED);
         for (String user : List.of("pod", "worker")) {
             for (String subject : allowed(user, "publish")) {
                 if (subject.startsWith("$JS.") && !subject.equals("$JS.API.INFO") && !subject.equals("$JS.API.STREAM.NAMES")) {
@@ -89,6 +91,7 @@ class NatsPermissionsTest {
         String ack = "$JS.ACK." + StreamDefinitions.WORKFLOW_REQUESTS + "." + StreamDefinitions.WORKFLOW_WORKERS + ".>";
         assertThat(allowed("worker", "publish")).contains(next, ack);
         assertThat(allowed("pod", "publish")).noneMatch(s -> s.contains(StreamDefinitions.WORKFLOW_REQUESTS) && s.contains("CONSUMER"));
+        assertThat(allowed("pod", "publish")).noneMatch(s -> s.contains(StreamDefinitions.ANSWERED));
         // Pods may create a missing stream, never change, purge or delete one: workers own their configuration.
         assertThat(allowed("pod", "publish")).noneMatch(s -> s.startsWith("$JS.API.STREAM.UPDATE")
                 || s.startsWith("$JS.API.STREAM.DELETE") || s.startsWith("$JS.API.STREAM.PURGE") || s.startsWith("$JS.API.CONSUMER.DELETE"));

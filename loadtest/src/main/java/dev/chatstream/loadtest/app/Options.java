@@ -39,6 +39,7 @@ public record Options(
         String label,
         boolean quiet,
         boolean http2,
+        long messages,
         dev.chatstream.loadtest.auth.AuthOptions auth) {
 
     /** What the generator does. */
@@ -97,6 +98,8 @@ public record Options(
                   --sessions N                 sessions (default %d)
                   --connections-per-session N  SSE connections per session, spread over targets (default %d)
                   --rate R                     messages per second, all sessions together (default %s)
+                  --messages N                 stop sending after N messages (default: no limit); a burst is
+                                               a --rate far above N/s with --messages N, e.g. --rate 1000000
                   --max-tokens N               demo tokens per answer; each answer is N+1 chunks (default %d)
                   --token-delay-ms N           the workers' DEMO_TOKEN_DELAY_MS, recorded as a label only
                   --duration D                 measured time after warm-up (default 30s)
@@ -203,13 +206,15 @@ public record Options(
         String label = values.getOrDefault("label", "");
         boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
         boolean http2 = Boolean.parseBoolean(values.getOrDefault("http2", "false"));
+        long messages = r.nonNegativeInt("messages", 0);
         dev.chatstream.loadtest.auth.AuthOptions auth = new dev.chatstream.loadtest.auth.AuthOptions(
                 dev.chatstream.loadtest.auth.AuthMode.parse(values.getOrDefault("auth", "auto")),
                 values.getOrDefault("jwt-secret", System.getenv("LOADTEST_JWT_SECRET")),
                 values.get("jwt-issuer"), values.get("jwt-audience"));
         r.rejectUnknown();
         return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, grace,
-                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet, http2, auth);
+                output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet, http2,
+                messages, auth);
     }
 
     /** Reads typed values, remembering which names were used so unknown ones can be refused. */

@@ -32,6 +32,8 @@ final class MessageSender {
     private final dev.chatstream.loadtest.auth.Identities identities;
     private final RunMetrics metrics;
     private final double rate;
+    /** Messages to send in all; 0: no limit. */
+    private final long limit;
     private final String idPrefix;
     private final Buffer bodyTemplateStart;
     private final Buffer bodyTemplateEnd;
@@ -41,7 +43,8 @@ final class MessageSender {
     private long scheduled;
 
     MessageSender(Vertx vertx, HttpClient client, List<URI> targets, List<String> sessions, MessageBook book,
-                  dev.chatstream.loadtest.auth.Identities identities, RunMetrics metrics, double rate, int maxTokens, String idPrefix) {
+                  dev.chatstream.loadtest.auth.Identities identities, RunMetrics metrics, double rate, long limit,
+                  int maxTokens, String idPrefix) {
         this.vertx = vertx;
         this.client = client;
         this.targets = targets;
@@ -50,6 +53,7 @@ final class MessageSender {
         this.identities = identities;
         this.metrics = metrics;
         this.rate = rate;
+        this.limit = limit;
         this.idPrefix = idPrefix;
         this.bodyTemplateStart = Buffer.buffer("{\"message\":\"load test message ");
         this.bodyTemplateEnd = Buffer.buffer("\",\"context\":{\"ai_provider\":\"demo\",\"max_tokens\":" + maxTokens + "}}");
@@ -68,6 +72,9 @@ final class MessageSender {
 
     private void sendDue() {
         long due = (long) (rate * (System.nanoTime() - startNanos) / 1e9);
+        if (limit > 0) {
+            due = Math.min(due, limit);
+        }
         while (scheduled < due) {
             send(scheduled++);
         }

@@ -8,20 +8,23 @@ import dev.chatstream.worker.provider.ProviderCatalog;
 import dev.chatstream.worker.provider.ProviderPolicy;
 import dev.chatstream.worker.registry.AnswerLedger;
 import dev.chatstream.worker.registry.SessionRoutes;
+import io.nats.client.Connection;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
 import java.time.Duration;
 
-/** What every {@link Answer} shares: built once by {@link WorkflowConsumer}. */
+/** What every {@link Intake} and {@link Answer} shares: built once by {@link WorkflowConsumer}. */
 record AnswerServices(
         Vertx vertx,
+        Connection connection,
         MessageCodec codec,
         ChunkTransport transport,
         ProviderCatalog providers,
         ProviderPolicy policy,
         SessionRoutes routes,
         HistoryReader history,
+        AnsweredMarkers answered,
         DeadLetters deadLetters,
         ActiveAnswers answers,
         AnswerLedger ledger,

@@ -24,9 +24,13 @@ import java.util.function.Consumer;
  * counts from when it received the pull), the next pull reaches the server about when the previous
  * one expires.
  *
- * <p>The price is a short overlap in which both pulls may deliver, so a request can arrive when
- * every slot is taken. It waits up to one pull lifetime for a slot and is otherwise handed back
- * (nak) at once, so a busy instance never keeps a request another one could start.
+ * <p>The price is a short overlap in which both pulls may deliver. So what the expired pull did not
+ * bring still counts against the free slots ({@code lingering}) for one more pull lifetime: the next
+ * pull asks only for the rest. Without that, under a burst a pull's late deliveries and the
+ * next pull's together exceeded the free slots, the excess was handed back (nak), and every hand-back
+ * was a redelivery — counted against {@code maxDeliver}, and formerly shown to clients as a restart.
+ * A request that still arrives when every slot is taken waits up to one pull lifetime for a slot and
+ * is otherwise handed back at once, so a busy instance never keeps a request another one could start.
  */
 final class RequestFetcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestFetcher.class);
@@ -46,6 +50,9 @@ final class RequestFetcher implements Runnable {
     private boolean pullSent;
     private long pullDeadline;
     private int pullLeft;
+    /** What the last expired pull asked for and did not bring: it may still arrive until {@code lingeringUntil}. */
+    private int lingering;
+    private long lingeringUntil;
     private boolean paused;
     /** Requests pulled after the stop, handed back together once no pull of ours is open any more. */
     private final java.util.List<Message> lateDeliveries = new java.util.ArrayList<>();
@@ -102,7 +109,13 @@ final class RequestFetcher implements Runnable {
 
     /** Sends the next pull, for as many requests as there are free slots (waits while there are none). */
     private void renewPull() throws InterruptedException {
+        // Only the pull that just expired can still deliver (one lifetime covers the server's later expiry).
+        lingering = pullLeft;
+        lingeringUntil = pullDeadline + pullLifetime.toNanos();
         pullLeft = 0;
+        if (lingering > 0 && System.nanoTime() - lingeringUntil >= 0) {
+            lingering = 0;
+        }
         if (connection.getStatus() != Connection.Status.CONNECTED) {
             // A pull sent now would wait in the reconnect buffer and reach the server with others:
             // more requests than free slots. Pause instead, and say so once per outage.
@@ -122,8 +135,15 @@ final class RequestFetcher implements Runnable {
              late = subscription.nextMessage((Duration) null)) {
             take(late);
         }
-        int free = slots.awaitFree(pullLifetime.toMillis());
-        if (free == 0 || !running) {
+        int free = slots.awaitFree(pullLifetime.toMillis()) - lingering;
+        if (free <= 0 || !running) {
+            if (free <= 0 && lingering > 0) {
+                // Every free slot may still be filled by an expired pull: listen for it instead of asking more.
+                Message late = subscription.nextMessage(pullLifetime);
+                if (late != null) {
+                    take(late);
+                }
+            }
             return;
         }
         int batch = Math.min(free, MAX_BATCH);
@@ -134,7 +154,12 @@ final class RequestFetcher implements Runnable {
     }
 
     private void take(Message msg) throws InterruptedException {
-        pullLeft = Math.max(0, pullLeft - 1);
+        // Which pull brought it is unknown: count it against the oldest one still owed.
+        if (lingering > 0) {
+            lingering--;
+        } else {
+            pullLeft = Math.max(0, pullLeft - 1);
+        }
         if (!running) {
             // Fetched while stopping: handed back once our pulls have expired (see handBackLateDeliveries).
             lateDeliveries.add(msg);

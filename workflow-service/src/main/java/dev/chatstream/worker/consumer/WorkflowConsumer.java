@@ -68,8 +68,10 @@ public final class WorkflowConsumer {
             throws IOException, JetStreamApiException, InterruptedException, java.util.concurrent.TimeoutException {
         MessageCodec codec = MessageCodec.standard();
         ActiveAnswers answers = new ActiveAnswers();
-        AnswerServices services = new AnswerServices(vertx, codec, transport, providers, policy, routes,
-                new HistoryReader(jetStream, management), new DeadLetters(jetStream, settings.workerId()), answers, ledger,
+        AnswerServices services = new AnswerServices(vertx, connection, codec, transport, providers, policy, routes,
+                new HistoryReader(jetStream, management),
+                AnsweredMarkers.open(connection, streams, settings.answeredTtl()),
+                new DeadLetters(jetStream, settings.workerId()), answers, ledger,
                 new Slots(settings.concurrency()), metrics, new Tracing(openTelemetry, metrics.registry()), settings, streams.ackWait(),
                 streams.maxDeliver(), clock);
         metrics.gaugeActive(answers::size);
@@ -86,7 +88,7 @@ public final class WorkflowConsumer {
     private void dispatch(Message msg) {
         services.metrics().received("request");
         Context context = contexts.get(Math.floorMod(next.getAndIncrement(), contexts.size()));
-        context.runOnContext(v -> new Answer(services, msg, context).start());
+        context.runOnContext(v -> new Intake(services, msg, context).start());
     }
 
     /** Answers streaming now. */

@@ -2,6 +2,7 @@ package dev.chatstream.worker.fanout;
 
 import dev.chatstream.wire.BatchHeader;
 import dev.chatstream.wire.ChunkBatch;
+import dev.chatstream.wire.HistoryRetryPolicy;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -29,11 +30,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * of this message has failed, the message falls back to history first: later batches go live only
  * after they are acknowledged, so a history outage cannot let live run ahead by more than the one
  * batch that was in flight. A failed publish is retried with exponential backoff and jitter under the
- * same {@code Nats-Msg-Id} (JetStream drops the copy if the first try did land); after
- * {@code HISTORY_PUBLISH_ATTEMPTS} the message fails. Runs on the message's event-loop context.
+ * same {@code Nats-Msg-Id} (JetStream drops the copy if the first try did land), each try bounded by
+ * its own timeout, under {@link dev.chatstream.wire.HistoryRetryPolicy}; after its last try the
+ * message fails.
+ *
+ * <p>Fencing. The {@code Nats-Msg-Id} of a batch names the message and the batch's first chunk id but
+ * not the attempt, so two attempts writing from the same chunk id cannot both land: the later one is
+ * acknowledged as a duplicate, and a duplicate that is not this attempt's own earlier try fails the
+ * message with {@link HistoryConflictException} — history ids only grow. Once {@link #close()}d (the
+ * attempt was abandoned or lost its lease) nothing more is written, retries included.
+ * Runs on the message's event-loop context.
  */
 final class HistoryBatcher {
-    private static final long MAX_BACKOFF_MS = 2_000;
     private final Vertx vertx;
     private final Context context;
     private final ChunkTransport transport;
@@ -45,6 +53,7 @@ final class HistoryBatcher {
     private boolean inFlight;
     private boolean waitingForGate;
     private long timerId = -1;
+    private long retryTimerId = -1;
     private boolean failed;
     private Promise<Void> drained;
     private final LivePublisher live;
@@ -102,12 +111,21 @@ final class HistoryBatcher {
         return drained.future();
     }
 
-    /** Stops timers; pending chunks are dropped (used when the answer is abandoned). */
+    /**
+     * Writes nothing more, not even a retry already scheduled; pending chunks are dropped (the answer
+     * was abandoned or lost its lease). A write already sent may still land.
+     */
     void close() {
         failed = true;
         cancelTimer();
+        if (retryTimerId >= 0) {
+            vertx.cancelTimer(retryTimerId);
+            retryTimerId = -1;
+            // The retry held the gate permit and the in-flight mark of its batch.
+            inFlight = false;
+            transport.historyGate().release();
+        }
     }
-
 
     private void flush() {
         if (inFlight || waitingForGate || pending.isEmpty() || failed) {
@@ -150,7 +168,8 @@ final class HistoryBatcher {
     private Headers publish(List<EncodedChunk> batch, byte[] body, int attempt) {
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
-        String msgId = BatchHeader.historyMsgId(info.messageId(), first.chunkId(), info.attempt());
+        // The position, not the attempt: a second attempt writing from the same chunk id is a duplicate.
+        String msgId = BatchHeader.historyMsgId(info.messageId(), first.chunkId());
         Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()));
         Span span = spans.historyWrite(first.chunkId(), batch.size(), attempt);
         transport.publishHistory(info.historySubject(), batchHeaders, body, msgId)
@@ -159,13 +178,41 @@ final class HistoryBatcher {
                         span.setStatus(StatusCode.ERROR, String.valueOf(err.getMessage()));
                     }
                     span.end();
-                    if (err == null) {
-                        acknowledged(batch, body, isFinal);
-                    } else {
+                    if (err != null) {
                         retryOrFail(batch, body, attempt, err);
+                    } else if (ack.isDuplicate()) {
+                        checkDuplicate(batch, body, isFinal, attempt, ack.getSeqno());
+                    } else {
+                        acknowledged(batch, body, isFinal);
                     }
                 }));
         return batchHeaders;
+    }
+
+    /** The retry that follows a lost acknowledgement of this attempt's own write, or another attempt's batch. */
+    private void checkDuplicate(List<EncodedChunk> batch, byte[] body, boolean isFinal, int attempt, long sequence) {
+        if (attempt == 1) {
+            conflict(first(batch));
+            return;
+        }
+        vertx.executeBlocking(() -> transport.storedAttempt(sequence), false).onComplete(ar -> {
+            if (ar.succeeded() && Integer.toString(info.attempt()).equals(ar.result())) {
+                acknowledged(batch, body, isFinal);
+            } else if (ar.succeeded()) {
+                conflict(first(batch));
+            } else {
+                retryOrFail(batch, body, attempt, ar.cause());
+            }
+        });
+    }
+
+    private static long first(List<EncodedChunk> batch) {
+        return batch.get(0).chunkId();
+    }
+
+    private void conflict(long chunkId) {
+        fail(new HistoryConflictException("another attempt of " + info.messageId() + " recorded chunk " + chunkId
+                + " first; attempt " + info.attempt() + " stops"));
     }
 
     private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal) {
@@ -195,25 +242,37 @@ final class HistoryBatcher {
         }
         // History is in trouble: let nothing more run ahead of it.
         liveBeforeAck = false;
-        int maxAttempts = transport.settings().historyPublishAttempts();
-        boolean retry = attempt < maxAttempts;
+        HistoryRetryPolicy policy = transport.settings().historyRetry();
+        boolean retry = attempt < policy.attempts();
         transport.metrics().historyFailed(retry);
         if (!retry) {
-            failed = true;
-            inFlight = false;
-            transport.historyGate().release();
-            if (drained != null) {
-                drained.tryFail(err);
-            }
-            finalRecorded.tryFail(new HistoryWriteException("history write failed after " + attempt
-                    + " attempts: " + (err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()), err));
+            fail(new HistoryWriteException("history write failed after " + attempt + " attempts: "
+                    + (err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()), err));
             return;
         }
-        // Exponential, capped: enough attempts to ride out a JetStream leader election (seconds)
+        // Exponential, capped, jittered: enough to ride out a JetStream leader election (seconds)
         // before the answer is given up on and its request handed back.
-        long base = Math.min(MAX_BACKOFF_MS, transport.settings().historyRetryBackoff().toMillis() << Math.min(attempt - 1, 20));
+        long base = policy.backoff(attempt).toMillis();
         long delay = base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        vertx.setTimer(Math.max(1, delay), id -> publish(batch, body, attempt + 1));
+        retryTimerId = vertx.setTimer(Math.max(1, delay), id -> {
+            retryTimerId = -1;
+            if (failed) {
+                return; // close() already gave the permit back
+            }
+            publish(batch, body, attempt + 1);
+        });
+    }
+
+    /** The message's history fails for good: nothing more is written. */
+    private void fail(HistoryWriteException cause) {
+        failed = true;
+        inFlight = false;
+        cancelTimer();
+        transport.historyGate().release();
+        if (drained != null) {
+            drained.tryFail(cause);
+        }
+        finalRecorded.tryFail(cause);
     }
 
     private void cancelTimer() {

@@ -1,7 +1,7 @@
 package dev.chatstream.worker.fanout;
 
 /** Chunks of a message could not be recorded in {@code CHAT_HISTORY}, even after retries. */
-public final class HistoryWriteException extends RuntimeException {
+public class HistoryWriteException extends RuntimeException {
     public HistoryWriteException(String message, Throwable cause) {
         super(message, cause);
     }

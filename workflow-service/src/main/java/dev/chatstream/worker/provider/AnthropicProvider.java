@@ -132,7 +132,7 @@ public final class AnthropicProvider implements AiProvider {
                         }
                         JsonObject usage = json.getJsonObject("usage");
                         if (usage != null && usage.getValue("output_tokens") instanceof Number n) {
-                            outputTokens = n.intValue();
+                            outputTokens = Completion.tokenCount(n);
                         }
                     }
                     case "message_stop" -> call.complete(new Completion(

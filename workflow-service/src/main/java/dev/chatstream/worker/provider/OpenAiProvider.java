@@ -113,7 +113,7 @@ public final class OpenAiProvider implements AiProvider {
                 }
                 if (json.getValue("usage") instanceof JsonObject usage
                         && usage.getValue("completion_tokens") instanceof Number n) {
-                    tokensUsed = n.intValue();
+                    tokensUsed = Completion.tokenCount(n);
                 }
                 JsonArray choices = json.getJsonArray("choices");
                 if (choices == null) {

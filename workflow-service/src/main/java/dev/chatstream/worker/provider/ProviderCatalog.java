@@ -55,6 +55,16 @@ public final class ProviderCatalog {
         return new ProviderCatalog(providers, settings.defaultProvider());
     }
 
+    /** A catalog of exactly these providers (e.g. a test's own), the first being the default. */
+    public static ProviderCatalog of(AiProvider first, AiProvider... more) {
+        Map<String, AiProvider> providers = new LinkedHashMap<>();
+        providers.put(first.name(), first);
+        for (AiProvider provider : more) {
+            providers.put(provider.name(), provider);
+        }
+        return new ProviderCatalog(providers, first.name());
+    }
+
     static AiProvider guard(Vertx vertx, ProviderSettings settings, AiProvider provider) {
         CircuitBreaker breaker = CircuitBreaker.create("provider-" + provider.name(), vertx, new CircuitBreakerOptions()
                 .setMaxFailures(settings.breakerMaxFailures())

@@ -20,7 +20,7 @@ class WorkerConfigTest {
     void defaults() {
         WorkerConfig config = WorkerConfig.fromEnv(new Env(Map.of()));
         assertThat(config.nats().servers()).hasSize(1);
-        assertThat(config.consumer().concurrency()).isEqualTo(64);
+        assertThat(config.consumer().concurrency()).isEqualTo(10_000);
         assertThat(config.consumer().workerId()).matches("[A-Za-z0-9_-]{1,64}");
         assertThat(config.provider().defaultProvider()).isEqualTo("demo");
         assertThat(config.provider().demoTokenDelay()).isEqualTo(Duration.ofMillis(20));
@@ -77,6 +77,9 @@ class WorkerConfigTest {
             "HTTP_PORT, 70000",
             "NATS_URL, http://nats:4222",
             "WORKER_ACK_WAIT, 10ms",
+            "HISTORY_PUBLISH_ATTEMPTS, 20",
+            "ANSWERED_TTL, forever",
+            "ANSWER_MAX_DURATION, 0s",
     })
     @DisplayName("a bad value names its variable")
     void badValues(String variable, String value) {

@@ -146,8 +146,11 @@ class MessageFanoutTest {
                 failures.incrementAndGet();
             }
         };
-        FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of(
-                "HISTORY_PUBLISH_ATTEMPTS", "20", "HISTORY_RETRY_BACKOFF", "20ms")));
+        // Longer than pods would wait, which configuration refuses: built directly, to keep failing a while.
+        FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
+        FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
+                new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
+                defaults.historyMaxInFlight());
         ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, countFailures);
         nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
         try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
