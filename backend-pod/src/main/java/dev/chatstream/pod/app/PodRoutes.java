@@ -3,11 +3,15 @@ package dev.chatstream.pod.app;
 import dev.chatstream.pod.http.ApiErrors;
 import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.CancelHandler;
+import dev.chatstream.pod.http.MeHandler;
 import dev.chatstream.pod.http.MessageIntake;
+import dev.chatstream.pod.http.OwnershipHandler;
+import dev.chatstream.pod.http.StreamLimitHandler;
 import dev.chatstream.pod.http.OpsHandlers;
 import dev.chatstream.pod.http.SessionIds;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import dev.chatstream.subjects.SubjectToken;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,8 +21,12 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The HTTP surface of the pod. Every {@code /api} route passes {@link AuthHandler} first, in this one place. */
-record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, SseStreamHandler stream, OpsHandlers ops,
+/**
+ * The HTTP surface of the pod. Every {@code /api} route but {@code /api/health} passes {@link AuthHandler}
+ * first, and every session route then {@link OwnershipHandler}, in this one place.
+ */
+record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownership, StreamLimitHandler streamLimits,
+                 MessageIntake intake, CancelHandler cancel, SseStreamHandler stream, OpsHandlers ops,
                  int maxMessageBytes) {
 
     /**
@@ -30,22 +38,26 @@ record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, S
 
     Router build(Vertx vertx) {
         Router router = Router.router(vertx);
+        // Health stays open to probes and monitors: it is matched before authentication.
+        router.get("/api/health").handler(ops::health);
         router.route("/api/*").handler(auth);
+        router.get("/api/me").handler(me::handle);
+        router.route("/api/sessions/*").handler(ownership);
         router.post("/api/sessions/:sid/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes))
                 .handler(intake::handle);
         router.post("/api/sessions/:sid/messages/:mid/cancel").handler(cancel::handle);
-        router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(stream::handle);
-        router.get("/api/health").handler(ops::health);
+        router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(streamLimits).handler(stream::handle);
         router.get("/livez").handler(ops::livez);
         router.get("/readyz").handler(ops::readyz);
         router.get("/metrics").handler(ops::metrics);
         router.route("/api/sessions/*").handler(PodRoutes::unboundSession);
         StaticHandler page = StaticHandler.create("webroot").setIndexPage("index.html");
-        router.get("/*").handler(page);
+        // A first visit in guest mode gets its identity cookie with the page.
+        router.get("/*").handler(auth.optional()).handler(page);
 
         router.errorHandler(400, ApiErrors.handler(400, "bad_request", "the request is malformed"));
-        router.errorHandler(401, ApiErrors.handler(401, "unauthorized", "authentication required"));
+        router.errorHandler(401, ApiErrors.handler(401, "unauthenticated", "authentication required"));
         router.errorHandler(403, ApiErrors.handler(403, "forbidden", "not allowed"));
         router.errorHandler(404, ApiErrors.handler(404, "not_found", "no such resource"));
         router.errorHandler(405, ApiErrors.handler(405, "method_not_allowed", "method not allowed on this resource"));
