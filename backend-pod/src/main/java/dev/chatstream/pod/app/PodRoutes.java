@@ -40,12 +40,13 @@ record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownersh
         Router router = Router.router(vertx);
         // Health stays open to probes and monitors: it is matched before authentication.
         router.get("/api/health").handler(ops::health);
+        // The body is read first (it is bounded): the handlers after this one are asynchronous, and a request
+        // body must be taken before the first asynchronous step.
+        router.post("/api/sessions/:sid/messages").handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes));
         router.route("/api/*").handler(auth);
         router.get("/api/me").handler(me::handle);
         router.route("/api/sessions/*").handler(ownership);
-        router.post("/api/sessions/:sid/messages")
-                .handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes))
-                .handler(intake::handle);
+        router.post("/api/sessions/:sid/messages").handler(intake::handle);
         router.post("/api/sessions/:sid/messages/:mid/cancel").handler(cancel::handle);
         router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(streamLimits).handler(stream::handle);
         router.get("/livez").handler(ops::livez);
@@ -64,7 +65,11 @@ record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownersh
         router.errorHandler(413, ApiErrors.handler(413, "payload_too_large",
                 "the body is larger than " + maxMessageBytes + " bytes"));
         router.errorHandler(415, ApiErrors.handler(415, "unsupported_media_type", "unsupported content type"));
-        router.errorHandler(500, ApiErrors.handler(500, "internal_error", "internal error"));
+        router.errorHandler(500, ctx -> {
+            org.slf4j.LoggerFactory.getLogger(PodRoutes.class).atError().setCause(ctx.failure())
+                    .addKeyValue("path", ctx.request().path()).log("request failed");
+            ApiErrors.send(ctx, 500, "internal_error", "internal error");
+        });
         return router;
     }
 
