@@ -125,7 +125,7 @@ public final class PodApp {
             vertx.setPeriodic(STREAM_SWEEP_MS, id -> streamLimits.sweep());
             PodRoutes routes = new PodRoutes(new AuthHandler(authenticator, metrics), new MeHandler(auth.mode()),
                     auth.mode() == AuthSettings.Mode.NONE ? RoutingContext::next
-                            : new OwnershipHandler(new SessionOwners(nats.bucket(StreamDefinitions.SESSION_OWNERS), vertx)),
+                            : new OwnershipHandler(new SessionOwners(nats.bucket(StreamDefinitions.SESSION_OWNERS), vertx, nats::connected)),
                     new StreamLimitHandler(streamLimits, new ClientAddress(config.fairUse().trustedProxies()), metrics),
                     new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId(),
                             admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx)),

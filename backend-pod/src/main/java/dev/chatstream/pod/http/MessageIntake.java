@@ -9,6 +9,7 @@ import dev.chatstream.pod.fairuse.AnswerAdmission;
 import dev.chatstream.pod.intake.IdempotencyRecords;
 import dev.chatstream.pod.intake.MessageIds;
 import dev.chatstream.pod.metrics.PodMetrics;
+import dev.chatstream.pod.nats.NatsUnavailableException;
 import dev.chatstream.pod.nats.PodNats;
 import dev.chatstream.schemas.WorkflowContext;
 import dev.chatstream.schemas.WorkflowRequest;
@@ -87,6 +88,11 @@ public final class MessageIntake {
             return;
         }
         String bodyHash = MessageIds.bodyHash(ctx.body().buffer().getBytes());
+        if (!nats.connected()) {
+            // The record lives in JetStream too: fail fast as the publish would, instead of waiting out a KV timeout.
+            unavailable(ctx, request, new NatsUnavailableException("NATS is not connected"));
+            return;
+        }
         idempotency.begin(request.messageId(), bodyHash)
                 .onSuccess(verdict -> {
                     switch (verdict) {

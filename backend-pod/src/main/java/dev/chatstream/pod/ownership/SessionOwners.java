@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Who owns each session, in the JetStream KV bucket {@code chat_sessions} that every pod sees and that
@@ -24,11 +25,14 @@ public final class SessionOwners {
 
     private final KeyValue bucket;
     private final Vertx vertx;
+    private final BooleanSupplier connected;
     private final Map<String, String> cache = new ConcurrentHashMap<>();
 
-    public SessionOwners(KeyValue bucket, Vertx vertx) {
+    /** {@code connected}: whether NATS is reachable now; while it is not, uncached claims fail at once. */
+    public SessionOwners(KeyValue bucket, Vertx vertx, BooleanSupplier connected) {
         this.bucket = bucket;
         this.vertx = vertx;
+        this.connected = connected;
     }
 
     /**
@@ -39,6 +43,9 @@ public final class SessionOwners {
         String known = cache.get(sessionId);
         if (known != null) {
             return Future.succeededFuture(known);
+        }
+        if (!connected.getAsBoolean()) {
+            return Future.failedFuture(new IllegalStateException("NATS is not connected"));
         }
         // The KV API blocks: off the event loop, unordered so one slow call does not queue the others.
         return vertx.executeBlocking(() -> claimBlocking(sessionId, userId), false)

@@ -67,7 +67,7 @@ class SessionOwnersTest {
         List<Future<String>> claims = new ArrayList<>();
         // A fresh store per claimant: no shared cache, as on different pods.
         for (int i = 0; i < 12; i++) {
-            claims.add(new SessionOwners(bucket, vertx).claim(session, "user-" + i));
+            claims.add(new SessionOwners(bucket, vertx, () -> true).claim(session, "user-" + i));
         }
         Future.all(claims).await(20, TimeUnit.SECONDS);
         assertThat(new HashSet<>(claims.stream().map(Future::result).toList())).hasSize(1);
