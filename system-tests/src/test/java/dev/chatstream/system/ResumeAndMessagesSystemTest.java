@@ -99,7 +99,7 @@ class ResumeAndMessagesSystemTest {
         try (SseClient client = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
             String first = Http.sendMessage(env.cluster().pod(0).port(), session, "once", 10, key);
             String second = Http.sendMessage(env.cluster().pod(1).port(), session, "once", 10, key);
-            assertThat(second).isEqualTo(first);
+            assertThat(second).isEqualTo(first).isEqualTo(key);
             client.awaitFinal(first, ANSWER_TIMEOUT);
             // Give a duplicate answer time to show up if there were one.
             String marker = Http.sendMessage(env.cluster().pod(0).port(), session, "marker", 3, null);

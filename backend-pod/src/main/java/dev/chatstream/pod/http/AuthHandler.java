@@ -25,7 +25,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        authenticator.authenticate(ctx.request())
+        OnRequestContext.of(ctx, authenticator.authenticate(ctx.request()))
                 .onSuccess(user -> {
                     user.ifPresent(id -> ctx.put(USER_ID, id));
                     ctx.next();
@@ -43,7 +43,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
      * never keeps the page from loading.
      */
     public Handler<RoutingContext> optional() {
-        return ctx -> authenticator.authenticate(ctx.request()).onComplete(ignored -> ctx.next());
+        return ctx -> OnRequestContext.of(ctx, authenticator.authenticate(ctx.request())).onComplete(ignored -> ctx.next());
     }
 
     /** The authenticated user of this request; empty when anonymous. */

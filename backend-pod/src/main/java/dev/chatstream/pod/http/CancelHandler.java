@@ -56,7 +56,7 @@ public final class CancelHandler {
         // is remembered by) a worker. The session itself was checked by OwnershipHandler.
         String userId = AuthHandler.userId(ctx).orElse(null);
         Future<Boolean> known = userId == null ? Future.succeededFuture(true) : admission.isActive(userId, messageId);
-        known.onSuccess(active -> {
+        OnRequestContext.of(ctx, known).onSuccess(active -> {
             if (active) {
                 forward(ctx, sessionId, messageId);
             } else {

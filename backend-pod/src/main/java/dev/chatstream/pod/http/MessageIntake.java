@@ -34,8 +34,8 @@ import java.util.UUID;
  * at once: 429), publishes a {@link WorkflowRequest} to JetStream with {@code Nats-Msg-Id} = message id, and
  * answers 202 only once JetStream acknowledged it (503 {@code queue_full} when the work queue is at its
  * bound). The {@code user_id} is the authenticated user's, never the client's. A retried POST with the same
- * {@code Idempotency-Key} gets the same message id (derived from user, session and key) and is stored once,
- * also after the dedup window; the same key with another body is a 422.
+ * {@code Idempotency-Key} gets the same message id (the key) and is stored once, also after the dedup window;
+ * the same key with another body, or from another user or session, is a 422.
  */
 public final class MessageIntake {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -84,41 +84,42 @@ public final class MessageIntake {
             return;
         }
         if (key == null) {
-            admitAndPublish(ctx, request, null);
+            admitAndPublish(ctx, request, null, null);
             return;
         }
         String bodyHash = MessageIds.bodyHash(ctx.body().buffer().getBytes());
+        String scope = MessageIds.scope(userId, sessionId);
         if (!nats.connected()) {
             // The record lives in JetStream too: fail fast as the publish would, instead of waiting out a KV timeout.
             unavailable(ctx, request, new NatsUnavailableException("NATS is not connected"));
             return;
         }
-        idempotency.begin(request.messageId(), bodyHash)
+        OnRequestContext.of(ctx, idempotency.begin(request.messageId(), scope, bodyHash))
                 .onSuccess(verdict -> {
                     switch (verdict) {
                         case IdempotencyRecords.Verdict.Reused reused -> {
                             metrics.messageRejected("idempotency_key_reused");
                             ApiErrors.send(ctx, 422, "idempotency_key_reused",
-                                    "this Idempotency-Key was used with a different body");
+                                    "this Idempotency-Key was already used with a different body, or by another user or session");
                         }
                         case IdempotencyRecords.Verdict.Accepted accepted -> answerAccepted(ctx, request.messageId(),
                                 accepted.correlationId());
-                        case IdempotencyRecords.Verdict.Publish publish -> admitAndPublish(ctx, request, bodyHash);
+                        case IdempotencyRecords.Verdict.Publish publish -> admitAndPublish(ctx, request, scope, bodyHash);
                     }
                 })
                 .onFailure(e -> unavailable(ctx, request, e));
     }
 
     /** Per-user admission (rate and active answers), then the publish. Anonymous requests are not counted. */
-    private void admitAndPublish(RoutingContext ctx, WorkflowRequest request, String bodyHash) {
+    private void admitAndPublish(RoutingContext ctx, WorkflowRequest request, String scope, String bodyHash) {
         if (request.userId() == null) {
-            publish(ctx, request, bodyHash);
+            publish(ctx, request, scope, bodyHash);
             return;
         }
-        admission.admit(request.userId(), request.messageId())
+        OnRequestContext.of(ctx, admission.admit(request.userId(), request.messageId()))
                 .onSuccess(decision -> {
                     switch (decision) {
-                        case AnswerAdmission.Decision.Admitted admitted -> publish(ctx, request, bodyHash);
+                        case AnswerAdmission.Decision.Admitted admitted -> publish(ctx, request, scope, bodyHash);
                         case AnswerAdmission.Decision.RateLimited limited -> {
                             metrics.limitHit("message_rate");
                             tooMany(ctx, Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000), "rate_limited",
@@ -134,7 +135,7 @@ public final class MessageIntake {
                 .onFailure(ctx::fail);
     }
 
-    private void publish(RoutingContext ctx, WorkflowRequest request, String bodyHash) {
+    private void publish(RoutingContext ctx, WorkflowRequest request, String scope, String bodyHash) {
         String sessionId = request.sessionId();
         Span span = tracing.start("POST /api/sessions/{sid}/messages", ctx.request());
         Headers headers = new Headers()
@@ -153,7 +154,7 @@ public final class MessageIntake {
                             .addKeyValue("duplicate", ack.isDuplicate())
                             .log("message accepted");
                     if (bodyHash != null) {
-                        idempotency.accepted(request.messageId(), bodyHash, request.correlationId())
+                        idempotency.accepted(request.messageId(), scope, bodyHash, request.correlationId())
                                 .onFailure(e -> LOG.atWarn().addKeyValue("message_id", request.messageId())
                                         .log("idempotency record not updated: " + e.getMessage()));
                     }
@@ -225,7 +226,7 @@ public final class MessageIntake {
         WorkflowContext context = context(root.get("context"));
         String correlation = ctx.request().getHeader(CORRELATION_ID);
         String correlationId = correlation != null && SubjectToken.isValid(correlation) ? correlation : UUID.randomUUID().toString();
-        String messageId = key != null ? MessageIds.derived(userId, sessionId, key) : MessageIds.random();
+        String messageId = key != null ? key : MessageIds.random();
         return new WorkflowRequest(messageId, sessionId, userId, message.textValue(),
                 context, Instant.now(), correlationId);
     }

@@ -34,7 +34,7 @@ public final class OwnershipHandler implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        owners.claim(sessionId, user.get())
+        OnRequestContext.of(ctx, owners.claim(sessionId, user.get()))
                 .onSuccess(owner -> {
                     if (owner.equals(user.get())) {
                         ctx.next();

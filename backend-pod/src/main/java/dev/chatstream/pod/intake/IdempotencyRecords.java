@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the pods remember of each {@code Idempotency-Key} POST, in the KV bucket {@code chat_idempotency}
- * (kept {@code IDEMPOTENCY_TTL}, default 24 h — far past JetStream's 2-minute dedup window): the body's hash,
- * and once JetStream acknowledged it, the correlation id of the 202. A retry of an accepted POST gets the same
- * 202 without a second publish; the same key with another body is refused.
+ * (kept {@code IDEMPOTENCY_TTL}, default 24 h — far past JetStream's 2-minute dedup window), under the key
+ * (= the message id): who used it ({@link MessageIds#scope}: user and session), the body's hash, and once
+ * JetStream acknowledged it, the correlation id of the 202. A retry of an accepted POST gets the same 202
+ * without a second publish; the same key with another body, or from another user or session, is refused.
+ * The first use is an atomic create-if-absent, so of two racing first uses one wins.
  */
 public final class IdempotencyRecords {
     private static final int KEY_EXISTS = 10071;
@@ -29,7 +31,7 @@ public final class IdempotencyRecords {
         record Accepted(String correlationId) implements Verdict {
         }
 
-        /** The key was used with another body. */
+        /** The key was used with another body, or by another user or in another session. */
         record Reused() implements Verdict {
         }
     }
@@ -42,22 +44,23 @@ public final class IdempotencyRecords {
         this.vertx = vertx;
     }
 
-    /** Records {@code bodyHash} for {@code messageId} unless a record exists, and judges the POST. */
-    public Future<Verdict> begin(String messageId, String bodyHash) {
-        return vertx.executeBlocking(() -> beginBlocking(messageId, bodyHash), false);
+    /** Records scope and body hash for {@code messageId} unless a record exists, and judges the POST. */
+    public Future<Verdict> begin(String messageId, String scope, String bodyHash) {
+        return vertx.executeBlocking(() -> beginBlocking(messageId, scope, bodyHash), false);
     }
 
     /** Marks {@code messageId} accepted with its correlation id; best effort (a failure means a later re-publish, deduplicated within the window). */
-    public Future<Void> accepted(String messageId, String bodyHash, String correlationId) {
-        byte[] value = new JsonObject().put("body_sha256", bodyHash).put("correlation_id", correlationId).toBuffer().getBytes();
+    public Future<Void> accepted(String messageId, String scope, String bodyHash, String correlationId) {
+        byte[] value = new JsonObject().put("scope", scope).put("body_sha256", bodyHash).put("correlation_id", correlationId)
+                .toBuffer().getBytes();
         return vertx.executeBlocking(() -> {
             bucket.put(messageId, value);
             return null;
         }, false);
     }
 
-    private Verdict beginBlocking(String messageId, String bodyHash) throws IOException, JetStreamApiException {
-        byte[] pending = new JsonObject().put("body_sha256", bodyHash).toBuffer().getBytes();
+    private Verdict beginBlocking(String messageId, String scope, String bodyHash) throws IOException, JetStreamApiException {
+        byte[] pending = new JsonObject().put("scope", scope).put("body_sha256", bodyHash).toBuffer().getBytes();
         try {
             bucket.create(messageId, pending);
             return new Verdict.Publish();
@@ -71,7 +74,7 @@ public final class IdempotencyRecords {
             return new Verdict.Publish();
         }
         JsonObject record = new JsonObject(new String(entry.getValue(), StandardCharsets.UTF_8));
-        if (!bodyHash.equals(record.getString("body_sha256"))) {
+        if (!scope.equals(record.getString("scope")) || !bodyHash.equals(record.getString("body_sha256"))) {
             return new Verdict.Reused();
         }
         String correlationId = record.getString("correlation_id");

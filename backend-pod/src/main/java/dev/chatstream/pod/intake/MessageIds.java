@@ -8,10 +8,10 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 /**
- * Message ids. With an {@code Idempotency-Key} the id is derived from user, session and key, so the same key
- * from another user or in another session is another message, and nobody can aim a key at someone else's
- * message; the result is a valid subject token ({@code k-} + 43 base64url characters). Without a key the
- * server makes a random id.
+ * Message ids and the hashes that bind an {@code Idempotency-Key} to its use. With a key the message id is
+ * the key itself (the chat page and other clients know their ids before any answer arrives); the key is
+ * bound to the user and session that used it first ({@link #scope}), so nobody else can reuse or aim it.
+ * Without a key the server makes a random id.
  */
 public final class MessageIds {
     private MessageIds() {
@@ -21,17 +21,16 @@ public final class MessageIds {
         return UUID.randomUUID().toString();
     }
 
-    /** The id of {@code key} sent by {@code userId} (null when anonymous) to {@code sessionId}. */
-    public static String derived(String userId, String sessionId, String key) {
+    /** Who used a key: a hash of user (empty when anonymous) and session, length-prefixed so no two pairs collide. */
+    public static String scope(String userId, String sessionId) {
         MessageDigest digest = sha256();
-        // Length-prefixed fields: no two different triples hash the same input.
-        for (String part : new String[]{userId == null ? "" : userId, sessionId, key}) {
+        for (String part : new String[]{userId == null ? "" : userId, sessionId}) {
             byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
             digest.update((byte) (bytes.length >>> 8));
             digest.update((byte) bytes.length);
             digest.update(bytes);
         }
-        return "k-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
     }
 
     /** The hex SHA-256 of a request body, to tell a retry from a reuse of the key. */

@@ -155,13 +155,19 @@ class FairUseTest {
     }
 
     @Test
-    @DisplayName("the same Idempotency-Key from two users is two messages")
-    void keysAreScopedPerUser() throws Exception {
-        String a = new JsonObject(post(user(), "s-" + UUID.randomUUID(), "{\"message\":\"m\"}", "Idempotency-Key", "same")
-                .body()).getString("message_id");
-        String b = new JsonObject(post(user(), "s-" + UUID.randomUUID(), "{\"message\":\"m\"}", "Idempotency-Key", "same")
-                .body()).getString("message_id");
-        assertThat(a).isNotEqualTo(b).matches("[A-Za-z0-9_-]{1,64}");
+    @DisplayName("an Idempotency-Key is bound to the user and session that used it first: elsewhere it is 422")
+    void keysAreBoundToUserAndSession() throws Exception {
+        String owner = user();
+        String sid = "s-" + UUID.randomUUID();
+        String key = "key-" + UUID.randomUUID();
+        HttpResponse<String> first = post(owner, sid, "{\"message\":\"m\"}", "Idempotency-Key", key);
+        assertThat(new JsonObject(first.body()).getString("message_id")).isEqualTo(key);
+        HttpResponse<String> otherUser = post(user(), "s-" + UUID.randomUUID(), "{\"message\":\"m\"}", "Idempotency-Key", key);
+        assertThat(otherUser.statusCode()).isEqualTo(422);
+        assertThat(code(otherUser)).isEqualTo("idempotency_key_reused");
+        HttpResponse<String> otherSession = post(owner, "s-" + UUID.randomUUID(), "{\"message\":\"m\"}", "Idempotency-Key", key);
+        assertThat(otherSession.statusCode()).isEqualTo(422);
+        assertThat(post(owner, sid, "{\"message\":\"m\"}", "Idempotency-Key", key).statusCode()).isEqualTo(202);
     }
 
     @Test

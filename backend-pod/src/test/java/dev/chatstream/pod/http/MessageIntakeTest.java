@@ -123,8 +123,8 @@ class MessageIntakeTest {
                 "Idempotency-Key", key);
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(second.statusCode()).isEqualTo(202);
-        assertThat(new JsonObject(second.body()).getString("message_id"))
-                .isEqualTo(new JsonObject(first.body()).getString("message_id"));
+        assertThat(new JsonObject(first.body()).getString("message_id")).isEqualTo(key);
+        assertThat(new JsonObject(second.body()).getString("message_id")).isEqualTo(key);
         assertThat(stored(sid)).hasSize(1);
     }
 
