@@ -77,7 +77,9 @@ class NatsPermissionsTest {
     @Test
     @DisplayName("JetStream API permissions name only our streams, and only workers touch the work queue's consumer")
     void jetStreamPermissionsNameOurStreams() {
-        Set<String> streams = Set.of(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.CHAT_HISTORY, StreamDefinitions.CHAT_DLQ);
+        // The KV buckets the pods own are streams named KV_<bucket>.
+        Set<String> streams = Set.of(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.CHAT_HISTORY, StreamDefinitions.CHAT_DLQ,
+                "KV_" + StreamDefinitions.SESSION_OWNERS, "KV_" + StreamDefinitions.IDEMPOTENCY_KEYS);
         for (String user : List.of("pod", "worker")) {
             for (String subject : allowed(user, "publish")) {
                 if (subject.startsWith("$JS.") && !subject.equals("$JS.API.INFO") && !subject.equals("$JS.API.STREAM.NAMES")) {
@@ -90,7 +92,8 @@ class NatsPermissionsTest {
         assertThat(allowed("worker", "publish")).contains(next, ack);
         assertThat(allowed("pod", "publish")).noneMatch(s -> s.contains(StreamDefinitions.WORKFLOW_REQUESTS) && s.contains("CONSUMER"));
         // Pods may create a missing stream, never change, purge or delete one: workers own their configuration.
-        assertThat(allowed("pod", "publish")).noneMatch(s -> s.startsWith("$JS.API.STREAM.UPDATE")
+        // The pods' own KV buckets are the exception: the pods configure them (replicas, TTL).
+        assertThat(allowed("pod", "publish")).noneMatch(s -> (s.startsWith("$JS.API.STREAM.UPDATE") && !s.startsWith("$JS.API.STREAM.UPDATE.KV_"))
                 || s.startsWith("$JS.API.STREAM.DELETE") || s.startsWith("$JS.API.STREAM.PURGE") || s.startsWith("$JS.API.CONSUMER.DELETE"));
     }
 

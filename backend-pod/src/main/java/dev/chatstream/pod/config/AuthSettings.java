@@ -37,7 +37,7 @@ public record AuthSettings(Mode mode, Optional<byte[]> jwtSecret, Optional<Path>
     public static AuthSettings fromEnv(Env env) {
         Mode mode = Mode.valueOf(env.choice("AUTH_MODE", "guest", Set.of("jwt", "guest", "none"))
                 .toUpperCase(java.util.Locale.ROOT));
-        Optional<byte[]> secret = secret(env, "AUTH_JWT_SECRET");
+        Optional<byte[]> secret = secret("AUTH_JWT_SECRET", env.optional("AUTH_JWT_SECRET"));
         Optional<Path> publicKey = env.readableFile("AUTH_JWT_PUBLIC_KEY");
         Optional<URI> jwks = env.uri("AUTH_JWKS_URL", Set.of("http", "https"));
         if (mode == Mode.JWT) {
@@ -52,7 +52,7 @@ public record AuthSettings(Mode mode, Optional<byte[]> jwtSecret, Optional<Path>
             }
         }
         return new AuthSettings(mode, secret, publicKey, jwks, env.optional("AUTH_JWT_ISSUER"),
-                env.optional("AUTH_JWT_AUDIENCE"), secret(env, "AUTH_GUEST_SECRET"),
+                env.optional("AUTH_JWT_AUDIENCE"), secret("AUTH_GUEST_SECRET", env.optional("AUTH_GUEST_SECRET")),
                 env.bool("AUTH_COOKIE_SECURE", false));
     }
 
@@ -63,8 +63,8 @@ public record AuthSettings(Mode mode, Optional<byte[]> jwtSecret, Optional<Path>
                 mode == Mode.GUEST ? Optional.ofNullable(secret) : Optional.empty(), false);
     }
 
-    private static Optional<byte[]> secret(Env env, String name) {
-        Optional<byte[]> bytes = env.optional(name).map(s -> s.getBytes(StandardCharsets.UTF_8));
+    private static Optional<byte[]> secret(String name, Optional<String> value) {
+        Optional<byte[]> bytes = value.map(s -> s.getBytes(StandardCharsets.UTF_8));
         if (bytes.isPresent() && bytes.get().length < MIN_SECRET_BYTES) {
             throw new ConfigException(name, "is " + bytes.get().length + " bytes; it must be at least "
                     + MIN_SECRET_BYTES + " bytes (e.g. openssl rand -base64 48)");
