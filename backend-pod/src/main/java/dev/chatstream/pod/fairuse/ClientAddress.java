@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * The client address a per-address limit counts. A peer that is a trusted proxy is replaced by the
  * right-most {@code X-Forwarded-For} entry it did not add itself (the left ones are whatever the client
- * claimed). A trusted peer without the header is the operator's own (a probe, a load tool on loopback):
- * it is not counted, which {@link #of} says by returning null.
+ * claimed). A trusted peer without the header, or whose every hop is trusted, is the operator's own (a
+ * probe, a load tool on loopback, directly or through a local nginx): it is not counted, which {@link #of}
+ * says by returning null.
  */
 public final class ClientAddress {
     private final List<AddressRange> trusted;
@@ -32,7 +33,8 @@ public final class ClientAddress {
                 return hop.isEmpty() ? peer : hop;
             }
         }
-        return hops[0].trim();
+        // Every hop is trusted: a local client through a local proxy (a load tool through nginx).
+        return null;
     }
 
     private boolean isTrusted(String address) {

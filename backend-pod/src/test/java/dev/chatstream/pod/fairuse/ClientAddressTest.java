@@ -23,9 +23,10 @@ class ClientAddressTest {
     }
 
     @Test
-    @DisplayName("a trusted peer without X-Forwarded-For (a local probe or load tool) is not counted")
+    @DisplayName("a trusted peer without X-Forwarded-For, or forwarding only trusted hops (a local load tool), is not counted")
     void localPeerIsNotCounted() {
         assertThat(addresses.of("127.0.0.1", null)).isNull();
         assertThat(addresses.of("0:0:0:0:0:0:0:1", null)).isNull();
+        assertThat(addresses.of("127.0.0.1", "127.0.0.1")).isNull();
     }
 }
