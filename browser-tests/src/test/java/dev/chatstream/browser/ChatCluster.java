@@ -122,8 +122,11 @@ final class ChatCluster implements AutoCloseable {
             int port = FreePorts.next();
             Map<String, String> env = new HashMap<>(common);
             // As bin/cluster runs them: guests, with one cookie secret on every pod.
+            // The page tests send many long answers as one guest in a few minutes; the per-user limits are
+            // tested elsewhere (FairUseTest, IdentitySystemTest).
             env.putAll(Map.of("POD_ID", "pod-" + i, "HTTP_PORT", Integer.toString(port),
-                    "AUTH_MODE", "guest", "AUTH_GUEST_SECRET", GUEST_SECRET));
+                    "AUTH_MODE", "guest", "AUTH_GUEST_SECRET", GUEST_SECRET,
+                    "MAX_ACTIVE_ANSWERS_PER_USER", "100", "MESSAGE_RATE_BURST", "100"));
             pods.add(ServiceProcess.start("pod-" + i, ServiceProcess.jar("backend-pod"), env));
             podEnvs.add(env);
             podPorts.add(port);
