@@ -34,6 +34,9 @@ final class ChatCluster implements AutoCloseable {
     /** Slow enough to act mid-answer (64 tokens take ~2.5 s), fast enough for a short run. */
     static final int DEMO_TOKEN_DELAY_MS = 40;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** The pods' shared guest-cookie secret (bin/cluster generates one per cluster). */
+    static final String GUEST_SECRET = "browser-tests-guest-secret-browser-tests-guest";
+    private static final Pattern MESSAGE_ID = Pattern.compile("\"message_id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ACTIVE_ANSWERS =
             Pattern.compile("(?m)^chat_workflow_active_answers\\{[^}]*}\\s+([0-9.]+)");
     private static final Pattern ACTIVE_CONNECTIONS = Pattern.compile("\"active_connections\"\\s*:\\s*(\\d+)");
@@ -121,8 +124,14 @@ final class ChatCluster implements AutoCloseable {
             int port = FreePorts.next();
             int managementPort = FreePorts.next();
             Map<String, String> env = new HashMap<>(common);
-            env.putAll(Map.of("POD_ID", "pod-" + i, "HTTP_PORT", Integer.toString(port),
-                    "MANAGEMENT_PORT", Integer.toString(managementPort)));
+            // As bin/cluster runs them: guests, with one cookie secret on every pod.
+            // The page tests send many long answers as one guest in a few minutes; the per-user limits are
+            // tested elsewhere (FairUseTest, IdentitySystemTest).
+            Map<String, String> pod = new java.util.HashMap<>(Map.of("POD_ID", "pod-" + i, "HTTP_PORT", Integer.toString(port),
+                    "MANAGEMENT_PORT", Integer.toString(managementPort),
+                    "AUTH_MODE", "guest", "AUTH_GUEST_SECRET", GUEST_SECRET,
+                    "MAX_ACTIVE_ANSWERS_PER_USER", "100", "MESSAGE_RATE_BURST", "100"));
+            env.putAll(pod);
             podManagementPorts.add(managementPort);
             pods.add(ServiceProcess.start("pod-" + i, ServiceProcess.jar("backend-pod"), env));
             podEnvs.add(env);
@@ -223,21 +232,32 @@ final class ChatCluster implements AutoCloseable {
         return loadBalancer == null ? "" : loadBalancer.accessLog();
     }
 
-    /** POSTs a message to the session through the load balancer, as another client would; the status code. */
-    int postMessage(String session, String messageId, String json) {
+    /** A POST's status and, when accepted, its message id. */
+    record Posted(int status, String messageId) {
+    }
+
+    /**
+     * POSTs a message to the session through the load balancer, as another client of the same user would
+     * (it sends that user's {@code chat_guest} cookie value), with {@code key} as Idempotency-Key.
+     */
+    Posted postMessage(String session, String key, String json, String guestCookie) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "api/sessions/" + session + "/messages"))
                 .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json")
-                .header("Idempotency-Key", messageId)
+                .header("Idempotency-Key", key)
+                .header("Cookie", "chat_guest=" + guestCookie)
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Matcher id = MESSAGE_ID.matcher(response.body());
+            String messageId = response.statusCode() == 202 && id.find() ? id.group(1) : null;
+            return new Posted(response.statusCode(), messageId);
         } catch (IOException e) {
-            return -1;
+            return new Posted(-1, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return new Posted(-1, null);
         }
     }
 

@@ -106,12 +106,15 @@ class ChatPageTest {
 
     @Test
     @Order(3)
-    @DisplayName("a page of the session in another browser shows the answer, with a placeholder for the question")
+    @DisplayName("a page of the session in another browser of the same user shows the answer, with a placeholder for the question")
     void otherBrowserSeesTheAnswer() {
         String session = PageScenarios.newSession();
         ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
         WebDriver otherBrowser = Browser.start();
         try {
+            // The same user on another device: the other browser carries this browser's guest identity.
+            otherBrowser.get(cluster.baseUrl());
+            otherBrowser.manage().addCookie(driver.manage().getCookieNamed("chat_guest"));
             ChatPage other = ChatPage.open(otherBrowser, cluster.baseUrl(), session);
             page.send("Asked elsewhere");
             String mid = page.newestMessageId();
@@ -121,6 +124,41 @@ class ChatPageTest {
         } finally {
             otherBrowser.quit();
         }
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("another browser is another guest: it can neither read, resume nor post to the first one's session")
+    void otherGuestCannotReadTheSession() {
+        String session = PageScenarios.newSession();
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
+        page.send("Only mine");
+        String mid = page.newestMessageId();
+        page.awaitStatus(mid, "done");
+        WebDriver stranger = Browser.start();
+        try {
+            stranger.get(cluster.baseUrl());
+            assertThat(status(stranger, "api/sessions/" + session + "/stream", "GET", "{}")).isEqualTo(403L);
+            assertThat(status(stranger, "api/sessions/" + session + "/stream", "GET",
+                    "{\"Last-Event-ID\": \"" + mid + ":0\"}")).isEqualTo(403L);
+            assertThat(status(stranger, "api/sessions/" + session + "/messages", "POST",
+                    "{\"Content-Type\": \"application/json\"}")).isEqualTo(403L);
+            // The owner's own browser still reads it.
+            assertThat(status(driver, "api/sessions/" + session + "/stream", "GET", "{}")).isEqualTo(200L);
+        } finally {
+            stranger.quit();
+        }
+    }
+
+    /** The status of a same-origin {@code fetch} from {@code browser}'s page, with its cookies; the body is not read. */
+    private static Object status(WebDriver browser, String path, String method, String headers) {
+        return ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "const c = new AbortController();"
+                        + "fetch(arguments[0], {method: arguments[1], headers: JSON.parse(arguments[2]), signal: c.signal,"
+                        + " body: arguments[1] === 'POST' ? '{\"message\":\"hi\"}' : undefined})"
+                        + ".then(r => { done(r.status); c.abort(); }, e => done(-1));",
+                path, method, headers);
     }
 
     @Test
@@ -176,10 +214,11 @@ class ChatPageTest {
         String session = PageScenarios.newSession();
         ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
         // Another client asks for a provider no worker has; the page sees only the answer.
-        String mid = "failing-" + session;
-        assertThat(cluster.postMessage(session, mid,
-                "{\"message\": \"Use a provider nobody has\", \"context\": {\"ai_provider\": \"nosuch\"}}"))
-                .isEqualTo(202);
+        ChatCluster.Posted posted = cluster.postMessage(session, "failing-" + session,
+                "{\"message\": \"Use a provider nobody has\", \"context\": {\"ai_provider\": \"nosuch\"}}",
+                driver.manage().getCookieNamed("chat_guest").getValue());
+        assertThat(posted.status()).isEqualTo(202);
+        String mid = posted.messageId();
 
         page.awaitStatus(mid, "error");
         assertThat(page.note(mid)).startsWith("The answer failed: ").contains("nosuch");

@@ -36,6 +36,17 @@ public final class RegistryKeys {
         return "chat:user:" + userId + ":answers";
     }
 
+    /**
+     * {@code chat:user:{userId}:rate}: the user's message token bucket (hash: {@code tokens}, {@code at} = epoch
+     * ms of the last take), updated by the same admission script as {@link #activeAnswers}. Pods only.
+     */
+    public static String messageRate(String userId) {
+        if (userId == null || userId.isEmpty()) {
+            throw new IllegalArgumentException("user id must not be empty");
+        }
+        return "chat:user:" + userId + ":rate";
+    }
+
     /** {@code chat:session:{sid}:pods}. */
     public static String sessionPods(String sessionId) {
         return "chat:session:" + SubjectToken.require(sessionId, "session id") + ":pods";

@@ -2,6 +2,8 @@ package dev.chatstream.streams;
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamConfiguration;
@@ -53,6 +55,45 @@ public final class JetStreamProvisioner {
             changes.add(new Change(stream.getName(), applyStream(stream)));
         }
         return changes;
+    }
+
+    /**
+     * Applies the pods' KV buckets ({@link StreamDefinitions#buckets}): creates what is missing, updates a
+     * bucket whose replicas, storage or TTL differ.
+     */
+    public static List<Change> applyBuckets(KeyValueManagement kvm, StreamSettings settings)
+            throws IOException, JetStreamApiException {
+        List<Change> changes = new ArrayList<>();
+        for (KeyValueConfiguration wanted : StreamDefinitions.buckets(settings)) {
+            changes.add(new Change(wanted.getBucketName(), applyBucket(kvm, wanted)));
+        }
+        return changes;
+    }
+
+    static Outcome applyBucket(KeyValueManagement kvm, KeyValueConfiguration wanted) throws IOException, JetStreamApiException {
+        KeyValueConfiguration current;
+        try {
+            current = kvm.getStatus(wanted.getBucketName()).getConfiguration();
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+                throw e;
+            }
+            try {
+                kvm.create(wanted);
+                return Outcome.CREATED;
+            } catch (JetStreamApiException raced) {
+                if (raced.getApiErrorCode() != STREAM_NAME_IN_USE) {
+                    throw raced;
+                }
+                current = kvm.getStatus(wanted.getBucketName()).getConfiguration();
+            }
+        }
+        if (current.getReplicas() == wanted.getReplicas() && current.getStorageType() == wanted.getStorageType()
+                && Objects.equals(current.getTtl(), wanted.getTtl())) {
+            return Outcome.UNCHANGED;
+        }
+        kvm.update(wanted);
+        return Outcome.UPDATED;
     }
 
     Outcome applyStream(StreamConfiguration wanted) throws IOException, JetStreamApiException {
@@ -107,6 +148,7 @@ public final class JetStreamProvisioner {
                 && Objects.equals(a.getMaxAge(), b.getMaxAge())
                 && a.getMaxMsgsPerSubject() == b.getMaxMsgsPerSubject()
                 && a.getMaxBytes() == b.getMaxBytes()
+                && a.getMaxMsgs() == b.getMaxMsgs()
                 && a.getDiscardPolicy() == b.getDiscardPolicy()
                 // Unset (zero) means "server default", which the server reports as 2 minutes.
                 && (b.getDuplicateWindow() == null || b.getDuplicateWindow().isZero()

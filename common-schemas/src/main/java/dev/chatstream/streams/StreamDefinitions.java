@@ -21,11 +21,19 @@ public final class StreamDefinitions {
     public static final String WORKFLOW_WORKERS = "workflow-workers";
     /** Key-value bucket of answered message ids (key: message_id), kept far longer than the dedup window. */
     public static final String ANSWERED = "chat_answered";
+    /** KV bucket: session id → owning user id, written once (create-if-absent), never changed. */
+    public static final String SESSION_OWNERS = "chat_sessions";
+    /** KV bucket: message id of an {@code Idempotency-Key} POST → the body's hash and whether it was accepted. */
+    public static final String IDEMPOTENCY_KEYS = "chat_idempotency";
 
     private StreamDefinitions() {
     }
 
-    /** The work queue of requests: each one is removed once a worker acknowledges it. Deduplicated by {@code Nats-Msg-Id}. */
+    /**
+     * The work queue of requests: each one is removed once a worker acknowledges it. Deduplicated by
+     * {@code Nats-Msg-Id}. Bounded in messages and bytes with discard-new, so a full queue refuses the publish
+     * (the pod answers 503) instead of losing an accepted request.
+     */
     public static StreamConfiguration workflowRequests(StreamSettings s) {
         return StreamConfiguration.builder()
                 .name(WORKFLOW_REQUESTS)
@@ -35,6 +43,8 @@ public final class StreamDefinitions {
                 .replicas(s.replicas())
                 .maxAge(s.requestsMaxAge())
                 .duplicateWindow(s.duplicateWindow())
+                .maxMessages(s.requestsMaxMsgs())
+                .maxBytes(s.requestsMaxBytes())
                 .discardPolicy(DiscardPolicy.New)
                 .build();
     }
@@ -65,6 +75,31 @@ public final class StreamDefinitions {
                 .maxAge(s.dlqMaxAge())
                 .discardPolicy(DiscardPolicy.Old)
                 .build();
+    }
+
+    /** Session owners: one revision per key, no expiry (an owner never changes; see docs/security.md). */
+    public static KeyValueConfiguration sessionOwners(StreamSettings s) {
+        return KeyValueConfiguration.builder()
+                .name(SESSION_OWNERS)
+                .storageType(storage(s))
+                .replicas(s.replicas())
+                .maxHistoryPerKey(1)
+                .build();
+    }
+
+    /** Idempotency records, kept {@link StreamSettings#idempotencyTtl()} (beyond the 2-minute dedup window). */
+    public static KeyValueConfiguration idempotencyKeys(StreamSettings s) {
+        return KeyValueConfiguration.builder()
+                .name(IDEMPOTENCY_KEYS)
+                .storageType(storage(s))
+                .replicas(s.replicas())
+                .maxHistoryPerKey(1)
+                .ttl(s.idempotencyTtl())
+                .build();
+    }
+
+    public static List<KeyValueConfiguration> buckets(StreamSettings s) {
+        return List.of(sessionOwners(s), idempotencyKeys(s));
     }
 
     public static List<StreamConfiguration> all(StreamSettings s) {

@@ -10,7 +10,9 @@ import java.util.Set;
  * Read from {@code STREAM_REPLICAS}, {@code STREAM_STORAGE}, {@code HISTORY_MAX_AGE},
  * {@code HISTORY_MAX_MSGS_PER_SUBJECT}, {@code HISTORY_MAX_BYTES}, {@code REQUESTS_MAX_AGE},
  * {@code REQUESTS_DUPLICATE_WINDOW}, {@code DLQ_MAX_AGE}, {@code WORKER_ACK_WAIT},
- * {@code WORKER_MAX_DELIVER}, {@code WORKER_MAX_ACK_PENDING}.
+ * {@code WORKER_MAX_DELIVER}, {@code WORKER_MAX_ACK_PENDING}, {@code REQUESTS_MAX_MSGS} and
+ * {@code REQUESTS_MAX_BYTES_MB} (the work queue's bound: past it a publish is refused, never dropped
+ * silently), {@code IDEMPOTENCY_TTL} (how long the pods remember an {@code Idempotency-Key}).
  */
 public record StreamSettings(
         int replicas,
@@ -23,7 +25,10 @@ public record StreamSettings(
         Duration dlqMaxAge,
         Duration ackWait,
         int maxDeliver,
-        int maxAckPending) {
+        int maxAckPending,
+        long requestsMaxMsgs,
+        long requestsMaxBytes,
+        Duration idempotencyTtl) {
 
     public static final int DEFAULT_REPLICAS = 1;
     public static final Duration DEFAULT_HISTORY_MAX_AGE = Duration.ofHours(1);
@@ -35,11 +40,16 @@ public record StreamSettings(
     public static final Duration DEFAULT_ACK_WAIT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_DELIVER = 5;
     public static final int DEFAULT_MAX_ACK_PENDING = 10_000;
+    /** Far above a healthy backlog (workers drain thousands a second), far below what fills a disk. */
+    public static final long DEFAULT_REQUESTS_MAX_MSGS = 100_000;
+    public static final long DEFAULT_REQUESTS_MAX_BYTES = 256L << 20;
+    public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
 
     public static StreamSettings defaults() {
         return new StreamSettings(DEFAULT_REPLICAS, false, DEFAULT_HISTORY_MAX_AGE, DEFAULT_HISTORY_MAX_MSGS_PER_SUBJECT,
                 DEFAULT_HISTORY_MAX_BYTES, DEFAULT_REQUESTS_MAX_AGE, DEFAULT_DUPLICATE_WINDOW, DEFAULT_DLQ_MAX_AGE,
-                DEFAULT_ACK_WAIT, DEFAULT_MAX_DELIVER, DEFAULT_MAX_ACK_PENDING);
+                DEFAULT_ACK_WAIT, DEFAULT_MAX_DELIVER, DEFAULT_MAX_ACK_PENDING, DEFAULT_REQUESTS_MAX_MSGS,
+                DEFAULT_REQUESTS_MAX_BYTES, DEFAULT_IDEMPOTENCY_TTL);
     }
 
     public static StreamSettings fromEnv(Env env) {
@@ -54,21 +64,33 @@ public record StreamSettings(
                 env.duration("DLQ_MAX_AGE", DEFAULT_DLQ_MAX_AGE, Duration.ofMinutes(1), Duration.ofDays(365)),
                 env.duration("WORKER_ACK_WAIT", DEFAULT_ACK_WAIT, Duration.ofSeconds(1), Duration.ofHours(1)),
                 env.integer("WORKER_MAX_DELIVER", DEFAULT_MAX_DELIVER, 1, 100),
-                env.integer("WORKER_MAX_ACK_PENDING", DEFAULT_MAX_ACK_PENDING, 1, 1_000_000));
+                env.integer("WORKER_MAX_ACK_PENDING", DEFAULT_MAX_ACK_PENDING, 1, 1_000_000),
+                env.integer("REQUESTS_MAX_MSGS", (int) DEFAULT_REQUESTS_MAX_MSGS, 1, Integer.MAX_VALUE),
+                (long) env.integer("REQUESTS_MAX_BYTES_MB", (int) (DEFAULT_REQUESTS_MAX_BYTES >> 20), 1, 1 << 20) << 20,
+                env.duration("IDEMPOTENCY_TTL", DEFAULT_IDEMPOTENCY_TTL, Duration.ofMinutes(1), Duration.ofDays(30)));
     }
 
     public StreamSettings withReplicas(int newReplicas) {
         return new StreamSettings(newReplicas, memoryStorage, historyMaxAge, historyMaxMsgsPerSubject, historyMaxBytes,
-                requestsMaxAge, duplicateWindow, dlqMaxAge, ackWait, maxDeliver, maxAckPending);
+                requestsMaxAge, duplicateWindow, dlqMaxAge, ackWait, maxDeliver, maxAckPending, requestsMaxMsgs,
+                requestsMaxBytes, idempotencyTtl);
     }
 
     public StreamSettings withAckWait(Duration newAckWait, int newMaxDeliver) {
         return new StreamSettings(replicas, memoryStorage, historyMaxAge, historyMaxMsgsPerSubject, historyMaxBytes,
-                requestsMaxAge, duplicateWindow, dlqMaxAge, newAckWait, newMaxDeliver, maxAckPending);
+                requestsMaxAge, duplicateWindow, dlqMaxAge, newAckWait, newMaxDeliver, maxAckPending, requestsMaxMsgs,
+                requestsMaxBytes, idempotencyTtl);
+    }
+
+    public StreamSettings withRequestsMaxMsgs(long maxMsgs) {
+        return new StreamSettings(replicas, memoryStorage, historyMaxAge, historyMaxMsgsPerSubject, historyMaxBytes,
+                requestsMaxAge, duplicateWindow, dlqMaxAge, ackWait, maxDeliver, maxAckPending, maxMsgs,
+                requestsMaxBytes, idempotencyTtl);
     }
 
     public StreamSettings withHistoryMaxMsgsPerSubject(long perSubject) {
         return new StreamSettings(replicas, memoryStorage, historyMaxAge, perSubject, historyMaxBytes,
-                requestsMaxAge, duplicateWindow, dlqMaxAge, ackWait, maxDeliver, maxAckPending);
+                requestsMaxAge, duplicateWindow, dlqMaxAge, ackWait, maxDeliver, maxAckPending, requestsMaxMsgs,
+                requestsMaxBytes, idempotencyTtl);
     }
 }

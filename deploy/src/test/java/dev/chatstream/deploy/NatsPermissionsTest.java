@@ -77,9 +77,10 @@ class NatsPermissionsTest {
     @Test
     @DisplayName("JetStream API permissions name only our streams, and only workers touch the work queue's consumer")
     void jetStreamPermissionsNameOurStreams() {
-        // KV_chat_answered is the stream behind the workers' "answered" key-value bucket.
+        // KV buckets are streams named KV_<bucket>: the workers' "answered" markers, the pods' owners and keys.
         Set<String> streams = Set.of(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.CHAT_HISTORY, StreamDefinitions.CHAT_DLQ,
-                "KV_" + StreamDefinitions.ANSWERED);
+                "KV_" + StreamDefinitions.ANSWERED, "KV_" + StreamDefinitions.SESSION_OWNERS,
+                "KV_" + StreamDefinitions.IDEMPOTENCY_KEYS);
         for (String user : List.of("pod", "worker")) {
             for (String subject : allowed(user, "publish")) {
                 if (subject.startsWith("$JS.") && !subject.equals("$JS.API.INFO") && !subject.equals("$JS.API.STREAM.NAMES")) {
@@ -93,7 +94,8 @@ class NatsPermissionsTest {
         assertThat(allowed("pod", "publish")).noneMatch(s -> s.contains(StreamDefinitions.WORKFLOW_REQUESTS) && s.contains("CONSUMER"));
         assertThat(allowed("pod", "publish")).noneMatch(s -> s.contains(StreamDefinitions.ANSWERED));
         // Pods may create a missing stream, never change, purge or delete one: workers own their configuration.
-        assertThat(allowed("pod", "publish")).noneMatch(s -> s.startsWith("$JS.API.STREAM.UPDATE")
+        // The pods' own KV buckets are the exception: the pods configure them (replicas, TTL).
+        assertThat(allowed("pod", "publish")).noneMatch(s -> (s.startsWith("$JS.API.STREAM.UPDATE") && !s.startsWith("$JS.API.STREAM.UPDATE.KV_"))
                 || s.startsWith("$JS.API.STREAM.DELETE") || s.startsWith("$JS.API.STREAM.PURGE") || s.startsWith("$JS.API.CONSUMER.DELETE"));
     }
 

@@ -44,6 +44,9 @@ class ServiceEnvSourceTest {
         if (all.contains("StreamSettings.fromEnv")) {
             read.addAll(names(common.resolve("streams/StreamSettings.java")));
         }
+        if (all.contains("AnswerLimits.fromEnv")) {
+            read.add(dev.chatstream.config.AnswerLimits.MAX_DURATION_VARIABLE);
+        }
         Set<String> listed = new TreeSet<>();
         ServiceEnv.of(service).stream().filter(v -> !v.type().equals("jvm") && !v.type().equals("otel")).forEach(v -> listed.add(v.name()));
         assertThat(listed).as("service-env.txt for " + service + " (left) against its sources (right)")

@@ -1,5 +1,11 @@
 package dev.chatstream.deploy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
 import dev.chatstream.config.Env;
 import dev.chatstream.config.NatsSettings;
 import dev.chatstream.streams.StreamDefinitions;
@@ -71,6 +77,10 @@ abstract class ServicesOnClusterTest {
     private String missingJars;
     private int podPort;
     private int workerPort;
+    /** The pod's environment: which AUTH_MODE its clients must satisfy, with which key. */
+    private Map<String, String> identity;
+    /** The header that identifies the test's one user to the pod, made on first use. */
+    private String[] credential;
 
     /** The overlay whose environment the services get. */
     abstract String overlay();
@@ -97,7 +107,9 @@ abstract class ServicesOnClusterTest {
         workerPort = FreePorts.next();
         podPort = FreePorts.next();
         worker = ServiceProcess.start("deploy-worker", workerJar, env(ServiceEnv.WORKER, "workflow-service-test-1", workerPort));
-        pod = ServiceProcess.start("deploy-pod", podJar, env(ServiceEnv.POD, "backend-pod-test-1", podPort));
+        Map<String, String> podEnv = env(ServiceEnv.POD, "backend-pod-test-1", podPort);
+        pod = ServiceProcess.start("deploy-pod", podJar, podEnv);
+        identity = podEnv;
         awaitReady(workerPort, worker);
         awaitReady(podPort, pod);
     }
@@ -123,7 +135,7 @@ abstract class ServicesOnClusterTest {
         List<String> events = new CopyOnWriteArrayList<>();
         CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream = HTTP.sendAsync(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + podPort + "/api/sessions/" + sid + "/stream"))
-                        .header("Accept", "text/event-stream").build(),
+                        .header("Accept", "text/event-stream").headers(credential()).build(),
                 HttpResponse.BodyHandlers.ofLines());
         CompletableFuture<Void> finalChunk = stream.thenAccept(response -> response.body()
                 .peek(events::add)
@@ -134,7 +146,7 @@ abstract class ServicesOnClusterTest {
 
         HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + podPort + "/api/sessions/" + sid + "/messages"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").headers(credential())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"hello\",\"context\":{\"max_tokens\":5}}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -195,6 +207,10 @@ abstract class ServicesOnClusterTest {
                 dev.all(Secret.class).stream().filter(s -> s.getMetadata().getName().replaceFirst("-[a-z0-9]{10}$", "").equals(secret))
                         .map(s -> s.getData().get(ref.getKey())).filter(v -> v != null)
                         .findFirst().ifPresent(v -> env.put(var.getName(), decode(v)));
+                if (!env.containsKey(var.getName()) && var.getName().equals("AUTH_JWT_SECRET")) {
+                    // prod's chat-auth is the operator's; stand in for the issuer's signing secret.
+                    env.put(var.getName(), "deploy-test-signing-secret-deploy-test-0123");
+                }
             } else if ("metadata.name".equals(var.getValueFrom().getFieldRef().getFieldPath())) {
                 env.put(var.getName(), podName);
             }
@@ -210,6 +226,32 @@ abstract class ServicesOnClusterTest {
         // testkit starts the JVM with -XX:+UseSerialGC; a second collector flag would refuse to start.
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS").replace("-XX:+UseG1GC", "").strip());
         return env;
+    }
+
+    /**
+     * One user's credential, as the overlay's AUTH_MODE wants it: a JWT signed with the pod's
+     * AUTH_JWT_SECRET, or the guest cookie {@code GET /api/me} hands out.
+     */
+    private String[] credential() throws Exception {
+        if (credential != null) {
+            return credential;
+        }
+        String mode = identity.getOrDefault("AUTH_MODE", "guest");
+        if (mode.equals("jwt")) {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().subject("deploy-user")
+                    .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(600))).build());
+            jwt.sign(new MACSigner(identity.get("AUTH_JWT_SECRET").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            credential = new String[] {"Authorization", "Bearer " + jwt.serialize()};
+        } else if (mode.equals("guest")) {
+            HttpResponse<Void> me = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + podPort + "/api/me")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            String cookie = me.headers().firstValue("Set-Cookie").orElseThrow();
+            credential = new String[] {"Cookie", cookie.substring(0, cookie.indexOf(';'))};
+        } else {
+            // AUTH_MODE=none: no credential; HttpRequest.headers needs at least one pair.
+            credential = new String[] {"X-Client", "deploy-test"};
+        }
+        return credential;
     }
 
     private static void awaitReady(int port, ServiceProcess process) {

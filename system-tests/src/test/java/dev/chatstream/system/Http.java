@@ -54,6 +54,13 @@ final class Http {
         return response.json().getString("message_id");
     }
 
+    /** Posts a chat message as the user of {@code token} (a JWT); returns the whole response. */
+    static Response postAs(int port, String token, String sessionId, String text, int maxTokens) {
+        JsonObject body = new JsonObject().put("message", text)
+                .put("context", new JsonObject().put("ai_provider", "demo").put("max_tokens", maxTokens));
+        return post(port, "/api/sessions/" + sessionId + "/messages", body.encode(), Map.of("Authorization", "Bearer " + token));
+    }
+
     private static Response send(HttpRequest request) {
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

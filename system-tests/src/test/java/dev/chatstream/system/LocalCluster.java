@@ -30,7 +30,8 @@ final class LocalCluster implements AutoCloseable {
         this.redis = redis;
         String natsUrl = natsCluster != null ? natsCluster.urls() : nats.url();
         Map<String, String> common = Map.of("NATS_URL", natsUrl, "REDIS_URL", redis.url());
-        this.podEnv = merge(common, Map.of(), podEnv);
+        // Tests about streaming, not identity, run without users; identity tests pass AUTH_MODE themselves.
+        this.podEnv = merge(common, Map.of("AUTH_MODE", "none"), podEnv);
         this.workerEnv = merge(common, Map.of("AI_PROVIDER", "demo", "DEMO_TOKEN_DELAY_MS", "10"), workerEnv);
     }
 

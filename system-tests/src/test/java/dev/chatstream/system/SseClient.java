@@ -28,6 +28,8 @@ final class SseClient implements AutoCloseable {
     private volatile int status;
     private volatile boolean ended;
     private volatile Integer retryHint;
+    /** A JWT sent as {@code access_token} on every (re)connection, as an EventSource of a signed-in page does. */
+    private volatile String accessToken;
 
     private SseClient(HttpClient client) {
         this.client = client;
@@ -36,6 +38,14 @@ final class SseClient implements AutoCloseable {
     /** Opens {@code GET /api/sessions/{sid}/stream} on {@code port}; {@code lastEventId} may be null. */
     static SseClient open(Vertx vertx, int port, String sessionId, String lastEventId) {
         SseClient sse = new SseClient(vertx.createHttpClient());
+        sse.connect(port, sessionId, lastEventId);
+        return sse;
+    }
+
+    /** Opens the stream as the user of {@code accessToken} (a JWT, sent as the access_token query parameter). */
+    static SseClient openAs(Vertx vertx, int port, String sessionId, String accessToken, String lastEventId) {
+        SseClient sse = new SseClient(vertx.createHttpClient());
+        sse.accessToken = accessToken;
         sse.connect(port, sessionId, lastEventId);
         return sse;
     }
@@ -55,7 +65,8 @@ final class SseClient implements AutoCloseable {
     }
 
     private void connect(int port, String sessionId, String lastEventId) {
-        connectUri(port, "/api/sessions/" + sessionId + "/stream", lastEventId);
+        connectUri(port, "/api/sessions/" + sessionId + "/stream"
+                + (accessToken == null ? "" : "?access_token=" + accessToken), lastEventId);
     }
 
     private void connectUri(int port, String uri, String lastEventId) {

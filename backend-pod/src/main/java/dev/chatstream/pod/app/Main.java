@@ -49,6 +49,10 @@ public final class Main {
                     .addKeyValue("redis", config.registry().enabled() ? config.registry().redisUrl().getHost() : "disabled")
                     .log("backend-pod ready pod_id=" + config.podId() + " http_port=" + app.port());
             return 0;
+        } catch (ConfigException e) {
+            // A key that is set but unusable (AUTH_JWT_PUBLIC_KEY) is found when the pod builds its verifier.
+            err.println(e.getMessage());
+            return ConfigException.EXIT_STATUS;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;

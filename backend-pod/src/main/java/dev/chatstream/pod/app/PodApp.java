@@ -1,9 +1,20 @@
 package dev.chatstream.pod.app;
 
+import dev.chatstream.pod.config.AuthSettings;
 import dev.chatstream.pod.config.PodConfig;
+import dev.chatstream.pod.fairuse.AnswerAdmission;
+import dev.chatstream.pod.fairuse.ClientAddress;
+import dev.chatstream.pod.fairuse.StreamLimits;
+import dev.chatstream.pod.http.MeHandler;
+import dev.chatstream.pod.http.OwnershipHandler;
+import dev.chatstream.pod.http.StreamLimitHandler;
+import dev.chatstream.pod.identity.Authenticator;
+import dev.chatstream.pod.identity.Authenticators;
+import dev.chatstream.pod.intake.IdempotencyRecords;
+import dev.chatstream.pod.ownership.SessionOwners;
+import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.pod.config.RegistrySettings;
 import dev.chatstream.pod.http.AuthHandler;
-import dev.chatstream.pod.http.Authenticator;
 import dev.chatstream.pod.http.CancelHandler;
 import dev.chatstream.pod.http.MessageIntake;
 import dev.chatstream.pod.http.OpsHandlers;
@@ -27,11 +38,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +56,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PodApp {
     private static final Logger LOG = LoggerFactory.getLogger(PodApp.class);
+    private static final long STREAM_SWEEP_MS = 1_000;
 
     private final PodConfig config;
     private final Vertx vertx;
@@ -70,22 +84,30 @@ public final class PodApp {
         this.managementPort = managementPort;
     }
 
-    /** Starts the pod with the default (anonymous) authentication; blocks until it takes traffic. */
-    public static PodApp start(PodConfig config) throws Exception {
-        return start(config, Authenticator.anonymous());
-    }
-
     /** Starts the pod; blocks until NATS is connected and the HTTP port listens. */
-    public static PodApp start(PodConfig config, Authenticator authenticator) throws Exception {
+    public static PodApp start(PodConfig config) throws Exception {
         TraceMdc.fixedField("pod_id", config.podId());
         PodMetrics metrics = new PodMetrics();
-        PodNats nats = PodNats.connect(config.nats(), config.podId(), metrics);
         // Each running history replay (one per session at a time, shared by its connections) holds a worker
         // thread for a few round trips: room for mass reconnects across many sessions.
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(64));
+        AuthSettings auth = config.auth();
+        Authenticator authenticator;
+        PodNats nats;
+        try {
+            // Before NATS: an unusable key must stop the start at once, not after a connection.
+            authenticator = Authenticators.create(auth, guestSecret(auth, config.podId()), vertx);
+            nats = PodNats.connect(config.nats(), config.podId(), metrics);
+        } catch (Exception e) {
+            vertx.close();
+            throw e;
+        }
         try {
             SessionRouter router = new SessionRouter(metrics);
-            SessionRegistry registry = registry(vertx, config, router, metrics);
+            Redis redis = config.registry().enabled() ? redis(vertx, config.registry()) : null;
+            SessionRegistry registry = redis == null ? SessionRegistry.disabled()
+                    : new RedisRegistryWriter(vertx, redis, config.registry(), config.podId(), router::sessionIds,
+                    router::holds, metrics);
             router.listener(new SessionRouter.Listener() {
                 @Override
                 public void sessionOpened(String sessionId) {
@@ -108,9 +130,16 @@ public final class PodApp {
             nats.onReconnect(replays::natsReconnected);
             SseStreamHandler stream = new SseStreamHandler(router, replays, config.sse(), lifecycle, metrics, config.podId());
             OpsHandlers ops = new OpsHandlers(config.podId(), lifecycle, nats, registry, metrics, router::connectionCount);
-            PodRoutes routes = new PodRoutes(new AuthHandler(authenticator),
-                    new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId()),
-                    new CancelHandler(nats, config.nats().cancelTimeout(), config.podId()),
+            AnswerAdmission admission = new AnswerAdmission(redis, config.fairUse(), metrics);
+            StreamLimits streamLimits = new StreamLimits(config.fairUse().maxStreamsPerUser(), config.fairUse().maxStreamsPerIp());
+            vertx.setPeriodic(STREAM_SWEEP_MS, id -> streamLimits.sweep());
+            PodRoutes routes = new PodRoutes(new AuthHandler(authenticator, metrics), new MeHandler(auth.mode()),
+                    auth.mode() == AuthSettings.Mode.NONE ? RoutingContext::next
+                            : new OwnershipHandler(new SessionOwners(nats.bucket(StreamDefinitions.SESSION_OWNERS), vertx, nats::connected)),
+                    new StreamLimitHandler(streamLimits, new ClientAddress(config.fairUse().trustedProxies()), metrics),
+                    new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId(),
+                            admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx)),
+                    new CancelHandler(nats, config.nats().cancelTimeout(), config.podId(), admission),
                     stream,
                     ops,
                     config.http().maxMessageBytes(),
@@ -130,18 +159,33 @@ public final class PodApp {
         }
     }
 
-    private static SessionRegistry registry(Vertx vertx, PodConfig config, SessionRouter router, PodMetrics metrics) {
-        RegistrySettings settings = config.registry();
-        if (!settings.enabled()) {
-            return SessionRegistry.disabled();
-        }
+    private static Redis redis(Vertx vertx, RegistrySettings settings) {
         RedisOptions options = new RedisOptions()
                 .setConnectionString(settings.redisUrl().toString())
                 .setMaxPoolSize(4)
                 .setMaxPoolWaiting(1024)
                 .setNetClientOptions(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
-        return new RedisRegistryWriter(vertx, Redis.createClient(vertx, options), settings, config.podId(),
-                router::sessionIds, router::holds, metrics);
+        return Redis.createClient(vertx, options);
+    }
+
+    /**
+     * The secret guest cookies are signed with: {@code AUTH_GUEST_SECRET}, or a random one of this process
+     * (then a guest's identity holds on this pod only, and until it restarts: said once at start).
+     */
+    private static byte[] guestSecret(AuthSettings auth, String podId) {
+        if (auth.mode() == AuthSettings.Mode.NONE) {
+            LOG.atWarn().addKeyValue("pod_id", podId).log("AUTH_MODE=none: requests carry no identity; every caller "
+                    + "can read, post to and cancel every session");
+            return null;
+        }
+        if (auth.mode() != AuthSettings.Mode.GUEST || auth.guestSecret().isPresent()) {
+            return auth.guestSecret().orElse(null);
+        }
+        LOG.atWarn().addKeyValue("pod_id", podId).log("AUTH_GUEST_SECRET is not set: guest identities hold on this pod "
+                + "only and end when it restarts; set the same secret on every pod");
+        byte[] secret = new byte[48];
+        new SecureRandom().nextBytes(secret);
+        return secret;
     }
 
     private static int deployHttp(Vertx vertx, PodConfig config, PodRoutes routes) throws Exception {

@@ -4,13 +4,17 @@ import dev.chatstream.pod.http.ApiErrors;
 import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.CancelHandler;
 import dev.chatstream.pod.http.JsonContentType;
+import dev.chatstream.pod.http.MeHandler;
 import dev.chatstream.pod.http.MessageIntake;
+import dev.chatstream.pod.http.OwnershipHandler;
+import dev.chatstream.pod.http.StreamLimitHandler;
 import dev.chatstream.pod.http.OpsHandlers;
 import dev.chatstream.pod.http.OriginCheck;
 import dev.chatstream.pod.http.SecurityHeaders;
 import dev.chatstream.pod.http.SessionIds;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import dev.chatstream.subjects.SubjectToken;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,9 +26,11 @@ import java.util.regex.Pattern;
 
 /**
  * The public HTTP surface of the pod. Every response gets {@link SecurityHeaders}; every {@code /api} route
- * passes {@link OriginCheck}, {@link JsonContentType} (POST) and {@link AuthHandler} first, in this one place.
+ * passes {@link OriginCheck}, {@link JsonContentType} (POST) and {@link AuthHandler} first, and every session
+ * route then {@link OwnershipHandler}, in this one place.
  */
-record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, SseStreamHandler stream, OpsHandlers ops,
+record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownership, StreamLimitHandler streamLimits,
+                 MessageIntake intake, CancelHandler cancel, SseStreamHandler stream, OpsHandlers ops,
                  int maxMessageBytes, OriginCheck origins) {
 
     /**
@@ -40,28 +46,36 @@ record PodRoutes(AuthHandler auth, MessageIntake intake, CancelHandler cancel, S
         // Origin before authentication: a preflight carries no credentials, a forged request gets no further.
         router.route("/api/*").handler(origins::handle);
         router.post("/api/*").handler(JsonContentType::require);
+        // The body is read before the asynchronous steps (it is bounded): a request body must be taken before
+        // the first asynchronous step.
+        router.post("/api/sessions/:sid/messages").handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes));
         router.route("/api/*").handler(auth);
-        router.post("/api/sessions/:sid/messages")
-                .handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes))
-                .handler(intake::handle);
+        router.get("/api/me").handler(me::handle);
+        router.route("/api/sessions/*").handler(ownership);
+        router.post("/api/sessions/:sid/messages").handler(intake::handle);
         router.post("/api/sessions/:sid/messages/:mid/cancel").handler(cancel::handle);
-        router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(stream::handle);
+        router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(streamLimits).handler(stream::handle);
         // Load balancers probe the public port; metrics and the detailed health answer only on the management port.
         router.get("/livez").handler(ops::livez);
         router.get("/readyz").handler(ops::readyz);
         router.route("/api/sessions/*").handler(PodRoutes::unboundSession);
         StaticHandler page = StaticHandler.create("webroot").setIndexPage("index.html");
-        router.get("/*").handler(page);
+        // A first visit in guest mode gets its identity cookie with the page.
+        router.get("/*").handler(auth.optional()).handler(page);
 
         router.errorHandler(400, ApiErrors.handler(400, "bad_request", "the request is malformed"));
-        router.errorHandler(401, ApiErrors.handler(401, "unauthorized", "authentication required"));
+        router.errorHandler(401, ApiErrors.handler(401, "unauthenticated", "authentication required"));
         router.errorHandler(403, ApiErrors.handler(403, "forbidden", "not allowed"));
         router.errorHandler(404, ApiErrors.handler(404, "not_found", "no such resource"));
         router.errorHandler(405, ApiErrors.handler(405, "method_not_allowed", "method not allowed on this resource"));
         router.errorHandler(413, ApiErrors.handler(413, "payload_too_large",
                 "the body is larger than " + maxMessageBytes + " bytes"));
         router.errorHandler(415, ApiErrors.handler(415, "unsupported_media_type", "unsupported content type"));
-        router.errorHandler(500, ApiErrors.handler(500, "internal_error", "internal error"));
+        router.errorHandler(500, ctx -> {
+            org.slf4j.LoggerFactory.getLogger(PodRoutes.class).atError().setCause(ctx.failure())
+                    .addKeyValue("path", ctx.request().path()).log("request failed");
+            ApiErrors.send(ctx, 500, "internal_error", "internal error");
+        });
         return router;
     }
 

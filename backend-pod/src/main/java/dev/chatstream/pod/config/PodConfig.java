@@ -18,7 +18,8 @@ import java.util.Set;
  * variable.
  */
 public record PodConfig(String podId, HttpSettings http, SseSettings sse, RegistrySettings registry,
-                        NatsSection nats, Duration drainTimeout, String defaultAiProvider) {
+                        NatsSection nats, Duration drainTimeout, String defaultAiProvider, AuthSettings auth,
+                        FairUseSettings fairUse) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_AI_PROVIDER = "demo";
@@ -45,7 +46,8 @@ public record PodConfig(String podId, HttpSettings http, SseSettings sse, Regist
             throw new ConfigException("DEFAULT_AI_PROVIDER", "'" + provider.replaceAll("[^\\x20-\\x7e]", "?")
                     + "' is not a provider name (letters, digits, '_' or '-')");
         }
-        return new PodConfig(podId, http, sse, registry, nats, drain, provider);
+        return new PodConfig(podId, http, sse, registry, nats, drain, provider, AuthSettings.fromEnv(env),
+                FairUseSettings.fromEnv(env));
     }
 
     private static HttpSettings http(Env env, SseSettings sse) {

@@ -1,6 +1,7 @@
 package dev.chatstream.pod.http;
 
 import dev.chatstream.codec.MessageCodec;
+import dev.chatstream.pod.fairuse.AnswerAdmission;
 import dev.chatstream.pod.nats.NatsUnavailableException;
 import dev.chatstream.pod.nats.PodNats;
 import dev.chatstream.schemas.CancelReply;
@@ -19,7 +20,8 @@ import java.time.Instant;
 
 /**
  * {@code POST /api/sessions/{sid}/messages/{mid}/cancel}: asks the workers, by a NATS request on
- * {@code chat.workflow.cancel.{sid}}, to stop that message. 202 when a worker stopped it, 409 when it had
+ * {@code chat.workflow.cancel.{sid}}, to stop that message — only when it is an answer of the caller that
+ * is generating (the active-answer ledger), else 404. 202 when a worker stopped it, 409 when it had
  * already finished, 404 when no worker answered in time, 503 while NATS is down. Never 500.
  */
 public final class CancelHandler {
@@ -30,7 +32,10 @@ public final class CancelHandler {
     private final String podId;
     private final MessageCodec codec = MessageCodec.standard();
 
-    public CancelHandler(PodNats nats, Duration timeout, String podId) {
+    private final AnswerAdmission admission;
+
+    public CancelHandler(PodNats nats, Duration timeout, String podId, AnswerAdmission admission) {
+        this.admission = admission;
         this.nats = nats;
         this.timeout = timeout;
         this.podId = podId;
@@ -47,6 +52,20 @@ public final class CancelHandler {
             ApiErrors.send(ctx, 400, "invalid_message_id", SessionIds.problem(messageId, "message id"));
             return;
         }
+        // Only an answer of this user that is generating: an unknown id is a 404 here and never reaches (or
+        // is remembered by) a worker. The session itself was checked by OwnershipHandler.
+        String userId = AuthHandler.userId(ctx).orElse(null);
+        Future<Boolean> known = userId == null ? Future.succeededFuture(true) : admission.isActive(userId, messageId);
+        OnRequestContext.of(ctx, known).onSuccess(active -> {
+            if (active) {
+                forward(ctx, sessionId, messageId);
+            } else {
+                ApiErrors.send(ctx, 404, "message_not_found", "no answer " + messageId + " is generating in this session");
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void forward(RoutingContext ctx, String sessionId, String messageId) {
         byte[] body = codec.encode(new CancelRequest(sessionId, messageId, Instant.now()));
         Future.fromCompletionStage(nats.request(Subjects.workflowCancel(sessionId), body, timeout, "cancel"),
                         ctx.vertx().getOrCreateContext())

@@ -51,6 +51,8 @@ public final class PodMetrics {
     private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> resumes = new ConcurrentHashMap<>();
     private final FirstChunkWatch firstChunks;
+    private final ConcurrentHashMap<String, Counter> limits = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> authFailures = new ConcurrentHashMap<>();
 
     public PodMetrics() {
         Gauge.builder("chat.sse.connections.active", activeConnections, AtomicInteger::get)
@@ -140,6 +142,19 @@ public final class PodMetrics {
     public void messageRejected(String reason) {
         rejected.computeIfAbsent(reason, r -> Counter.builder("chat.messages.rejected").tag("reason", r)
                 .description("POSTs refused").register(registry)).increment();
+    }
+
+    /** A fair-use limit refused a request ({@code chat.limits.hit{limit}}), or was skipped ({@code limit=*_fail_open}). */
+    public void limitHit(String limit) {
+        limits.computeIfAbsent(limit, l -> Counter.builder("chat.limits.hit").tag("limit", l)
+                .description("Requests refused by a fair-use limit, or admitted unchecked while its store was down")
+                .register(registry)).increment();
+    }
+
+    /** A request without a valid identity ({@code chat.auth.failures{reason}}). */
+    public void authFailure(String reason) {
+        authFailures.computeIfAbsent(reason, r -> Counter.builder("chat.auth.failures").tag("reason", r)
+                .description("Requests refused with 401").register(registry)).increment();
     }
 
     public void gapRepaired() {

@@ -9,6 +9,7 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
+import io.nats.client.KeyValue;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.PublishOptions;
@@ -81,6 +82,18 @@ public final class PodNats implements AutoCloseable {
             // Workers provision the same streams; a pod without the rights still works against them.
             LOG.atWarn().setCause(e).log("cannot provision JetStream streams; relying on existing ones");
         }
+        try {
+            JetStreamProvisioner.applyBuckets(connection.keyValueManagement(), settings.streams())
+                    .forEach(change -> LOG.atInfo().addKeyValue("bucket", change.name())
+                            .addKeyValue("outcome", change.outcome().toString()).log("JetStream KV bucket provisioned"));
+        } catch (Exception e) {
+            LOG.atWarn().setCause(e).log("cannot provision JetStream KV buckets; relying on existing ones");
+        }
+    }
+
+    /** The KV bucket {@code name} (session owners, idempotency records); its calls block. */
+    public KeyValue bucket(String name) throws IOException {
+        return connection.keyValue(name);
     }
 
     /**

@@ -72,6 +72,8 @@ public final class PodFixture implements AutoCloseable {
         env.put("NATS_PUBLISH_TIMEOUT", "2s");
         env.put("CANCEL_TIMEOUT", "500ms");
         env.put("DRAIN_TIMEOUT", "3s");
+        // Tests about streaming, not identity: no users. Identity tests set AUTH_MODE themselves.
+        env.put("AUTH_MODE", "none");
         env.putAll(extraEnv);
         pod = PodApp.start(PodConfig.fromEnv(new Env(env)));
         client = Nats.connect(new Options.Builder().server(nats.url()).maxReconnects(-1)
