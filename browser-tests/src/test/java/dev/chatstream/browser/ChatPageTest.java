@@ -221,7 +221,9 @@ class ChatPageTest {
         String mid = posted.messageId();
 
         page.awaitStatus(mid, "error");
-        assertThat(page.note(mid)).startsWith("The answer failed: ").contains("nosuch");
+        // A stable code and a fixed text: the client's own input (the provider name) is not echoed back.
+        assertThat(page.note(mid)).startsWith("The answer failed: ").contains("provider_not_configured")
+                .doesNotContain("nosuch");
         assertThat(page.userText(mid)).contains("another tab or device");
     }
 
