@@ -9,6 +9,8 @@
 # NATS_PORT [14222], REDIS_PORT [16379], DEMO_TOKEN_DELAY_MS [0], WORKER_CONCURRENCY [unset],
 # POD_JAVA_OPTS / WORKER_JAVA_OPTS [-Xmx512m], POD_ENV / WORKER_ENV (extra "K=V K=V"),
 # POD_JAR / WORKER_JAR [the reactor's jars], STATE [/tmp/chatstream-bench].
+# Pods run the default AUTH_MODE (guest) with one AUTH_GUEST_SECRET for all of them, so a guest
+# identity from one pod holds on every pod (the load tool takes one per session from GET /api/me).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -38,6 +40,7 @@ up() {
   ulimit -n "$(ulimit -Hn)" || true
   [[ -f "$POD_JAR" && -f "$WORKER_JAR" ]] || { echo "build first: mvn -B -pl loadtest -am package -DskipTests" >&2; exit 2; }
   rm -rf "$STATE/js"; mkdir -p "$STATE/js"
+  local guest_secret; guest_secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 48)
   nats-server -a 127.0.0.1 -p "$NATS_PORT" -m $((NATS_PORT + 1)) -js -sd "$STATE/js" >"$STATE/nats.log" 2>&1 &
   echo $! >"$STATE/nats.pid"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$STATE/redis.log" 2>&1 &
@@ -57,7 +60,7 @@ up() {
     local port=$((POD_BASE_PORT + i - 1))
     # h2c on: the scale-h2 phase streams over HTTP/2 cleartext straight to the pods (no proxy in between).
     env NATS_URL="$nats_url" REDIS_URL="$redis_url" POD_ID="bench-pod-$i" HTTP_PORT=$port HTTP_HOST=127.0.0.1 \
-      MANAGEMENT_PORT=$((POD_BASE_PORT + 200 + i)) HTTP2_CLEARTEXT=true \
+      MANAGEMENT_PORT=$((POD_BASE_PORT + 200 + i)) HTTP2_CLEARTEXT=true AUTH_GUEST_SECRET="$guest_secret" \
       ${POD_ENV:-} "$JAVA" ${POD_JAVA_OPTS:--Xmx512m} -jar "$POD_JAR" >"$STATE/pod-$i.log" 2>&1 &
     echo $! >"$STATE/pod-$i.pid"
     urls+=("http://127.0.0.1:$port")

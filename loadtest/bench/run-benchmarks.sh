@@ -37,6 +37,9 @@ trap '$CLUSTER down >/dev/null 2>&1 || true' EXIT
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/bench.log"; }
 has() { [[ " $PHASES " == *" $1 "* ]]; }
+# The synthetic phases post several messages per second per session (one load-tool user each), past the
+# per-user message rate a real user gets by default: they lift the per-user limits. The paced phase does not.
+SYNTHETIC_LIMITS="MESSAGE_RATE_PER_SECOND=10000 MESSAGE_RATE_BURST=10000 MAX_ACTIVE_ANSWERS_PER_USER=10000 MAX_CONNECTIONS_PER_USER=200000"
 up() { # env assignments for the cluster...
   $CLUSTER down >/dev/null 2>&1 || true
   env "$@" $CLUSTER up >"$OUT/cluster.env"
@@ -61,13 +64,13 @@ run() { # name, args...
 log "machine: $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MiB, $(uname -r); load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if has ttft; then
-  up DEMO_TOKEN_DELAY_MS=0 WORKER_CONCURRENCY=256
+  up DEMO_TOKEN_DELAY_MS=0 WORKER_CONCURRENCY=256 POD_ENV="$SYNTHETIC_LIMITS"
   run ttft-100mps --sessions 100 --rate 100 --max-tokens 16 --token-delay-ms 0 --warmup 3s --duration "$DURATION" || true
   down
 fi
 
 if has throughput; then
-  up DEMO_TOKEN_DELAY_MS=0 WORKER_CONCURRENCY=512 \
+  up DEMO_TOKEN_DELAY_MS=0 WORKER_CONCURRENCY=512 POD_ENV="$SYNTHETIC_LIMITS" \
     POD_JAVA_OPTS="-Xmx512m -XX:StartFlightRecording=filename=$OUT/pod-throughput.jfr,settings=profile,dumponexit=true" \
     WORKER_JAVA_OPTS="-Xmx512m -XX:StartFlightRecording=filename=$OUT/worker-throughput.jfr,settings=profile,dumponexit=true"
   for rate in $SWEEP_RATES; do
@@ -87,7 +90,7 @@ if has throughput; then
 fi
 
 if has latency; then
-  up DEMO_TOKEN_DELAY_MS=10 WORKER_CONCURRENCY=1024
+  up DEMO_TOKEN_DELAY_MS=10 WORKER_CONCURRENCY=1024 POD_ENV="$SYNTHETIC_LIMITS"
   for rate in $LATENCY_RATES; do
     msgs=$(jq -n "$rate / 50")
     run "latency-$rate" --sessions 400 --rate "$msgs" --max-tokens 49 --token-delay-ms 10 --warmup 3s \
@@ -110,7 +113,7 @@ fi
 scale_runs() { # name prefix, then extra loadtest options (e.g. --http2); K from the remaining words
   local name=$1 extra=$2; shift 2
   for k in "$@"; do
-    up DEMO_TOKEN_DELAY_MS=0 POD_ENV="MAX_CONNECTIONS=200000" POD_JAVA_OPTS="-Xms32m -Xmx1g -XX:+UseSerialGC"
+    up DEMO_TOKEN_DELAY_MS=0 POD_ENV="MAX_CONNECTIONS=200000 $SYNTHETIC_LIMITS" POD_JAVA_OPTS="-Xms32m -Xmx1g -XX:+UseSerialGC"
     log "$name $k"
     set +e
     # shellcheck disable=SC2086
