@@ -123,8 +123,9 @@ class JwtModeTest {
     }
 
     @Test
-    @DisplayName("/api/health stays open without a token")
+    @DisplayName("health and readiness stay open without a token: /api/health on the management port, /readyz on both")
     void healthIsOpen() throws Exception {
-        assertThat(fixture.get("/api/health").statusCode()).isEqualTo(200);
+        assertThat(fixture.management("/api/health").statusCode()).isEqualTo(200);
+        assertThat(fixture.get("/readyz").statusCode()).isEqualTo(200);
     }
 }
