@@ -119,9 +119,17 @@ class AnswerLifecycleSystemTest {
             client.awaitFinal(messageId, ANSWER_TIMEOUT);
             long before = sequenceOfRequests(nats);
 
-            // Past the window JetStream stores the request again: the worker must not answer it again.
+            // The pods remember the key past the window (KV chat_idempotency): a retry on another pod gets the same
+            // message id and publishes nothing.
+            assertThat(Http.sendMessage(env.cluster().pod(1).port(), session, "once", 5, key)).isEqualTo(messageId);
+            // A copy that reaches the queue anyway once the window passed (a publisher retrying on its own):
+            // JetStream stores it again, and the workers' answered marker keeps it from being answered twice.
+            byte[] copy = dev.chatstream.codec.MessageCodec.standard().encode(new dev.chatstream.schemas.WorkflowRequest(
+                    messageId, session, null, "once", new dev.chatstream.schemas.WorkflowContext("demo", null, null, 5, null, List.of()),
+                    java.time.Instant.now(), "c-" + messageId));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                Http.sendMessage(env.cluster().pod(1).port(), session, "once", 5, key);
+                nats.jetStream().publish(Subjects.workflowExecute(session), copy,
+                        PublishOptions.builder().messageId(messageId).build());
                 return sequenceOfRequests(nats) > before;
             });
             awaitNothingPending(nats);
