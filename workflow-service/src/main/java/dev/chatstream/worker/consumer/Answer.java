@@ -2,8 +2,10 @@ package dev.chatstream.worker.consumer;
 
 import dev.chatstream.schemas.ChunkError;
 import dev.chatstream.schemas.ChunkMetadata;
+import dev.chatstream.schemas.ConversationTurn;
 import dev.chatstream.schemas.FinishReason;
 import dev.chatstream.schemas.ResponseChunk;
+import dev.chatstream.schemas.StoredTurn;
 import dev.chatstream.schemas.WorkflowRequest;
 import dev.chatstream.worker.fanout.MessageFanout;
 import dev.chatstream.worker.fanout.MessageInfo;
@@ -23,6 +25,7 @@ import io.vertx.core.Promise;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,6 +65,9 @@ final class Answer implements TokenSink {
     private Promise<Boolean> cancelReply;
     private long nextChunkId;
     private int tokens;
+    /** The answer's text as streamed, kept as the assistant turn once the answer is recorded. */
+    private final StringBuilder answerText = new StringBuilder();
+    private FinishReason finishReason;
     private boolean firstPublished;
     private String outcome = "unknown";
     private ChunkError fault;
@@ -93,10 +99,21 @@ final class Answer implements TokenSink {
         }
         nextChunkId = progress.nextChunkId();
         route = s.routes().open(request.sessionId());
-        route.start().onComplete(v -> stream(progress));
+        // The model's context is the session's stored turns before this message; then this user turn is kept.
+        Future<List<ConversationTurn>> earlier = s.conversations().before(request.sessionId(), request.messageId())
+                .compose(turns -> s.conversations().append(context, request.sessionId(),
+                                StoredTurn.user(request.messageId(), request.message(), request.timestamp()))
+                        .map(turns));
+        Future.join(route.start(), earlier).onComplete(v -> {
+            if (earlier.failed()) {
+                infrastructureFailure("conversation_unavailable", String.valueOf(earlier.cause().getMessage()));
+                return;
+            }
+            stream(progress, earlier.result());
+        });
     }
 
-    private void stream(HistoryProgress progress) {
+    private void stream(HistoryProgress progress, List<ConversationTurn> earlier) {
         if (state == State.DONE) {
             return;
         }
@@ -121,7 +138,7 @@ final class Answer implements TokenSink {
             return;
         }
         // The server's provider policy: the provider only ever sees the bounded request.
-        switch (s.policy().apply(provider.name(), request)) {
+        switch (s.policy().apply(provider.name(), request, earlier)) {
             case ProviderPolicy.Refused refused -> {
                 onFailure(refused.failure());
                 return;
@@ -148,6 +165,7 @@ final class Answer implements TokenSink {
             return;
         }
         tokens++;
+        answerText.append(text);
         publish(ResponseChunk.content(info.sessionId(), info.messageId(), nextChunkId, text, info.correlationId(), now()));
     }
 
@@ -241,6 +259,8 @@ final class Answer implements TokenSink {
 
     private void end(ResponseChunk finalChunk, String outcome) {
         state = State.ENDING;
+        finishReason = finalChunk.metadata() == null || finalChunk.metadata().finishReason() == null
+                ? FinishReason.ERROR : finalChunk.metadata().finishReason();
         cancelDeadline();
         this.outcome = outcome;
         publish(finalChunk);
@@ -273,7 +293,8 @@ final class Answer implements TokenSink {
             return;
         }
         if (ar.succeeded()) {
-            ending.recorded(outcome, fault);
+            ending.recorded(outcome, fault, StoredTurn.assistant(info.messageId(), answerText.toString(),
+                    finishReason.wireName(), now()));
             return;
         }
         state = State.DONE;
