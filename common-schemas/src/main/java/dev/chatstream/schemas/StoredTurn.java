@@ -40,9 +40,17 @@ public record StoredTurn(
         return new StoredTurn(ASSISTANT, text, messageId, Objects.requireNonNull(finishReason, "finish_reason"), timestamp);
     }
 
-    /** The {@code Nats-Msg-Id} of this turn: a redelivered request writes each of its turns once. */
-    public String dedupId() {
+    /** Identifies this turn within its session: one per message and role. */
+    public String key() {
         return messageId + ":" + role;
+    }
+
+    /**
+     * The {@code Nats-Msg-Id} of this turn of {@code sessionId}: a redelivered request writes each of its turns
+     * once. JetStream de-duplicates across the whole stream, so the session is part of it.
+     */
+    public String msgId(String sessionId) {
+        return sessionId + ":" + key();
     }
 
     /** This turn as a provider's context sees it. */

@@ -44,7 +44,7 @@ public final class ConversationScan {
                     } catch (MessageCodecException e) {
                         return true;
                     }
-                    if (seen.add(turn.dedupId())) {
+                    if (seen.add(turn.key())) {
                         turns.addLast(turn);
                         if (turns.size() > limit) {
                             turns.removeFirst();

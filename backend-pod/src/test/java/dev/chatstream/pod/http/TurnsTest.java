@@ -44,7 +44,7 @@ class TurnsTest {
     /** Writes a turn as a worker does. */
     private static void store(String sid, StoredTurn turn) throws Exception {
         fixture.client.jetStream().publish(Subjects.conversation(sid), MessageCodec.standard().encode(turn),
-                PublishOptions.builder().messageId(turn.dedupId()).build());
+                PublishOptions.builder().messageId(turn.msgId(sid)).build());
     }
 
     private static HttpResponse<String> turns(String sid, String user) throws Exception {

@@ -17,8 +17,8 @@ import java.util.List;
 
 /**
  * The worker's side of {@code CHAT_CONVERSATIONS}: reads a session's earlier turns (the model's context, the
- * last {@code MAX_HISTORY_TURNS}) and writes each turn once ({@code Nats-Msg-Id} {@code <mid>:user} /
- * {@code <mid>:assistant}, so a redelivered request does not write its turns twice).
+ * last {@code MAX_HISTORY_TURNS}) and writes each turn once ({@code Nats-Msg-Id} {@code <sid>:<mid>:user} /
+ * {@code <sid>:<mid>:assistant}, so a redelivered request does not write its turns twice).
  */
 final class Conversations {
     /** Bound on one read; a session's turns are bounded by the stream's per-subject limit. */
@@ -65,6 +65,6 @@ final class Conversations {
     Future<Void> append(Context context, String sessionId, StoredTurn turn) {
         byte[] body = codec.encode(turn);
         return Future.fromCompletionStage(jetStream.publishAsync(Subjects.conversation(sessionId), body,
-                PublishOptions.builder().messageId(turn.dedupId()).build()), context).mapEmpty();
+                PublishOptions.builder().messageId(turn.msgId(sessionId)).build()), context).mapEmpty();
     }
 }
