@@ -40,7 +40,8 @@ final class Conversations {
 
     /**
      * The last {@code MAX_HISTORY_TURNS} turns of {@code sessionId} before {@code messageId} (its own turns, kept
-     * by an earlier attempt of the same request, are left out), oldest first. Read on a worker thread.
+     * by an earlier attempt of the same request, and empty answers are left out), oldest first. Read on a
+     * worker thread.
      */
     Future<List<ConversationTurn>> before(String sessionId, String messageId) {
         if (maxTurns == 0) {
@@ -52,6 +53,8 @@ final class Conversations {
                     READ_TIMEOUT);
             List<ConversationTurn> earlier = stored.stream()
                     .filter(t -> !t.messageId().equals(messageId))
+                    // An answer that failed before its first token kept an empty turn: providers refuse empty content.
+                    .filter(t -> !t.text().isEmpty())
                     .map(StoredTurn::toContext)
                     .toList();
             return earlier.subList(Math.max(0, earlier.size() - maxTurns), earlier.size());
