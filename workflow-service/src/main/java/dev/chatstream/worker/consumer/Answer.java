@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The streaming of one answer, once {@link Intake} accepted its request: provider tokens become chunks
  * with rising ids, recorded and published live by a {@link MessageFanout}; {@link AnswerEnd} then
- * settles the request, once.
+ * settles the request, once. The provider's context is the session's stored turns ({@link Conversations}):
+ * the user turn is kept before the provider is called, the assistant turn (the streamed text) once the
+ * final chunk is recorded.
  *
  * <p>How it ends. Normally, cancelled or with a provider error: a final chunk, and the request is
  * acked once that chunk is recorded in history (an {@code error} answer too: a retry would glue a
