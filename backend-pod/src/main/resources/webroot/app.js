@@ -553,7 +553,51 @@
   });
   document.addEventListener('visibilitychange', () => { if (document.hidden) saveNow(); });
 
+  // ---- earlier turns ----------------------------------------------------------------------------
+  // The server keeps the conversation (GET /api/sessions/{sid}/messages): a second device, or a browser
+  // whose storage was cleared, shows every earlier question and finished answer. Local turns the server
+  // does not have yet (still being sent) keep their place after the stored ones.
+  const STORED_STATUS = { stop: 'done', length: 'done', cancelled: 'cancelled', error: 'error' };
+
+  async function loadEarlierTurns() {
+    try {
+      const res = await fetch(`/api/sessions/${encodeURIComponent(sid)}/messages`,
+        { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      if (res.ok) showStored((await res.json()).messages);
+    } catch (e) {
+      // offline or not reachable: the page works from what it has
+    } finally {
+      document.documentElement.dataset.earlierTurns = 'loaded'; // for tests
+    }
+  }
+
+  function showStored(stored) {
+    if (!Array.isArray(stored)) return;
+    const order = [];
+    for (const s of stored) {
+      if (!s || !TOKEN.test(String(s.message_id)) || typeof s.text !== 'string') continue;
+      const t = turnFor(s.message_id, null, 'other');
+      if (!order.includes(t.mid)) order.push(t.mid);
+      if (s.role === 'user' && (t.user === null || t.user === undefined)) t.user = s.text;
+      if (s.role === 'assistant' && !FINAL.has(t.status)) {
+        t.answer = s.text;
+        t.status = STORED_STATUS[s.finish_reason] || 'done';
+        if (s.finish_reason === 'length') t.note = 'Stopped at the token limit.';
+      }
+    }
+    const rest = [...turns.keys()].filter((mid) => !order.includes(mid));
+    const reordered = [...order, ...rest].map((mid) => turns.get(mid));
+    turns.clear();
+    for (const t of reordered) {
+      turns.set(t.mid, t);
+      render(t);
+      ui.conversation.append(t.el.li); // moves it: the page shows the server's order
+    }
+    scheduleSave();
+  }
+
   restore();
   connect();
+  loadEarlierTurns();
   ui.input.focus();
 })();

@@ -83,6 +83,11 @@ final class ChatPage {
         until(d -> List.of(states).contains(connection()));
     }
 
+    /** Waits until the page has asked the server for the session's earlier turns (and shown them). */
+    void awaitEarlierTurns() {
+        until(d -> "loaded".equals(js("return document.documentElement.dataset.earlierTurns")));
+    }
+
     void awaitStatus(String mid, String status) {
         until(d -> status.equals(status(mid)));
     }

@@ -116,11 +116,34 @@ class ChatPageTest {
             otherBrowser.get(cluster.baseUrl());
             otherBrowser.manage().addCookie(driver.manage().getCookieNamed("chat_guest"));
             ChatPage other = ChatPage.open(otherBrowser, cluster.baseUrl(), session);
+            other.awaitEarlierTurns(); // the question is not stored yet: it comes only as a live answer
             page.send("Asked elsewhere");
             String mid = page.newestMessageId();
             other.awaitStatus(mid, "done");
             assertThat(other.answer(mid)).isEqualTo(ANSWER);
             assertThat(other.userText(mid)).contains("another tab or device");
+        } finally {
+            otherBrowser.quit();
+        }
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a page of the session opened later in another browser of the same user shows the earlier question and answer")
+    void laterBrowserSeesEarlierTurns() {
+        String session = PageScenarios.newSession();
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
+        page.send("Asked before");
+        String mid = page.newestMessageId();
+        page.awaitStatus(mid, "done");
+        WebDriver otherBrowser = Browser.start();
+        try {
+            otherBrowser.get(cluster.baseUrl());
+            otherBrowser.manage().addCookie(driver.manage().getCookieNamed("chat_guest"));
+            ChatPage other = ChatPage.open(otherBrowser, cluster.baseUrl(), session);
+            other.awaitStatus(mid, "done");
+            assertThat(other.userText(mid)).isEqualTo("Asked before");
+            assertThat(other.answer(mid)).isEqualTo(ANSWER);
         } finally {
             otherBrowser.quit();
         }

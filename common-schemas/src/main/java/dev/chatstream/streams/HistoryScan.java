@@ -39,11 +39,20 @@ public final class HistoryScan {
     public static long scan(JetStream jetStream, JetStreamManagement management, String sessionId, Duration timeout,
                             Visitor visitor)
             throws IOException, JetStreamApiException, InterruptedException, TimeoutException {
+        return scan(jetStream, management, StreamDefinitions.CHAT_HISTORY, Subjects.history(sessionId), timeout, visitor);
+    }
+
+    /**
+     * The same scan over any one subject of a limits stream (e.g. a session's {@code chat.conversation.{sid}} in
+     * {@code CHAT_CONVERSATIONS}).
+     */
+    public static long scan(JetStream jetStream, JetStreamManagement management, String stream, String subject,
+                            Duration timeout, Visitor visitor)
+            throws IOException, JetStreamApiException, InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String subject = Subjects.history(sessionId);
         long lastSequence;
         try {
-            MessageInfo last = management.getLastMessage(StreamDefinitions.CHAT_HISTORY, subject);
+            MessageInfo last = management.getLastMessage(stream, subject);
             lastSequence = last.getSeq();
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NO_MESSAGE_FOUND || e.getErrorCode() == 404) {
@@ -52,7 +61,7 @@ public final class HistoryScan {
             throw e;
         }
         JetStreamSubscription subscription = jetStream.subscribe(subject, PushSubscribeOptions.builder()
-                .stream(StreamDefinitions.CHAT_HISTORY).ordered(true).build());
+                .stream(stream).ordered(true).build());
         long read = 0;
         try {
             while (true) {

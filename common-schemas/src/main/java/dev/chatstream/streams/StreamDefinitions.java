@@ -18,6 +18,7 @@ public final class StreamDefinitions {
     public static final String WORKFLOW_REQUESTS = "WORKFLOW_REQUESTS";
     public static final String CHAT_HISTORY = "CHAT_HISTORY";
     public static final String CHAT_DLQ = "CHAT_DLQ";
+    public static final String CHAT_CONVERSATIONS = "CHAT_CONVERSATIONS";
     public static final String WORKFLOW_WORKERS = "workflow-workers";
     /** Key-value bucket of answered message ids (key: message_id), kept far longer than the dedup window. */
     public static final String ANSWERED = "chat_answered";
@@ -77,6 +78,23 @@ public final class StreamDefinitions {
                 .build();
     }
 
+    /**
+     * Each session's turns (user messages, final assistant texts), kept {@code CONVERSATION_MAX_AGE} and at most
+     * {@code CONVERSATION_MAX_TURNS} per session; deduplicated by {@code Nats-Msg-Id} (one write per turn).
+     */
+    public static StreamConfiguration chatConversations(StreamSettings s) {
+        return StreamConfiguration.builder()
+                .name(CHAT_CONVERSATIONS)
+                .subjects(Subjects.CONVERSATION_ALL)
+                .retentionPolicy(RetentionPolicy.Limits)
+                .storageType(storage(s))
+                .replicas(s.replicas())
+                .maxAge(s.conversationMaxAge())
+                .maxMessagesPerSubject(s.conversationMaxTurns())
+                .discardPolicy(DiscardPolicy.Old)
+                .build();
+    }
+
     /** Session owners: one revision per key, no expiry (an owner never changes; see docs/security.md). */
     public static KeyValueConfiguration sessionOwners(StreamSettings s) {
         return KeyValueConfiguration.builder()
@@ -103,7 +121,7 @@ public final class StreamDefinitions {
     }
 
     public static List<StreamConfiguration> all(StreamSettings s) {
-        return List.of(workflowRequests(s), chatHistory(s), chatDlq(s));
+        return List.of(workflowRequests(s), chatHistory(s), chatDlq(s), chatConversations(s));
     }
 
     /**

@@ -12,7 +12,9 @@ import java.util.Set;
  * {@code REQUESTS_DUPLICATE_WINDOW}, {@code DLQ_MAX_AGE}, {@code WORKER_ACK_WAIT},
  * {@code WORKER_MAX_DELIVER}, {@code WORKER_MAX_ACK_PENDING}, {@code REQUESTS_MAX_MSGS} and
  * {@code REQUESTS_MAX_BYTES_MB} (the work queue's bound: past it a publish is refused, never dropped
- * silently), {@code IDEMPOTENCY_TTL} (how long the pods remember an {@code Idempotency-Key}).
+ * silently), {@code IDEMPOTENCY_TTL} (how long the pods remember an {@code Idempotency-Key}),
+ * {@code CONVERSATION_MAX_AGE} and {@code CONVERSATION_MAX_TURNS} (how long, and how many turns per session,
+ * {@code CHAT_CONVERSATIONS} keeps).
  */
 public record StreamSettings(
         int replicas,
@@ -28,7 +30,9 @@ public record StreamSettings(
         int maxAckPending,
         long requestsMaxMsgs,
         long requestsMaxBytes,
-        Duration idempotencyTtl) {
+        Duration idempotencyTtl,
+        Duration conversationMaxAge,
+        long conversationMaxTurns) {
 
     public static final int DEFAULT_REPLICAS = 1;
     public static final Duration DEFAULT_HISTORY_MAX_AGE = Duration.ofHours(1);
@@ -44,12 +48,16 @@ public record StreamSettings(
     public static final long DEFAULT_REQUESTS_MAX_MSGS = 100_000;
     public static final long DEFAULT_REQUESTS_MAX_BYTES = 256L << 20;
     public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
+    public static final Duration DEFAULT_CONVERSATION_MAX_AGE = Duration.ofDays(30);
+    /** Per session; the oldest turns go first. Far above what a model's context takes ({@code MAX_HISTORY_TURNS}). */
+    public static final long DEFAULT_CONVERSATION_MAX_TURNS = 1_000;
 
     public static StreamSettings defaults() {
         return new StreamSettings(DEFAULT_REPLICAS, false, DEFAULT_HISTORY_MAX_AGE, DEFAULT_HISTORY_MAX_MSGS_PER_SUBJECT,
                 DEFAULT_HISTORY_MAX_BYTES, DEFAULT_REQUESTS_MAX_AGE, DEFAULT_DUPLICATE_WINDOW, DEFAULT_DLQ_MAX_AGE,
                 DEFAULT_ACK_WAIT, DEFAULT_MAX_DELIVER, DEFAULT_MAX_ACK_PENDING, DEFAULT_REQUESTS_MAX_MSGS,
-                DEFAULT_REQUESTS_MAX_BYTES, DEFAULT_IDEMPOTENCY_TTL);
+                DEFAULT_REQUESTS_MAX_BYTES, DEFAULT_IDEMPOTENCY_TTL, DEFAULT_CONVERSATION_MAX_AGE,
+                DEFAULT_CONVERSATION_MAX_TURNS);
     }
 
     public static StreamSettings fromEnv(Env env) {
@@ -67,30 +75,32 @@ public record StreamSettings(
                 env.integer("WORKER_MAX_ACK_PENDING", DEFAULT_MAX_ACK_PENDING, 1, 1_000_000),
                 env.integer("REQUESTS_MAX_MSGS", (int) DEFAULT_REQUESTS_MAX_MSGS, 1, Integer.MAX_VALUE),
                 (long) env.integer("REQUESTS_MAX_BYTES_MB", (int) (DEFAULT_REQUESTS_MAX_BYTES >> 20), 1, 1 << 20) << 20,
-                env.duration("IDEMPOTENCY_TTL", DEFAULT_IDEMPOTENCY_TTL, Duration.ofMinutes(1), Duration.ofDays(30)));
+                env.duration("IDEMPOTENCY_TTL", DEFAULT_IDEMPOTENCY_TTL, Duration.ofMinutes(1), Duration.ofDays(30)),
+                env.duration("CONVERSATION_MAX_AGE", DEFAULT_CONVERSATION_MAX_AGE, Duration.ofMinutes(1), Duration.ofDays(3650)),
+                env.integer("CONVERSATION_MAX_TURNS", (int) DEFAULT_CONVERSATION_MAX_TURNS, 2, 1_000_000));
     }
 
     public StreamSettings withReplicas(int newReplicas) {
         return new StreamSettings(newReplicas, memoryStorage, historyMaxAge, historyMaxMsgsPerSubject, historyMaxBytes,
                 requestsMaxAge, duplicateWindow, dlqMaxAge, ackWait, maxDeliver, maxAckPending, requestsMaxMsgs,
-                requestsMaxBytes, idempotencyTtl);
+                requestsMaxBytes, idempotencyTtl, conversationMaxAge, conversationMaxTurns);
     }
 
     public StreamSettings withAckWait(Duration newAckWait, int newMaxDeliver) {
         return new StreamSettings(replicas, memoryStorage, historyMaxAge, historyMaxMsgsPerSubject, historyMaxBytes,
                 requestsMaxAge, duplicateWindow, dlqMaxAge, newAckWait, newMaxDeliver, maxAckPending, requestsMaxMsgs,
-                requestsMaxBytes, idempotencyTtl);
+                requestsMaxBytes, idempotencyTtl, conversationMaxAge, conversationMaxTurns);
     }
 
     public StreamSettings withRequestsMaxMsgs(long maxMsgs) {
         return new StreamSettings(replicas, memoryStorage, historyMaxAge, historyMaxMsgsPerSubject, historyMaxBytes,
                 requestsMaxAge, duplicateWindow, dlqMaxAge, ackWait, maxDeliver, maxAckPending, maxMsgs,
-                requestsMaxBytes, idempotencyTtl);
+                requestsMaxBytes, idempotencyTtl, conversationMaxAge, conversationMaxTurns);
     }
 
     public StreamSettings withHistoryMaxMsgsPerSubject(long perSubject) {
         return new StreamSettings(replicas, memoryStorage, historyMaxAge, perSubject, historyMaxBytes,
                 requestsMaxAge, duplicateWindow, dlqMaxAge, ackWait, maxDeliver, maxAckPending, requestsMaxMsgs,
-                requestsMaxBytes, idempotencyTtl);
+                requestsMaxBytes, idempotencyTtl, conversationMaxAge, conversationMaxTurns);
     }
 }

@@ -11,6 +11,7 @@ public final class Subjects {
     private static final String SESSION_PREFIX = "chat.session.";
     private static final String HISTORY_PREFIX = "chat.history.";
     private static final String DLQ_PREFIX = "chat.dlq.";
+    private static final String CONVERSATION_PREFIX = "chat.conversation.";
 
     /** All workflow requests; the subjects of stream {@code WORKFLOW_REQUESTS}. */
     public static final String WORKFLOW_EXECUTE_ALL = WORKFLOW_EXECUTE_PREFIX + "*";
@@ -20,6 +21,8 @@ public final class Subjects {
     public static final String SESSION_BROADCAST_ALL = SESSION_PREFIX + "*.broadcast";
     /** All history; the subjects of stream {@code CHAT_HISTORY}. */
     public static final String HISTORY_ALL = HISTORY_PREFIX + "*";
+    /** All conversations; the subjects of stream {@code CHAT_CONVERSATIONS}. */
+    public static final String CONVERSATION_ALL = CONVERSATION_PREFIX + "*";
     /** All pod heartbeats. */
     public static final String POD_HEARTBEAT_ALL = POD_PREFIX + "*.heartbeat";
     /** All pod responses (what workers publish to). */
@@ -58,6 +61,11 @@ public final class Subjects {
 
     public static String history(String sessionId) {
         return HISTORY_PREFIX + SubjectToken.require(sessionId, "session id");
+    }
+
+    /** The turns of one session's conversation (stream {@code CHAT_CONVERSATIONS}). */
+    public static String conversation(String sessionId) {
+        return CONVERSATION_PREFIX + SubjectToken.require(sessionId, "session id");
     }
 
     /** Dead letters of one session, or of {@link #DLQ_UNKNOWN_SESSION}. */

@@ -55,6 +55,7 @@ class JetStreamProvisionerTest {
                 new JetStreamProvisioner.Change(StreamDefinitions.WORKFLOW_REQUESTS, JetStreamProvisioner.Outcome.UNCHANGED),
                 new JetStreamProvisioner.Change(StreamDefinitions.CHAT_HISTORY, JetStreamProvisioner.Outcome.UPDATED),
                 new JetStreamProvisioner.Change(StreamDefinitions.CHAT_DLQ, JetStreamProvisioner.Outcome.UNCHANGED),
+                new JetStreamProvisioner.Change(StreamDefinitions.CHAT_CONVERSATIONS, JetStreamProvisioner.Outcome.UNCHANGED),
                 new JetStreamProvisioner.Change(StreamDefinitions.WORKFLOW_WORKERS, JetStreamProvisioner.Outcome.UPDATED));
 
         StreamInfo history = jsm.getStreamInfo(StreamDefinitions.CHAT_HISTORY);

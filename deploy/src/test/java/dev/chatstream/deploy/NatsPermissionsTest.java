@@ -37,10 +37,11 @@ class NatsPermissionsTest {
     }
 
     @Test
-    @DisplayName("a worker may publish exactly pod responses, session broadcasts, history and dead letters")
+    @DisplayName("a worker may publish exactly pod responses, session broadcasts, history, dead letters and turns")
     void workerPublishes() {
         assertThat(chatSubjects("worker", "publish")).containsExactlyInAnyOrder(
-                Subjects.POD_RESPONSE_ALL, Subjects.SESSION_BROADCAST_ALL, Subjects.HISTORY_ALL, Subjects.DLQ_ALL);
+                Subjects.POD_RESPONSE_ALL, Subjects.SESSION_BROADCAST_ALL, Subjects.HISTORY_ALL, Subjects.DLQ_ALL,
+                Subjects.CONVERSATION_ALL);
     }
 
     @Test
@@ -56,7 +57,8 @@ class NatsPermissionsTest {
         List<String> podPublishes = List.of(Subjects.workflowExecute(SAMPLE), Subjects.workflowCancel(SAMPLE),
                 Subjects.podHeartbeat(SAMPLE));
         List<String> workerPublishes = List.of(Subjects.podResponse(SAMPLE), Subjects.sessionBroadcast(SAMPLE),
-                Subjects.history(SAMPLE), Subjects.dlq(SAMPLE), Subjects.dlq(Subjects.DLQ_UNKNOWN_SESSION));
+                Subjects.history(SAMPLE), Subjects.dlq(SAMPLE), Subjects.dlq(Subjects.DLQ_UNKNOWN_SESSION),
+                Subjects.conversation(SAMPLE));
         for (String subject : podPublishes) {
             assertThat(allows("pod", "publish", subject)).as("pod publishes " + subject).isTrue();
             assertThat(allows("worker", "publish", subject)).as("worker publishes " + subject).isFalse();
@@ -79,7 +81,7 @@ class NatsPermissionsTest {
     void jetStreamPermissionsNameOurStreams() {
         // KV buckets are streams named KV_<bucket>: the workers' "answered" markers, the pods' owners and keys.
         Set<String> streams = Set.of(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.CHAT_HISTORY, StreamDefinitions.CHAT_DLQ,
-                "KV_" + StreamDefinitions.ANSWERED, "KV_" + StreamDefinitions.SESSION_OWNERS,
+                StreamDefinitions.CHAT_CONVERSATIONS, "KV_" + StreamDefinitions.ANSWERED, "KV_" + StreamDefinitions.SESSION_OWNERS,
                 "KV_" + StreamDefinitions.IDEMPOTENCY_KEYS);
         for (String user : List.of("pod", "worker")) {
             for (String subject : allowed(user, "publish")) {

@@ -16,6 +16,8 @@ import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.pod.config.RegistrySettings;
 import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.CancelHandler;
+import dev.chatstream.pod.http.TurnsHandler;
+import dev.chatstream.pod.nats.ConversationReader;
 import dev.chatstream.pod.http.MessageIntake;
 import dev.chatstream.pod.http.OpsHandlers;
 import dev.chatstream.pod.http.OriginCheck;
@@ -140,6 +142,7 @@ public final class PodApp {
                     new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId(),
                             admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx)),
                     new CancelHandler(nats, config.nats().cancelTimeout(), config.podId(), admission),
+                    new TurnsHandler(new ConversationReader(vertx, nats, config.sse().replayTimeout())),
                     stream,
                     ops,
                     config.http().maxMessageBytes(),

@@ -12,6 +12,7 @@ import dev.chatstream.pod.http.OpsHandlers;
 import dev.chatstream.pod.http.OriginCheck;
 import dev.chatstream.pod.http.SecurityHeaders;
 import dev.chatstream.pod.http.SessionIds;
+import dev.chatstream.pod.http.TurnsHandler;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import dev.chatstream.subjects.SubjectToken;
 import io.vertx.core.Handler;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  * route then {@link OwnershipHandler}, in this one place.
  */
 record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownership, StreamLimitHandler streamLimits,
-                 MessageIntake intake, CancelHandler cancel, SseStreamHandler stream, OpsHandlers ops,
+                 MessageIntake intake, CancelHandler cancel, TurnsHandler turns, SseStreamHandler stream, OpsHandlers ops,
                  int maxMessageBytes, OriginCheck origins) {
 
     /**
@@ -54,6 +55,7 @@ record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownersh
         router.route("/api/sessions/*").handler(ownership);
         router.post("/api/sessions/:sid/messages").handler(intake::handle);
         router.post("/api/sessions/:sid/messages/:mid/cancel").handler(cancel::handle);
+        router.get("/api/sessions/:sid/messages").handler(turns::handle);
         router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(streamLimits).handler(stream::handle);
         // Load balancers probe the public port; metrics and the detailed health answer only on the management port.
         router.get("/livez").handler(ops::livez);

@@ -173,6 +173,7 @@ class MessageIntakeTest {
     @DisplayName("unknown routes and wrong methods answer JSON 404 and 405")
     void routerErrorsAreJson() throws Exception {
         assertError(fixture.get("/api/nothing-here"), 404, "not_found");
-        assertError(fixture.get("/api/sessions/abc/messages"), 405, "method_not_allowed");
+        // GET /api/sessions/{sid}/messages is the conversation (TurnsTest); a GET on a cancel is not a route.
+        assertError(fixture.get("/api/sessions/abc/messages/m1/cancel"), 405, "method_not_allowed");
     }
 }

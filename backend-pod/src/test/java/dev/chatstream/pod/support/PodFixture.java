@@ -102,9 +102,12 @@ public final class PodFixture implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + pod.port() + path);
     }
 
-    public HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    public HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A GET on the pod's management port ({@code /metrics}, {@code /api/health}). */

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * (default: the provider's configured model only — {@code demo}, {@code OPENAI_MODEL},
  * {@code ANTHROPIC_MODEL}, which is always allowed; {@code *} allows any model);
  * {@code MAX_TOKENS_CEILING} (4096: larger {@code max_tokens} are clamped to it);
- * {@code MAX_HISTORY_TURNS} (20: the most recent user turns kept); {@code MAX_SYSTEM_PROMPT_CHARS}
+ * {@code MAX_HISTORY_TURNS} (20: the most recent stored turns of the session sent as context); {@code MAX_SYSTEM_PROMPT_CHARS}
  * (4000: a client's {@code system_prompt} is cut there; 0 drops it); {@code SYSTEM_PROMPT} (unset; when
  * set it replaces any client {@code system_prompt}).
  */

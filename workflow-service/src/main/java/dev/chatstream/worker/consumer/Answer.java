@@ -2,8 +2,10 @@ package dev.chatstream.worker.consumer;
 
 import dev.chatstream.schemas.ChunkError;
 import dev.chatstream.schemas.ChunkMetadata;
+import dev.chatstream.schemas.ConversationTurn;
 import dev.chatstream.schemas.FinishReason;
 import dev.chatstream.schemas.ResponseChunk;
+import dev.chatstream.schemas.StoredTurn;
 import dev.chatstream.schemas.WorkflowRequest;
 import dev.chatstream.worker.fanout.MessageFanout;
 import dev.chatstream.worker.fanout.MessageInfo;
@@ -23,12 +25,15 @@ import io.vertx.core.Promise;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The streaming of one answer, once {@link Intake} accepted its request: provider tokens become chunks
  * with rising ids, recorded and published live by a {@link MessageFanout}; {@link AnswerEnd} then
- * settles the request, once.
+ * settles the request, once. The provider's context is the session's stored turns ({@link Conversations}):
+ * the user turn is kept before the provider is called, the assistant turn (the streamed text) once the
+ * final chunk is recorded.
  *
  * <p>How it ends. Normally, cancelled or with a provider error: a final chunk, and the request is
  * acked once that chunk is recorded in history (an {@code error} answer too: a retry would glue a
@@ -62,6 +67,9 @@ final class Answer implements TokenSink {
     private Promise<Boolean> cancelReply;
     private long nextChunkId;
     private int tokens;
+    /** The answer's text as streamed, kept as the assistant turn once the answer is recorded. */
+    private final StringBuilder answerText = new StringBuilder();
+    private FinishReason finishReason;
     private boolean firstPublished;
     private String outcome = "unknown";
     private ChunkError fault;
@@ -93,10 +101,21 @@ final class Answer implements TokenSink {
         }
         nextChunkId = progress.nextChunkId();
         route = s.routes().open(request.sessionId());
-        route.start().onComplete(v -> stream(progress));
+        // The model's context is the session's stored turns before this message; then this user turn is kept.
+        Future<List<ConversationTurn>> earlier = s.conversations().before(request.sessionId(), request.messageId())
+                .compose(turns -> s.conversations().append(context, request.sessionId(),
+                                StoredTurn.user(request.messageId(), request.message(), request.timestamp()))
+                        .map(turns));
+        Future.join(route.start(), earlier).onComplete(v -> {
+            if (earlier.failed()) {
+                infrastructureFailure("conversation_unavailable", String.valueOf(earlier.cause().getMessage()));
+                return;
+            }
+            stream(progress, earlier.result());
+        });
     }
 
-    private void stream(HistoryProgress progress) {
+    private void stream(HistoryProgress progress, List<ConversationTurn> earlier) {
         if (state == State.DONE) {
             return;
         }
@@ -121,7 +140,7 @@ final class Answer implements TokenSink {
             return;
         }
         // The server's provider policy: the provider only ever sees the bounded request.
-        switch (s.policy().apply(provider.name(), request)) {
+        switch (s.policy().apply(provider.name(), request, earlier)) {
             case ProviderPolicy.Refused refused -> {
                 onFailure(refused.failure());
                 return;
@@ -148,6 +167,7 @@ final class Answer implements TokenSink {
             return;
         }
         tokens++;
+        answerText.append(text);
         publish(ResponseChunk.content(info.sessionId(), info.messageId(), nextChunkId, text, info.correlationId(), now()));
     }
 
@@ -241,6 +261,8 @@ final class Answer implements TokenSink {
 
     private void end(ResponseChunk finalChunk, String outcome) {
         state = State.ENDING;
+        finishReason = finalChunk.metadata() == null || finalChunk.metadata().finishReason() == null
+                ? FinishReason.ERROR : finalChunk.metadata().finishReason();
         cancelDeadline();
         this.outcome = outcome;
         publish(finalChunk);
@@ -273,7 +295,8 @@ final class Answer implements TokenSink {
             return;
         }
         if (ar.succeeded()) {
-            ending.recorded(outcome, fault);
+            ending.recorded(outcome, fault, StoredTurn.assistant(info.messageId(), answerText.toString(),
+                    finishReason.wireName(), now()));
             return;
         }
         state = State.DONE;

@@ -2,6 +2,7 @@ package dev.chatstream.worker.consumer;
 
 import dev.chatstream.schemas.ChunkError;
 import dev.chatstream.schemas.ResponseChunk;
+import dev.chatstream.schemas.StoredTurn;
 import dev.chatstream.worker.fanout.HistoryConflictException;
 import dev.chatstream.worker.fanout.MessageFanout;
 import dev.chatstream.worker.fanout.MessageInfo;
@@ -44,9 +45,12 @@ final class AnswerEnd {
         this.teardown = teardown;
     }
 
-    /** The final chunk (and all before it) is recorded: the request is done, or, after a fault, dead-lettered. */
-    void recorded(String outcome, ChunkError fault) {
-        markAnswered().onComplete(v -> {
+    /**
+     * The final chunk (and all before it) is recorded: the answer's turn is kept ({@code turn}; null when an
+     * earlier delivery answered), then the request is done, or, after a fault, dead-lettered.
+     */
+    void recorded(String outcome, ChunkError fault, StoredTurn turn) {
+        keep(turn).compose(v -> markAnswered()).onComplete(v -> {
             if (fault == null) {
                 lease.ack();
                 finish(outcome, true);
@@ -58,7 +62,7 @@ final class AnswerEnd {
 
     /** An earlier delivery answered it already: acknowledge without answering. */
     void alreadyAnswered() {
-        recorded("already_finished", null);
+        recorded("already_finished", null, null);
     }
 
     /**
@@ -114,6 +118,21 @@ final class AnswerEnd {
     private void deadLetter(String code, String message, boolean ended) {
         lease.deadLetter(info.sessionId(), code, message)
                 .onComplete(ar -> finish(ar.succeeded() && ar.result() ? "dead_lettered" : "retried", ended));
+    }
+
+    /**
+     * Writes the assistant turn before the ack. A failed write is logged and the answer still settles: the
+     * clients have the answer, only the conversation misses this turn (as it does when the worker dies between
+     * the recorded final chunk and this write: the redelivery finds the answer recorded and has no text).
+     */
+    private Future<Void> keep(StoredTurn turn) {
+        if (turn == null) {
+            return Future.succeededFuture();
+        }
+        return s.conversations().append(context, info.sessionId(), turn).recover(err -> {
+            log.warn("could not keep the assistant turn: " + err);
+            return Future.succeededFuture();
+        });
     }
 
     /** Marks the message answered, so a copy published after the duplicate window is not answered again. */

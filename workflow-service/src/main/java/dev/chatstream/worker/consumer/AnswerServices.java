@@ -24,6 +24,7 @@ record AnswerServices(
         ProviderPolicy policy,
         SessionRoutes routes,
         HistoryReader history,
+        Conversations conversations,
         AnsweredMarkers answered,
         DeadLetters deadLetters,
         ActiveAnswers answers,

@@ -70,6 +70,7 @@ public final class WorkflowConsumer {
         ActiveAnswers answers = new ActiveAnswers();
         AnswerServices services = new AnswerServices(vertx, connection, codec, transport, providers, policy, routes,
                 new HistoryReader(jetStream, management),
+                new Conversations(vertx, jetStream, management, codec, policy.maxHistoryTurns()),
                 AnsweredMarkers.open(connection, streams, settings.answeredTtl()),
                 new DeadLetters(jetStream, settings.workerId()), answers, ledger,
                 new Slots(settings.concurrency()), metrics, new Tracing(openTelemetry, metrics.registry()), settings, streams.ackWait(),

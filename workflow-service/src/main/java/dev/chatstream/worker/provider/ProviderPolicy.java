@@ -17,9 +17,9 @@ import java.util.List;
  *   <li>no model: the provider's configured one, written into the context;</li>
  *   <li>{@code max_tokens} above {@code MAX_TOKENS_CEILING} is clamped to it; absent, it is the
  *       provider's own default (demo 64, anthropic 1024) or, for openai, the ceiling;</li>
- *   <li>{@code conversation_history}: only {@code user} turns are kept, the last
- *       {@code MAX_HISTORY_TURNS} of them — {@code system} and {@code assistant} turns come from the
- *       client and are not trusted (a server-side conversation store will supply real ones);</li>
+ *   <li>{@code conversation_history}: the client's is not trusted and never reaches the provider; it is
+ *       the session's own turns from the server's conversation store ({@code CHAT_CONVERSATIONS}), the
+ *       last {@code MAX_HISTORY_TURNS} of them;</li>
  *   <li>{@code system_prompt}: {@code SYSTEM_PROMPT} when set, replacing the client's; otherwise the
  *       client's cut to {@code MAX_SYSTEM_PROMPT_CHARS} (0: none).</li>
  * </ul>
@@ -44,8 +44,16 @@ public final class ProviderPolicy {
         this.settings = settings;
     }
 
-    /** Applies the rules for {@code provider} (its name as configured, e.g. {@code openai}) to {@code request}. */
-    public Decision apply(String provider, WorkflowRequest request) {
+    /** How many earlier turns a provider call may carry ({@code MAX_HISTORY_TURNS}). */
+    public int maxHistoryTurns() {
+        return settings.maxHistoryTurns();
+    }
+
+    /**
+     * Applies the rules for {@code provider} (its name as configured, e.g. {@code openai}) to {@code request};
+     * {@code stored} is the session's earlier turns as the server keeps them, which replace the client's.
+     */
+    public Decision apply(String provider, WorkflowRequest request, List<ConversationTurn> stored) {
         WorkflowContext context = request.context();
         PolicySettings.ModelAllowList models = settings.modelsOf(provider);
         String model = context.model() == null || context.model().isBlank() ? models.defaultModel() : context.model();
@@ -55,7 +63,7 @@ public final class ProviderPolicy {
         }
         WorkflowContext bounded = new WorkflowContext(context.aiProvider(), model, context.temperature(),
                 maxTokens(provider, context.maxTokens()), systemPrompt(context.systemPrompt()),
-                history(context.conversationHistory()));
+                history(stored));
         return new Allowed(new WorkflowRequest(request.messageId(), request.sessionId(), request.userId(),
                 request.message(), bounded, request.timestamp(), request.correlationId(), request.schemaVersion()));
     }
@@ -85,8 +93,8 @@ public final class ProviderPolicy {
         return requested.substring(0, end);
     }
 
-    private List<ConversationTurn> history(List<ConversationTurn> turns) {
-        List<ConversationTurn> user = turns.stream().filter(t -> t.role().equals("user")).toList();
-        return user.subList(Math.max(0, user.size() - settings.maxHistoryTurns()), user.size());
+    private List<ConversationTurn> history(List<ConversationTurn> stored) {
+        List<ConversationTurn> turns = stored.stream().filter(t -> !t.role().equals("system")).toList();
+        return turns.subList(Math.max(0, turns.size() - settings.maxHistoryTurns()), turns.size());
     }
 }

@@ -53,7 +53,7 @@ class ProvisioningTest {
         assertThat(again).extracting(JetStreamProvisioner.Change::outcome).containsOnly(Outcome.UNCHANGED);
         assertThat(again).extracting(JetStreamProvisioner.Change::name).containsExactlyInAnyOrder(
                 StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.CHAT_HISTORY, StreamDefinitions.CHAT_DLQ,
-                StreamDefinitions.WORKFLOW_WORKERS);
+                StreamDefinitions.CHAT_CONVERSATIONS, StreamDefinitions.WORKFLOW_WORKERS);
         assertThat(provisioner.apply(settings)).extracting(JetStreamProvisioner.Change::outcome).containsOnly(Outcome.UNCHANGED);
 
         List<JetStreamProvisioner.Change> changed = provisioner.apply(settings.withHistoryMaxMsgsPerSubject(500));
