@@ -16,7 +16,9 @@ import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.pod.config.RegistrySettings;
 import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.CancelHandler;
+import dev.chatstream.pod.http.ChatStopHandler;
 import dev.chatstream.pod.http.MessageIntake;
+import dev.chatstream.pod.http.MessagePublisher;
 import dev.chatstream.pod.http.OpsHandlers;
 import dev.chatstream.pod.http.OriginCheck;
 import dev.chatstream.pod.http.RequestTracing;
@@ -24,12 +26,14 @@ import dev.chatstream.pod.lifecycle.Lifecycle;
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.nats.ChunkSubscriber;
 import dev.chatstream.pod.nats.HistoryReplayer;
+import dev.chatstream.pod.nats.HistoryTail;
 import dev.chatstream.pod.nats.PodNats;
 import dev.chatstream.pod.nats.PodPresence;
 import dev.chatstream.pod.registry.RedisRegistryWriter;
 import dev.chatstream.pod.registry.SessionRegistry;
 import dev.chatstream.pod.resume.SharedReplays;
 import dev.chatstream.pod.routing.SessionRouter;
+import dev.chatstream.pod.sse.AiChatHandler;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import dev.chatstream.telemetry.TraceMdc;
 import io.vertx.core.DeploymentOptions;
@@ -133,17 +137,18 @@ public final class PodApp {
             AnswerAdmission admission = new AnswerAdmission(redis, config.fairUse(), metrics);
             StreamLimits streamLimits = new StreamLimits(config.fairUse().maxStreamsPerUser(), config.fairUse().maxStreamsPerIp());
             vertx.setPeriodic(STREAM_SWEEP_MS, id -> streamLimits.sweep());
+            MessagePublisher publisher = new MessagePublisher(nats, metrics, new RequestTracing(), config.defaultAiProvider(),
+                    config.podId(), admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx));
+            CancelHandler cancel = new CancelHandler(nats, config.nats().cancelTimeout(), config.podId(), admission);
+            HistoryTail historyTail = new HistoryTail(nats);
             PodRoutes routes = new PodRoutes(new AuthHandler(authenticator, metrics), new MeHandler(auth.mode()),
                     auth.mode() == AuthSettings.Mode.NONE ? RoutingContext::next
                             : new OwnershipHandler(new SessionOwners(nats.bucket(StreamDefinitions.SESSION_OWNERS), vertx, nats::connected)),
                     new StreamLimitHandler(streamLimits, new ClientAddress(config.fairUse().trustedProxies()), metrics),
-                    new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId(),
-                            admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx)),
-                    new CancelHandler(nats, config.nats().cancelTimeout(), config.podId(), admission),
-                    stream,
-                    ops,
-                    config.http().maxMessageBytes(),
-                    new OriginCheck(config.http().corsAllowedOrigins()));
+                    new MessageIntake(publisher, metrics), cancel, stream, ops, config.http().maxMessageBytes(),
+                    new OriginCheck(config.http().corsAllowedOrigins()),
+                    new AiChatHandler(router, replays, historyTail, publisher, config.sse(), lifecycle, metrics),
+                    new ChatStopHandler(historyTail, cancel));
             int port = deployHttp(vertx, config, routes);
             ManagementVerticle management = new ManagementVerticle(config.http(), ops);
             vertx.deployVerticle(management).await(30, TimeUnit.SECONDS);
