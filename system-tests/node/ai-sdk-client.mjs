@@ -4,6 +4,10 @@
 //   node ai-sdk-client.mjs send <baseUrl> <chatId> <token> <text>
 //   node ai-sdk-client.mjs abort-then-resume <baseUrl> <resumeBaseUrl> <chatId> <token> <text> <abortAfterChars>
 //   node ai-sdk-client.mjs resume <baseUrl> <chatId> <token>
+//   node ai-sdk-client.mjs lose-then-resume <baseUrl> <resumeBaseUrl> <chatId> <token> <text> <readyAfterChars>
+//     prints {"ready":true} after <readyAfterChars> characters and reads on until the stream breaks (the test
+//     kills the pod), then resumes on <resumeBaseUrl>.
+//   node ai-sdk-client.mjs send-until-stopped ... as send; prints {"ready":true} after the first text (the test stops it)
 import { DefaultChatTransport, readUIMessageStream } from 'ai';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -76,12 +80,50 @@ async function abortThenResume([baseUrl, resumeBaseUrl, chatId, token, text, abo
   return { beforeAbort: seen, resumed: await readAll(resumed) };
 }
 
+async function loseThenResume([baseUrl, resumeBaseUrl, chatId, token, text, readyAfter]) {
+  const stream = await transport(baseUrl, token).sendMessages({
+    chatId, messages: [userMessage(text)], trigger: 'submit-message', messageId: undefined, abortSignal: undefined,
+  });
+  let seen = '';
+  let ready = false;
+  let broken = null;
+  try {
+    await readAll(stream, message => {
+      seen = textOf(message);
+      if (!ready && seen.length >= Number(readyAfter)) {
+        ready = true;
+        process.stdout.write('{"ready":true}\n');
+      }
+    });
+  } catch (error) {
+    broken = String(error);
+  }
+  const resumed = await transport(resumeBaseUrl, token).reconnectToStream({ chatId });
+  return { beforeLoss: seen, broken, resumed: resumed == null ? null : await readAll(resumed) };
+}
+
+async function sendUntilStopped([baseUrl, chatId, token, text]) {
+  const stream = await transport(baseUrl, token).sendMessages({
+    chatId, messages: [userMessage(text)], trigger: 'submit-message', messageId: undefined, abortSignal: undefined,
+  });
+  let ready = false;
+  return readAll(stream, message => {
+    if (!ready && textOf(message).length > 0) {
+      ready = true;
+      process.stdout.write('{"ready":true}\n');
+    }
+  });
+}
+
 async function resume([baseUrl, chatId, token]) {
   const stream = await transport(baseUrl, token).reconnectToStream({ chatId });
   return stream == null ? { resumed: null } : { resumed: await readAll(stream) };
 }
 
-const modes = { send, 'abort-then-resume': abortThenResume, resume };
+const modes = {
+  send, 'abort-then-resume': abortThenResume, resume, 'lose-then-resume': loseThenResume,
+  'send-until-stopped': sendUntilStopped,
+};
 try {
   const result = await modes[mode](args);
   process.stdout.write(JSON.stringify(result) + '\n');

@@ -80,6 +80,42 @@ class AiSdkSystemTest {
         assertThat(result.getValue("resumed")).isNull();
     }
 
+    @Test
+    @DisplayName("POST /api/chat/{id}/stop ends the streaming answer: the AI SDK stream ends with abort, not finish")
+    void stopEndsTheAnswerWithAbort() {
+        String session = "ai-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = Tokens.forUser("dave-" + session);
+        int[] stopStatus = new int[1];
+
+        JsonObject result = NodeClient.run(() -> stopStatus[0] = Http.post(env.cluster().pod(1).port(),
+                        "/api/chat/" + session + "/stop", "", Map.of("Authorization", "Bearer " + token)).status(),
+                "send-until-stopped", base(0), session, token, "stop me");
+
+        assertThat(stopStatus[0]).isEqualTo(202);
+        assertThat(result.getJsonObject("types").getMap()).containsEntry("abort", 1).doesNotContainKey("finish");
+    }
+
+    @Test
+    @DisplayName("when the pod serving the POST is killed mid-answer, reconnectToStream on the other pod gets the answer whole")
+    void podKilledMidAnswerResumesOnTheOtherPod() {
+        String session = "ai-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = Tokens.forUser("erin-" + session);
+        PodProcess victim = env.cluster().pod(0);
+        try (SseClient nativeStream = SseClient.openAs(env.vertx(), env.cluster().pod(1).port(), session, token, null)) {
+            JsonObject result = NodeClient.run(victim::kill, "lose-then-resume", base(0), base(1), session, token,
+                    "survive this", "3");
+
+            JsonObject resumed = result.getJsonObject("resumed");
+            assertThat(resumed).as("the answer was still streaming when the client came back: %s", result).isNotNull();
+            String messageId = resumed.getString("messageId");
+            nativeStream.awaitFinal(messageId, java.time.Duration.ofSeconds(30));
+            assertThat(resumed.getString("text")).isEqualTo(NodeClient.textOf(nativeStream.chunks(messageId)));
+            assertThat(resumed.getJsonObject("types").getMap()).containsEntry("start", 1).containsEntry("finish", 1);
+        } finally {
+            victim.start();
+        }
+    }
+
     private static String base(int pod) {
         return "http://127.0.0.1:" + env.cluster().pod(pod).port();
     }

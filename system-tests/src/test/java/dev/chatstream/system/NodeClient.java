@@ -2,12 +2,15 @@ package dev.chatstream.system;
 
 import io.vertx.core.json.JsonObject;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,21 +43,38 @@ final class NodeClient {
 
     /** Runs one mode of the client script; fails the test with its output when it does not succeed. */
     static JsonObject run(String... args) {
+        return run(() -> { }, args);
+    }
+
+    /**
+     * Like {@link #run(String...)}; {@code onReady} runs when the script prints {@code {"ready":true}} (it waits
+     * mid-answer for the test to act, e.g. kill a pod).
+     */
+    static JsonObject run(Runnable onReady, String... args) {
         List<String> command = new ArrayList<>(List.of("node", "ai-sdk-client.mjs"));
         command.addAll(List.of(args));
         Process node = start(command);
-        try {
-            if (!node.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                node.destroyForcibly();
-                throw new IllegalStateException("node did not finish in " + RUN_TIMEOUT_SECONDS + " s: " + command);
+        // A hung client is killed, which ends the read below.
+        CompletableFuture.delayedExecutor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(node::destroyForcibly);
+        StringBuilder output = new StringBuilder();
+        String last = "";
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                output.append(line).append('\n');
+                if (line.equals("{\"ready\":true}")) {
+                    onReady.run();
+                } else if (!line.isBlank()) {
+                    last = line;
+                }
             }
+            node.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read node's output", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        String output = read(node).strip();
-        String last = output.substring(output.lastIndexOf('\n') + 1);
-        if (node.exitValue() != 0 || !last.startsWith("{")) {
+        if (node.isAlive() || node.exitValue() != 0 || !last.startsWith("{")) {
             throw new AssertionError("node " + String.join(" ", args) + " failed: " + output);
         }
         return new JsonObject(last);
