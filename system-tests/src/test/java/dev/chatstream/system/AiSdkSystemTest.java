@@ -116,6 +116,39 @@ class AiSdkSystemTest {
         }
     }
 
+    @Test
+    @DisplayName("another user's session is 403 on every AI SDK route, and a caller without identity is 401")
+    void sameOwnershipAsTheNativeApi() {
+        String session = "ai-" + UUID.randomUUID().toString().substring(0, 8);
+        String owner = Tokens.forUser("frank-" + session);
+        String other = Tokens.forUser("mallory-" + session);
+        int port = env.cluster().pod(0).port();
+        assertThat(Http.postAs(port, owner, session, "mine", 2).status()).isEqualTo(202);
+        String body = chatBody(session, "let me in");
+
+        assertThat(Http.post(port, "/api/chat", body, Map.of("Authorization", "Bearer " + other)).status()).isEqualTo(403);
+        assertThat(Http.get(port, "/api/chat/" + session + "/stream?access_token=" + other).status()).isEqualTo(403);
+        assertThat(Http.post(port, "/api/chat/" + session + "/stop", "", Map.of("Authorization", "Bearer " + other)).status())
+                .isEqualTo(403);
+        assertThat(Http.post(port, "/api/chat", body, Map.of()).status()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("a chat body whose id is not a session id is refused with 400 invalid_session_id")
+    void invalidChatId() {
+        Http.Response response = Http.post(env.cluster().pod(0).port(), "/api/chat", chatBody("a.b", "hi"),
+                Map.of("Authorization", "Bearer " + Tokens.forUser("grace")));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().getJsonObject("error").getString("code")).isEqualTo("invalid_session_id");
+    }
+
+    private static String chatBody(String id, String text) {
+        return new JsonObject().put("id", id).put("trigger", "submit-message").put("messages", new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("id", "u1").put("role", "user").put("parts", new io.vertx.core.json.JsonArray()
+                        .add(new JsonObject().put("type", "text").put("text", text))))).encode();
+    }
+
     private static String base(int pod) {
         return "http://127.0.0.1:" + env.cluster().pod(pod).port();
     }
