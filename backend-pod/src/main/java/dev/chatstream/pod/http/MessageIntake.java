@@ -16,13 +16,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-
 /**
  * {@code POST /api/sessions/{sid}/messages}: validates, then hands the {@link WorkflowRequest} to
- * {@link MessagePublisher} (admission, JetStream publish with {@code Nats-Msg-Id} = message id) and answers 202
- * only once JetStream acknowledged it. The {@code user_id} is the authenticated user's, never the client's. A retried POST with the same
- * {@code Idempotency-Key} gets the same message id (the key) and is stored once, also after the dedup window;
- * the same key with another body, or from another user or session, is a 422.
+ * {@link MessagePublisher} (admission, JetStream publish with {@code Nats-Msg-Id} = message id) and answers
+ * 202 only once JetStream acknowledged it. The {@code user_id} is the authenticated user's, never the
+ * client's. A retried POST with the same {@code Idempotency-Key} gets the same message id (the key) and is
+ * stored once, also after the dedup window; the same key with another body, or from another user or
+ * session, is a 422.
  */
 public final class MessageIntake {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
