@@ -18,7 +18,9 @@ import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.CancelHandler;
 import dev.chatstream.pod.http.TurnsHandler;
 import dev.chatstream.pod.nats.ConversationReader;
+import dev.chatstream.pod.http.ChatStopHandler;
 import dev.chatstream.pod.http.MessageIntake;
+import dev.chatstream.pod.http.MessagePublisher;
 import dev.chatstream.pod.http.OpsHandlers;
 import dev.chatstream.pod.http.OriginCheck;
 import dev.chatstream.pod.http.RequestTracing;
@@ -26,12 +28,14 @@ import dev.chatstream.pod.lifecycle.Lifecycle;
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.nats.ChunkSubscriber;
 import dev.chatstream.pod.nats.HistoryReplayer;
+import dev.chatstream.pod.nats.HistoryTail;
 import dev.chatstream.pod.nats.PodNats;
 import dev.chatstream.pod.nats.PodPresence;
 import dev.chatstream.pod.registry.RedisRegistryWriter;
 import dev.chatstream.pod.registry.SessionRegistry;
 import dev.chatstream.pod.resume.SharedReplays;
 import dev.chatstream.pod.routing.SessionRouter;
+import dev.chatstream.pod.sse.AiChatHandler;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import dev.chatstream.telemetry.TraceMdc;
 import io.vertx.core.DeploymentOptions;
@@ -135,18 +139,20 @@ public final class PodApp {
             AnswerAdmission admission = new AnswerAdmission(redis, config.fairUse(), metrics);
             StreamLimits streamLimits = new StreamLimits(config.fairUse().maxStreamsPerUser(), config.fairUse().maxStreamsPerIp());
             vertx.setPeriodic(STREAM_SWEEP_MS, id -> streamLimits.sweep());
+            MessagePublisher publisher = new MessagePublisher(nats, metrics, new RequestTracing(), config.defaultAiProvider(),
+                    config.podId(), admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx));
+            CancelHandler cancel = new CancelHandler(nats, config.nats().cancelTimeout(), config.podId(), admission);
+            HistoryTail historyTail = new HistoryTail(nats);
             PodRoutes routes = new PodRoutes(new AuthHandler(authenticator, metrics), new MeHandler(auth.mode()),
                     auth.mode() == AuthSettings.Mode.NONE ? RoutingContext::next
                             : new OwnershipHandler(new SessionOwners(nats.bucket(StreamDefinitions.SESSION_OWNERS), vertx, nats::connected)),
                     new StreamLimitHandler(streamLimits, new ClientAddress(config.fairUse().trustedProxies()), metrics),
-                    new MessageIntake(nats, metrics, new RequestTracing(), config.defaultAiProvider(), config.podId(),
-                            admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx)),
-                    new CancelHandler(nats, config.nats().cancelTimeout(), config.podId(), admission),
+                    new MessageIntake(publisher, metrics), cancel,
                     new TurnsHandler(new ConversationReader(vertx, nats, config.sse().replayTimeout())),
-                    stream,
-                    ops,
-                    config.http().maxMessageBytes(),
-                    new OriginCheck(config.http().corsAllowedOrigins()));
+                    stream, ops, config.http().maxMessageBytes(),
+                    new OriginCheck(config.http().corsAllowedOrigins()),
+                    new AiChatHandler(router, replays, historyTail, publisher, config.sse(), lifecycle, metrics),
+                    new ChatStopHandler(historyTail, cancel));
             int port = deployHttp(vertx, config, routes);
             ManagementVerticle management = new ManagementVerticle(config.http(), ops);
             vertx.deployVerticle(management).await(30, TimeUnit.SECONDS);

@@ -3,6 +3,8 @@ package dev.chatstream.pod.app;
 import dev.chatstream.pod.http.ApiErrors;
 import dev.chatstream.pod.http.AuthHandler;
 import dev.chatstream.pod.http.CancelHandler;
+import dev.chatstream.pod.http.ChatBody;
+import dev.chatstream.pod.http.ChatStopHandler;
 import dev.chatstream.pod.http.JsonContentType;
 import dev.chatstream.pod.http.MeHandler;
 import dev.chatstream.pod.http.MessageIntake;
@@ -13,6 +15,7 @@ import dev.chatstream.pod.http.OriginCheck;
 import dev.chatstream.pod.http.SecurityHeaders;
 import dev.chatstream.pod.http.SessionIds;
 import dev.chatstream.pod.http.TurnsHandler;
+import dev.chatstream.pod.sse.AiChatHandler;
 import dev.chatstream.pod.sse.SseStreamHandler;
 import dev.chatstream.subjects.SubjectToken;
 import io.vertx.core.Handler;
@@ -32,7 +35,9 @@ import java.util.regex.Pattern;
  */
 record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownership, StreamLimitHandler streamLimits,
                  MessageIntake intake, CancelHandler cancel, TurnsHandler turns, SseStreamHandler stream, OpsHandlers ops,
-                 int maxMessageBytes, OriginCheck origins) {
+                 int maxMessageBytes, OriginCheck origins, AiChatHandler aiChat, ChatStopHandler chatStop) {
+    /** An AI SDK chat body carries the whole conversation the client holds, not one message. */
+    static final int CHAT_BODY_MESSAGES = 16;
 
     /**
      * Session paths no route took: ids the router could not bind (empty, dot segments, encoded slashes) are
@@ -50,6 +55,8 @@ record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownersh
         // The body is read before the asynchronous steps (it is bounded): a request body must be taken before
         // the first asynchronous step.
         router.post("/api/sessions/:sid/messages").handler(BodyHandler.create(false).setBodyLimit(maxMessageBytes));
+        router.post("/api/chat").handler(BodyHandler.create(false).setBodyLimit(CHAT_BODY_MESSAGES * maxMessageBytes))
+                .handler(ChatBody::read);
         router.route("/api/*").handler(auth);
         router.get("/api/me").handler(me::handle);
         router.route("/api/sessions/*").handler(ownership);
@@ -57,6 +64,11 @@ record PodRoutes(AuthHandler auth, MeHandler me, Handler<RoutingContext> ownersh
         router.post("/api/sessions/:sid/messages/:mid/cancel").handler(cancel::handle);
         router.get("/api/sessions/:sid/messages").handler(turns::handle);
         router.getWithRegex(SseStreamHandler.ROUTE_REGEX).handler(streamLimits).handler(stream::handle);
+        // The AI SDK chat API: the session id is in the body (POST) or the path; same ownership and limits.
+        router.route("/api/chat*").handler(ownership);
+        router.post("/api/chat").handler(streamLimits).handler(aiChat::chat);
+        router.get("/api/chat/:id/stream").handler(streamLimits).handler(aiChat::resume);
+        router.post("/api/chat/:id/stop").handler(chatStop::handle);
         // Load balancers probe the public port; metrics and the detailed health answer only on the management port.
         router.get("/livez").handler(ops::livez);
         router.get("/readyz").handler(ops::readyz);

@@ -52,6 +52,11 @@ public final class CancelHandler {
             ApiErrors.send(ctx, 400, "invalid_message_id", SessionIds.problem(messageId, "message id"));
             return;
         }
+        cancel(ctx, sessionId, messageId);
+    }
+
+    /** Cancels {@code messageId} of {@code sessionId} (valid tokens, a session the caller owns) and answers. */
+    public void cancel(RoutingContext ctx, String sessionId, String messageId) {
         // Only an answer of this user that is generating: an unknown id is a 404 here and never reaches (or
         // is remembered by) a worker. The session itself was checked by OwnershipHandler.
         String userId = AuthHandler.userId(ctx).orElse(null);

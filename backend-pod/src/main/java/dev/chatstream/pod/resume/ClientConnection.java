@@ -64,14 +64,10 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     @Override
-    public String sessionId() {
-        return sessionId;
-    }
+    public String sessionId() { return sessionId; }
 
     @Override
-    public ClientSink sink() {
-        return sink;
-    }
+    public ClientSink sink() { return sink; }
 
     /** The message a replay needs; null for the whole session (a client's resume). */
     public String replayScope() {
@@ -79,9 +75,7 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     @Override
-    public long lastWriteNanos() {
-        return lastWriteNanos;
-    }
+    public long lastWriteNanos() { return lastWriteNanos; }
 
     @Override
     public void writeRaw(Buffer bytes) {
@@ -92,9 +86,7 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     @Override
-    public void offer(Batch batch) {
-        inbox.offer(batch);
-    }
+    public void offer(Batch batch) { inbox.offer(batch); }
 
     private void takeLive(ArrayDeque<Batch> batches) {
         if (batches.size() == 1) {
@@ -154,8 +146,19 @@ public final class ClientConnection implements RoutedConnection {
             return TailCheck.AGAIN;
         }
         tail.lastRepaired = unfinished;
-        startRepair(new Cursor(unfinished, tracker.highest(unfinished)), null);
+        startRepair(new Cursor(unfinished, Math.max(0, tracker.highest(unfinished))), null);
         return TailCheck.REPAIRING;
+    }
+
+    /**
+     * Before any batch: the client is owed {@code messageId} whole from chunk 0 (an AI SDK response carries one
+     * answer from {@code start}), a live batch past chunk 0 is a hole; {@code fetchNow} reads its history at once.
+     */
+    public void oweWhole(String messageId, boolean fetchNow) {
+        tracker.seed(messageId, -1, 1);
+        if (fetchNow) {
+            startRepair(new Cursor(messageId, 0), null);
+        }
     }
 
     /** Holds live batches from {@code firstHeld} on and asks for history of {@code from}'s message. */
@@ -293,7 +296,5 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     @Override
-    public boolean isClosed() {
-        return state == State.CLOSED;
-    }
+    public boolean isClosed() { return state == State.CLOSED; }
 }

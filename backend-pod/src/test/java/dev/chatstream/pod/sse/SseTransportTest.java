@@ -9,6 +9,7 @@ import dev.chatstream.pod.resume.Replayer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -67,6 +68,8 @@ class SseTransportTest {
         }
     }
 
+    private HttpClient client;
+
     @Test
     @DisplayName("a batch routed from a foreign thread is written by each connection's own event loop, once per connection")
     void writesOnTheEventLoop(Vertx vertx, VertxTestContext testContext) {
@@ -85,8 +88,11 @@ class SseTransportTest {
                 })
                 .listen(0, "127.0.0.1")
                 .onComplete(testContext.succeeding(server -> {
+                    // Held by the test: Vert.x closes a client nobody references (its pool then fails in-flight
+                    // requests with "Pool closed" when a GC runs mid-test).
+                    client = vertx.createHttpClient();
                     for (int i = 0; i < 2; i++) {
-                        vertx.createHttpClient()
+                        client
                                 .request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
                                 .compose(HttpClientRequest::send)
                                 .onComplete(testContext.succeeding(response -> {
