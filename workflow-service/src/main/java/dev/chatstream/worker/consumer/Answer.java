@@ -102,17 +102,21 @@ final class Answer implements TokenSink {
         nextChunkId = progress.nextChunkId();
         route = s.routes().open(request.sessionId());
         // The model's context is the session's stored turns before this message; then this user turn is kept.
+        // The store must not stop an answer: unreadable (e.g. a JetStream leader election), the answer goes on
+        // without earlier turns; a user turn that cannot be written is logged (docs/architecture.md "Conversations").
         Future<List<ConversationTurn>> earlier = s.conversations().before(request.sessionId(), request.messageId())
+                .recover(err -> {
+                    log.warn("conversation_unavailable: answering without earlier turns: " + err.getMessage());
+                    return Future.succeededFuture(List.of());
+                })
                 .compose(turns -> s.conversations().append(context, request.sessionId(),
                                 StoredTurn.user(request.messageId(), request.message(), request.timestamp()))
+                        .recover(err -> {
+                            log.warn("conversation_unavailable: the user turn was not stored: " + err.getMessage());
+                            return Future.succeededFuture();
+                        })
                         .map(turns));
-        Future.join(route.start(), earlier).onComplete(v -> {
-            if (earlier.failed()) {
-                infrastructureFailure("conversation_unavailable", String.valueOf(earlier.cause().getMessage()));
-                return;
-            }
-            stream(progress, earlier.result());
-        });
+        Future.join(route.start(), earlier).onComplete(v -> stream(progress, earlier.result()));
     }
 
     private void stream(HistoryProgress progress, List<ConversationTurn> earlier) {
