@@ -13,9 +13,12 @@ import java.time.Duration;
  * {@code firstBackoff} up to {@code maxBackoff}, plus up to half of it again as jitter.
  */
 public record HistoryRetryPolicy(int attempts, Duration attemptTimeout, Duration firstBackoff, Duration maxBackoff) {
-    /** 5 tries of 2 s, 100 ms doubling to 1 s in between: about 12.3 s in the worst case. */
+    /**
+     * 10 tries of 2 s, 100 ms doubling to 1 s in between: about 30 s in the worst case — longer than a JetStream
+     * stream leader election after a node loss (5 tries, ~12 s, gave up during one in {@code NatsNodeLossSystemTest}).
+     */
     public static final HistoryRetryPolicy STANDARD =
-            new HistoryRetryPolicy(5, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(1));
+            new HistoryRetryPolicy(10, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(1));
 
     public HistoryRetryPolicy {
         if (attempts < 1) {

@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HistoryRetryPolicyTest {
 
     @Test
-    @DisplayName("the standard budget is every try's timeout plus every backoff with its largest jitter: about 12 s")
+    @DisplayName("the standard budget is every try's timeout plus every backoff with its largest jitter: about 30 s")
     void standardBudget() {
-        // 5 x 2 s + (100 + 200 + 400 + 800 ms) x 1.5
-        assertThat(HistoryRetryPolicy.STANDARD.budget()).isEqualTo(Duration.ofMillis(12_250));
+        // 10 x 2 s + (100 + 200 + 400 + 800 + 5 x 1000 ms) x 1.5
+        assertThat(HistoryRetryPolicy.STANDARD.budget()).isEqualTo(Duration.ofMillis(29_750));
     }
 
     @Test
@@ -29,7 +29,7 @@ class HistoryRetryPolicyTest {
     @Test
     @DisplayName("a worker policy that would retry longer than pods wait is refused")
     void longerThanStandardIsRefused() {
-        HistoryRetryPolicy longer = new HistoryRetryPolicy(10, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(1));
+        HistoryRetryPolicy longer = new HistoryRetryPolicy(11, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(1));
         assertThatThrownBy(longer::requireWithinStandard).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("longer than pods wait");
         HistoryRetryPolicy shorter = new HistoryRetryPolicy(2, Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(10));
