@@ -188,11 +188,15 @@ class ResumeAndMessagesSystemTest {
             Subscription viaPod = nats.subscribe(Subjects.podResponse(env.cluster().pod(1).id()));
             Subscription viaBroadcast = nats.subscribe(Subjects.sessionBroadcast(session));
             nats.flush(Duration.ofSeconds(2));
-            // The workers' Redis breaker may need a moment to close again after the outage.
+            // The workers' Redis breaker may need a moment to close again after the outage, and while the pod's
+            // heartbeat still says registry_ok=false workers send to the pod AND broadcast: wait for an answer that
+            // went by the pod subject only.
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                long broadcastsSoFar = viaBroadcast.getPendingMessageCount();
+                long podSoFar = viaPod.getPendingMessageCount();
                 String messageId = Http.sendMessage(env.cluster().pod(1).port(), session, "after", 3, null);
                 client.awaitFinal(messageId, ANSWER_TIMEOUT);
-                return viaPod.getPendingMessageCount() > 0;
+                return viaPod.getPendingMessageCount() > podSoFar && viaBroadcast.getPendingMessageCount() == broadcastsSoFar;
             });
             int broadcastBefore = (int) viaBroadcast.getPendingMessageCount();
             String after = Http.sendMessage(env.cluster().pod(1).port(), session, "routed", 3, null);
