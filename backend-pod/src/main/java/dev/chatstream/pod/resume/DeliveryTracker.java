@@ -1,14 +1,21 @@
 package dev.chatstream.pod.resume;
 
+import java.util.function.LongSupplier;
+
 /**
  * What one connection has written, per message: the highest {@code chunk_id} and the attempt. Decides
  * which chunks of a batch are new (docs/architecture.md "De-duplication and restarts"): chunks at or below
  * the highest of the same attempt are duplicates; a higher attempt starts over (its first chunk is a
  * {@code restart} notice) and is taken whole; an older attempt is stale and dropped, so two attempts are
  * never glued together. Holds {@link #INITIAL_CAPACITY} messages and grows (up to {@link #MAX_CAPACITY})
- * only while more messages than that are unfinished at once, so de-duplication and hole detection hold
- * for every message in flight; a slot is reused first from a finished message, then the least recently
- * touched. Allocates nothing until the first chunk. Not thread-safe: used on the connection's own thread.
+ * only while more messages than that are unfinished, or finished within {@link ReplayPolicy#HISTORY_WAIT},
+ * so de-duplication and hole detection hold for every message in flight. A finished message is remembered
+ * that long because a live copy of its batches can still come after history gave them to this connection
+ * (a worker publishes a batch that waited for its history acknowledgement live only then, up to the retry
+ * budget later); forgotten sooner, that copy would look like a new message first seen mid-way and be
+ * replayed whole a second time. A slot is reused first from a message finished longer ago than that, then
+ * the oldest finished one (only at {@link #MAX_CAPACITY}), then the least recently touched. Allocates
+ * nothing until the first chunk. Not thread-safe: used on the connection's own thread.
  */
 final class DeliveryTracker {
     static final int INITIAL_CAPACITY = 4;
@@ -19,7 +26,19 @@ final class DeliveryTracker {
     private int[] attempts;
     private long[] touched;
     private boolean[] finished;
+    /** When each finished message got its final chunk ({@link #nanoTime}). */
+    private long[] finishedAt;
     private long clock;
+    private final LongSupplier nanoTime;
+
+    DeliveryTracker() {
+        this(System::nanoTime);
+    }
+
+    /** With {@code nanoTime} as the clock finished messages are remembered by. */
+    DeliveryTracker(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /**
      * Returns the index in the batch of the first chunk to write ({@code count} when none) and records
@@ -33,7 +52,9 @@ final class DeliveryTracker {
     int accept(String messageId, long firstChunkId, int count, int attempt, boolean endsMessage) {
         int from = acceptBatch(messageId, firstChunkId, count, attempt);
         if (endsMessage && from < count) {
-            finished[find(messageId)] = true;
+            int slot = find(messageId);
+            finished[slot] = true;
+            finishedAt[slot] = nanoTime.getAsLong();
         }
         return from;
     }
@@ -135,22 +156,32 @@ final class DeliveryTracker {
             attempts = new int[INITIAL_CAPACITY];
             touched = new long[INITIAL_CAPACITY];
             finished = new boolean[INITIAL_CAPACITY];
+            finishedAt = new long[INITIAL_CAPACITY];
         }
+        long now = nanoTime.getAsLong();
+        long memory = ReplayPolicy.HISTORY_WAIT.toNanos();
         int oldest = 0;
         int oldestFinished = -1;
+        int oldestForgettable = -1;
         for (int i = 0; i < messageIds.length; i++) {
             if (messageIds[i] == null) {
                 return i;
             }
-            if (finished[i] && (oldestFinished < 0 || touched[i] < touched[oldestFinished])) {
-                oldestFinished = i;
+            if (finished[i]) {
+                if (oldestFinished < 0 || touched[i] < touched[oldestFinished]) {
+                    oldestFinished = i;
+                }
+                if (now - finishedAt[i] > memory
+                        && (oldestForgettable < 0 || touched[i] < touched[oldestForgettable])) {
+                    oldestForgettable = i;
+                }
             }
             if (touched[i] < touched[oldest]) {
                 oldest = i;
             }
         }
-        if (oldestFinished >= 0) {
-            return oldestFinished;
+        if (oldestForgettable >= 0) {
+            return oldestForgettable;
         }
         if (messageIds.length < MAX_CAPACITY) {
             int slot = messageIds.length;
@@ -160,9 +191,10 @@ final class DeliveryTracker {
             attempts = java.util.Arrays.copyOf(attempts, size);
             touched = java.util.Arrays.copyOf(touched, size);
             finished = java.util.Arrays.copyOf(finished, size);
+            finishedAt = java.util.Arrays.copyOf(finishedAt, size);
             return slot;
         }
-        return oldest;
+        return oldestFinished >= 0 ? oldestFinished : oldest;
     }
 
     private void record(int slot, String messageId, long last, int attempt) {

@@ -15,9 +15,8 @@ import java.util.ArrayDeque;
  * tracker decides what is new. Used on the connection's thread only.
  */
 final class ReplayMerge {
-    /** How often a hole or resume cursor history does not have yet is asked for again (~12 s in all). */
-    static final int MAX_LAG_RETRIES = 8;
-    static final long FIRST_LAG_DELAY_MS = 50;
+    /** How often a hole or resume cursor history does not have yet is asked for again ({@link ReplayPolicy#HISTORY_WAIT} in all). */
+    static final int MAX_LAG_RETRIES = ReplayPolicy.MAX_LAG_RETRIES;
     /** Retries for a cursor whose message history does not know, when nothing of it arrives live. */
     static final int UNKNOWN_CURSOR_RETRIES = 2;
 
@@ -65,7 +64,7 @@ final class ReplayMerge {
 
     /** The delay before the next replay of a hole or cursor history has not stored yet. */
     long nextLagDelay() {
-        return FIRST_LAG_DELAY_MS << lagRetries++;
+        return ReplayPolicy.lagDelay(lagRetries++);
     }
 
     boolean mayRetryForLag() {

@@ -5,8 +5,8 @@ package dev.chatstream.pod.resume;
  * and the live write count at the last check. Used on the connection's thread only.
  */
 final class TailWatch {
-    /** Tail checks without live progress before the connection stops looking (about 30 s). */
-    static final int MAX_CHECKS = 20;
+    /** Tail checks without live progress before the connection stops looking ({@link ReplayPolicy#HISTORY_WAIT}). */
+    static final int MAX_CHECKS = ReplayPolicy.MAX_TAIL_CHECKS;
 
     private boolean running;
     private int checks;

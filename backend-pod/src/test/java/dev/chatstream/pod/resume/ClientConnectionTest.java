@@ -182,6 +182,36 @@ class ClientConnectionTest {
         assertThat(metrics.scrape()).contains("chat_stream_gaps_repaired_total 1.0");
     }
 
+    private static Batch finalBatch(String session, String message, long first, int count) {
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            chunks.add(("{\"chunk_id\":" + (first + i) + ",\"chunk\":\"t\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        return new Batch(session, message, first, 1, 0, ChunkBatch.join(chunks), true);
+    }
+
+    @Test
+    @DisplayName("an answer completed from history is not written again when its late live copy comes after other answers")
+    void lateLiveCopyOfARepairedAnswerIsDropped() {
+        FakeSink sink = new FakeSink();
+        List<ClientConnection> repairing = new ArrayList<>();
+        replayer = (c, delayMs) -> repairing.add(c);
+        attach("s", sink);
+        route(batch("s", "z", 0, 2, 1));
+        route(batch("s", "z", 3, 1, 1));
+        repairing.getLast().deliverHistory(batch("s", "z", 0, 2, 1));
+        repairing.getLast().deliverHistory(batch("s", "z", 2, 2, 1));
+        repairing.getLast().deliverHistory(finalBatch("s", "z", 4, 1));
+        repairing.getLast().endReplay(true);
+        for (int i = 0; i < DeliveryTracker.INITIAL_CAPACITY * 2; i++) {
+            route(finalBatch("s", "next" + i, 0, 2));
+        }
+        // The worker's batch that waited for its history acknowledgement goes live only now.
+        route(finalBatch("s", "z", 4, 1));
+        assertThat(sink.ids()).filteredOn(id -> id.startsWith("z:")).containsExactlyElementsOf(ids("z", 0, 4));
+        assertThat(repairing).as("no second repair of z").hasSize(1);
+    }
+
     @Test
     @DisplayName("an answer that stops arriving live after a resume is fetched from history; one still flowing is left alone")
     void fetchesAStalledTailFromHistory() {

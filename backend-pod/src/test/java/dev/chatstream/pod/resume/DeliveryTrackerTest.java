@@ -22,16 +22,32 @@ class DeliveryTrackerTest {
     }
 
     @Test
-    @DisplayName("reuses the slot of a finished message before growing")
-    void reusesFinishedSlots() {
-        DeliveryTracker tracker = new DeliveryTracker();
+    @DisplayName("reuses the slot of a message finished longer ago than the history wait before growing")
+    void reusesSlotsFinishedLongAgo() {
+        long[] now = {0};
+        DeliveryTracker tracker = new DeliveryTracker(() -> now[0]);
         for (int i = 0; i < DeliveryTracker.INITIAL_CAPACITY; i++) {
             tracker.accept("done" + i, 0, 2, 1, true);
         }
+        now[0] += ReplayPolicy.HISTORY_WAIT.toNanos() + 1;
         tracker.accept("active", 0, 1, 1);
         assertThat(tracker.knows("active")).isTrue();
         assertThat(tracker.knows("done0")).as("the oldest finished message made room").isFalse();
         assertThat(tracker.knows("done1")).isTrue();
+    }
+
+    @Test
+    @DisplayName("remembers a finished message for the history wait: a late live copy of it is a duplicate, not a new message")
+    void remembersRecentlyFinishedMessages() {
+        long[] now = {0};
+        DeliveryTracker tracker = new DeliveryTracker(() -> now[0]);
+        tracker.accept("late", 0, 3, 1, true);
+        for (int i = 0; i < DeliveryTracker.INITIAL_CAPACITY * 2; i++) {
+            tracker.accept("next" + i, 0, 2, 1, true);
+        }
+        now[0] += ReplayPolicy.HISTORY_WAIT.toNanos() - 1;
+        assertThat(tracker.knows("late")).isTrue();
+        assertThat(tracker.accept("late", 2, 1, 1, true)).as("the late copy of its final chunk").isEqualTo(1);
     }
 
     @Test
