@@ -11,6 +11,11 @@ import java.time.Duration;
  * <p>Each try has its own timeout ({@code attemptTimeout}): jnats would otherwise leave a lost
  * acknowledgement to its 5 s request sweep. Between tries the delay doubles from
  * {@code firstBackoff} up to {@code maxBackoff}, plus up to half of it again as jitter.
+ *
+ * <p>The budget is time, not a count: {@code attempts} tries that each time out take {@link #budget()}, and
+ * a batch is tried again for as long as the next try still ends within it ({@link #mayRetry}). Tries that
+ * fail at once ({@code 503 No Responders} while a stream elects a leader) are repeated until the budget
+ * is spent instead of using up their count in a few seconds of backoff.
  */
 public record HistoryRetryPolicy(int attempts, Duration attemptTimeout, Duration firstBackoff, Duration maxBackoff) {
     /**
@@ -47,6 +52,16 @@ public record HistoryRetryPolicy(int attempts, Duration attemptTimeout, Duration
             total = total.plus(delay).plus(delay.dividedBy(2));
         }
         return total;
+    }
+
+    /**
+     * Whether a batch may be tried again after its try number {@code failedTry} failed, {@code sinceFirstTry}
+     * after its first try began: only when the next try, after its backoff with the most jitter, still ends
+     * within {@link #budget()}.
+     */
+    public boolean mayRetry(int failedTry, Duration sinceFirstTry) {
+        Duration delay = backoff(failedTry);
+        return sinceFirstTry.plus(delay).plus(delay.dividedBy(2)).plus(attemptTimeout).compareTo(budget()) <= 0;
     }
 
     /** A worker-side override; refused when it would retry longer than pods wait. */

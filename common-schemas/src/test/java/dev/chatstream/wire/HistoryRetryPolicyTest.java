@@ -35,4 +35,33 @@ class HistoryRetryPolicyTest {
         HistoryRetryPolicy shorter = new HistoryRetryPolicy(2, Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(10));
         assertThat(shorter.requireWithinStandard()).isSameAs(shorter);
     }
+
+    @Test
+    @DisplayName("tries that fail at once are repeated until the budget is spent, not counted out in seconds")
+    void fastFailuresRetryForTheWholeBudget() {
+        HistoryRetryPolicy policy = HistoryRetryPolicy.STANDARD;
+        assertThat(policy.mayRetry(policy.attempts(), Duration.ofSeconds(8)))
+                .as("ten tries failing fast after 8 s: time is left").isTrue();
+        assertThat(policy.mayRetry(40, policy.budget().minus(policy.attemptTimeout())))
+                .as("a next try that could end past the budget").isFalse();
+    }
+
+    @Test
+    @DisplayName("tries that each time out stop after the policy's number of tries")
+    void timedOutTriesStopAtTheCount() {
+        HistoryRetryPolicy policy = HistoryRetryPolicy.STANDARD;
+        Duration elapsed = Duration.ZERO;
+        int tries = 0;
+        while (true) {
+            tries++;
+            elapsed = elapsed.plus(policy.attemptTimeout());
+            if (!policy.mayRetry(tries, elapsed)) {
+                break;
+            }
+            Duration delay = policy.backoff(tries);
+            elapsed = elapsed.plus(delay).plus(delay.dividedBy(2));
+        }
+        assertThat(tries).isEqualTo(policy.attempts());
+        assertThat(elapsed).isLessThanOrEqualTo(policy.budget());
+    }
 }

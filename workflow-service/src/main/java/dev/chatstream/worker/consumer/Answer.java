@@ -126,7 +126,9 @@ final class Answer implements TokenSink {
         fanout = MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), info, route, s.clock());
         fanout.finalRecorded().onComplete(this::recorded);
         if (progress.lastChunkId() >= 0) {
-            // An earlier attempt streamed chunks: tell clients this answer starts over.
+            // An earlier attempt streamed chunks: tell clients this answer starts over, once history took the
+            // notice as new (an older attempt's late batch may hold its position).
+            fanout.restarting();
             publish(ResponseChunk.system(info.sessionId(), info.messageId(), nextChunkId,
                     ResponseChunk.SYSTEM_RESTART, info.correlationId(), now()));
             if (state == State.DONE) {

@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,8 +32,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * after they are acknowledged, so a history outage cannot let live run ahead by more than the one
  * batch that was in flight. A failed publish is retried with exponential backoff and jitter under the
  * same {@code Nats-Msg-Id} (JetStream drops the copy if the first try did land), each try bounded by
- * its own timeout, under {@link dev.chatstream.wire.HistoryRetryPolicy}; after its last try the
- * message fails.
+ * its own timeout, for as long as {@link dev.chatstream.wire.HistoryRetryPolicy#budget()} allows since
+ * the batch's first try (time, not a count: tries refused at once during a leader election are repeated
+ * until the budget is spent, which is how long pods wait for history); then the message fails.
+ *
+ * <p>A restarted attempt's first batch (its {@code restart} notice, see {@link #holdLiveUntilFirstAck})
+ * goes live only once history took it as new: when an older attempt's late batch holds that position
+ * already, the restart fails with {@link HistoryConflictException} before any client saw it, and the next
+ * attempt continues after that batch instead of repeating its ids.
  *
  * <p>Fencing. The {@code Nats-Msg-Id} of a batch names the message and the batch's first chunk id but
  * not the attempt, so two attempts writing from the same chunk id cannot both land: the later one is
@@ -63,6 +70,10 @@ final class HistoryBatcher {
     private boolean liveBeforeAck = true;
     /** Whether the batch in flight went live already. */
     private boolean inFlightIsLive;
+    /** When the batch in flight was first tried ({@link System#nanoTime()}): its retries end within the budget. */
+    private long inFlightSince;
+    /** A restart notice not yet acknowledged as new in history: nothing goes live before it is. */
+    private boolean restartUnconfirmed;
 
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
                    BatchHeaders headers, LivePublisher live, FanoutSpans spans) {
@@ -74,6 +85,14 @@ final class HistoryBatcher {
         this.transport = transport;
         this.info = info;
         this.clock = clock;
+    }
+
+    /**
+     * The next batch starts a new attempt (a {@code restart} notice after what history holds): it, and what
+     * follows, go live only once history acknowledged it as new, not as another attempt's duplicate.
+     */
+    void holdLiveUntilFirstAck() {
+        restartUnconfirmed = true;
     }
 
     /** Completes when the batch holding the final chunk (and so every batch before it) is acknowledged. */
@@ -155,9 +174,10 @@ final class HistoryBatcher {
             pendingBytes -= c.json().length + 1;
         }
         inFlight = true;
+        inFlightSince = System.nanoTime();
         byte[] body = ChunkBatch.join(batch.stream().map(EncodedChunk::json).toList());
         Headers batchHeaders = publish(batch, body, 1);
-        inFlightIsLive = liveBeforeAck;
+        inFlightIsLive = liveBeforeAck && !restartUnconfirmed;
         if (inFlightIsLive) {
             // Queued behind its history write on the same connection: the server stores it first.
             live.publish(batch, body, batchHeaders);
@@ -217,6 +237,7 @@ final class HistoryBatcher {
 
     private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal) {
         inFlight = false;
+        restartUnconfirmed = false;
         transport.historyGate().release();
         transport.metrics().historyPublished(batch.size());
         if (!failed && !inFlightIsLive) {
@@ -243,7 +264,7 @@ final class HistoryBatcher {
         // History is in trouble: let nothing more run ahead of it.
         liveBeforeAck = false;
         HistoryRetryPolicy policy = transport.settings().historyRetry();
-        boolean retry = attempt < policy.attempts();
+        boolean retry = policy.mayRetry(attempt, Duration.ofNanos(System.nanoTime() - inFlightSince));
         transport.metrics().historyFailed(retry);
         if (!retry) {
             fail(new HistoryWriteException("history write failed after " + attempt + " attempts: "

@@ -51,6 +51,15 @@ public final class MessageFanout {
     }
 
     /**
+     * This attempt continues an earlier one: its first batch (the {@code restart} notice) goes live only once
+     * history acknowledged it as new, so a restart that collides with an older attempt's late batch is never
+     * seen. Call before the first {@link #publish}.
+     */
+    public void restarting() {
+        history.holdLiveUntilFirstAck();
+    }
+
+    /**
      * Publishes {@code chunk} live without recording it: only for telling clients that history itself
      * cannot be written, which recorded delivery could not otherwise report.
      */
