@@ -19,7 +19,7 @@ import java.time.Duration;
  */
 public record HistoryRetryPolicy(int attempts, Duration attemptTimeout, Duration firstBackoff, Duration maxBackoff) {
     /**
-     * 10 tries of 2 s, 100 ms doubling to 1 s in between: about 30 s in the worst case — longer than a JetStream
+     * The time of 10 tries of 2 s, 100 ms doubling to 1 s in between: about 30 s — longer than a JetStream
      * stream leader election after a node loss (5 tries, ~12 s, gave up during one in {@code NatsNodeLossSystemTest}).
      */
     public static final HistoryRetryPolicy STANDARD =

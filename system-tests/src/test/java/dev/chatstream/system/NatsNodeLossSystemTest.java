@@ -16,11 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 4: a three-node JetStream cluster with 3 replicas loses a node under load; no accepted message is lost. */
 @Tag("slow")
-// Quarantined (not in the default run; `bin/test -Dsurefire.excludedGroups=soak` runs it): since this session's
-// merges it fails about every other run — an answer repeated whole (answered marker not written, consumer state
-// rolled back with the node), or a restart notice reusing a live-only chunk id after a history write gave up.
-// Known bug, docs/reliability.md "Known failures".
-@Tag("quarantine")
 @Timeout(180)
 class NatsNodeLossSystemTest {
     @RegisterExtension

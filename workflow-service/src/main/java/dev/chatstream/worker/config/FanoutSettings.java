@@ -11,8 +11,8 @@ import java.time.Duration;
  * (default 0: write at once when no write of the message is in flight; above zero, wait that long to
  * group more) and {@code HISTORY_FLUSH_BYTES} (default 32 KiB) bound a history batch;
  * {@code HISTORY_PUBLISH_ATTEMPTS}, {@code HISTORY_ATTEMPT_TIMEOUT} and {@code HISTORY_RETRY_BACKOFF}
- * (defaults from {@link HistoryRetryPolicy#STANDARD}: 10 tries of 2 s, backoff 100 ms doubling to 1 s,
- * ~12 s in all) bound retries of a failed history write; they may only shorten that budget, since
+ * (defaults from {@link HistoryRetryPolicy#STANDARD}: the time 10 tries of 2 s would take, backoff 100 ms
+ * doubling to 1 s, ~30 s) bound retries of a failed history write; they may only shorten that budget, since
  * pods wait for it; {@code HISTORY_MAX_IN_FLIGHT} (default 64) bounds history publishes awaiting their
  * JetStream ack across all answers: past it, history batches wait and grow.
  */
