@@ -76,7 +76,6 @@ class ChatPageTest {
 
         page.awaitAnswerLength(mid, 60);
         assertThat(page.status(mid)).as("still streaming after a few words").isEqualTo("streaming");
-        saveScreenshot(page);
 
         page.awaitStatus(mid, "done");
         assertThat(page.answer(mid)).isEqualTo(ANSWER);
@@ -117,6 +116,8 @@ class ChatPageTest {
         String mid = page.newestMessageId();
         page.awaitInAnswer(mid, "ul > li");
         assertThat(page.status(mid)).as("the list shows before the answer ends").isEqualTo("streaming");
+        page.awaitInAnswer(mid, "pre > code");
+        saveScreenshot(page);
 
         page.awaitStatus(mid, "done");
         page.awaitInAnswer(mid, "pre > button.copy");
