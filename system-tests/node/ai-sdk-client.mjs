@@ -1,5 +1,6 @@
-// Drives the real AI SDK client (DefaultChatTransport + readUIMessageStream, package "ai" pinned in
-// package.json) against running pods. Run by AiSdkSystemTest; prints one JSON line with what the client got.
+// Drives the real AI SDK client (DefaultChatTransport + readUIMessageStream) against running pods. Run by
+// AiSdkSystemTest; prints one JSON line with what the client got. The package is pinned in package.json:
+// "ai" is ai@5, "ai6" is ai@6 under an npm alias; AI_SDK_PACKAGE names the one to use (default "ai").
 //
 //   node ai-sdk-client.mjs send <baseUrl> <chatId> <token> <text>
 //   node ai-sdk-client.mjs abort-then-resume <baseUrl> <resumeBaseUrl> <chatId> <token> <text> <abortAfterChars>
@@ -8,7 +9,7 @@
 //     prints {"ready":true} after <readyAfterChars> characters and reads on until the stream breaks (the test
 //     kills the pod), then resumes on <resumeBaseUrl>.
 //   node ai-sdk-client.mjs send-until-stopped ... as send; prints {"ready":true} after the first text (the test stops it)
-import { DefaultChatTransport, readUIMessageStream } from 'ai';
+const { DefaultChatTransport, readUIMessageStream } = await import(process.env.AI_SDK_PACKAGE ?? 'ai');
 
 const [mode, ...args] = process.argv.slice(2);
 

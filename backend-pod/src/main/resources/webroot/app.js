@@ -1,4 +1,5 @@
-// Chatstream browser client: plain JS, no build step, no third-party code.
+// Chatstream browser client: plain JS, no build step; the only third-party code is markdown-it, vendored as a
+// file (vendor/markdown-it) and used through markdown.js to show answers as Markdown.
 //
 // One page = one session (`?session=<id>` in the URL; a link or a second tab joins it).
 // Messages go out as POST /api/sessions/{sid}/messages with an Idempotency-Key, answers come back
@@ -123,7 +124,7 @@
     const user = element('div', 'msg user');
     user.append(element('span', 'who', 'You'), element('p', 'text'));
     const answer = element('div', 'msg answer');
-    answer.append(element('span', 'who', 'Assistant'), element('p', 'text'), element('p', 'note'));
+    answer.append(element('span', 'who', 'Assistant'), element('div', 'text markdown'), element('p', 'note'));
     const retry = element('button', 'retry secondary', 'Retry');
     retry.type = 'button';
     retry.setAttribute('aria-label', 'Retry sending this message');
@@ -135,7 +136,7 @@
     ui.empty.hidden = true;
     t.el = {
       li, user: user.querySelector('.text'), answerBox: answer, answer: answer.querySelector('.text'),
-      note: answer.querySelector('.note'), retry, shown: 0,
+      note: answer.querySelector('.note'), retry, rendered: '',
     };
   }
 
@@ -152,16 +153,43 @@
       el.user.textContent = t.user;
       el.user.classList.remove('placeholder');
     }
-    // Append only what is new: a long answer is not re-rendered for every token.
-    if (t.answer.length < el.shown || el.answer.textContent.length !== el.shown) {
-      el.answer.textContent = t.answer;
-    } else if (t.answer.length > el.shown) {
-      el.answer.append(t.answer.slice(el.shown));
+    // The Markdown source, also what the tests compare; the HTML follows at the next frame.
+    if (el.answer.dataset.markdown !== t.answer) {
+      el.answer.dataset.markdown = t.answer;
+      scheduleMarkdown(t);
     }
-    el.shown = t.answer.length;
     el.note.textContent = noteFor(t);
     el.retry.hidden = t.status !== 'failed';
     updateStop();
+    if (stick) window.scrollTo(0, document.body.scrollHeight);
+  }
+
+  // An answer is rendered as Markdown again as a whole (an unclosed list or code block changes what came
+  // before), at most once per frame however many chunks arrived: a replay of a long answer arrives in a burst.
+  // The timeout covers a hidden tab, where animation frames wait until it is shown.
+  const dirty = new Set();
+  let frame = null;
+  let frameTimer = null;
+
+  function scheduleMarkdown(t) {
+    dirty.add(t);
+    if (frame !== null) return;
+    frame = requestAnimationFrame(renderMarkdown);
+    frameTimer = setTimeout(renderMarkdown, 100);
+  }
+
+  function renderMarkdown() {
+    cancelAnimationFrame(frame);
+    clearTimeout(frameTimer);
+    frame = null;
+    const stick = nearBottom();
+    for (const t of dirty) {
+      if (t.el && t.el.rendered !== t.answer) {
+        window.ChatMarkdown.renderInto(t.el.answer, t.answer);
+        t.el.rendered = t.answer;
+      }
+    }
+    dirty.clear();
     if (stick) window.scrollTo(0, document.body.scrollHeight);
   }
 

@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The local cluster as {@code bin/cluster up} starts it, on free ports: nats-server (JetStream),
- * redis-server, two workflow workers and two backend pods as separate JVMs, nginx in front.
+ * redis-server, two workflow workers and two backend pods as separate JVMs, nginx in front; the workers'
+ * {@code openai} provider is a local {@link EchoModel}, for answers a test writes itself.
  * With {@code -Dbrowser.baseUrl=http://127.0.0.1:8080/} the tests use an already running cluster instead
  * (then the tests that kill processes are skipped).
  */
@@ -53,6 +54,7 @@ final class ChatCluster implements AutoCloseable {
     private final List<Integer> workerPorts = new ArrayList<>();
     private final List<Map<String, String>> podEnvs = new ArrayList<>();
     private LoadBalancer loadBalancer;
+    private EchoModel echoModel;
 
     private final boolean withRedis;
 
@@ -103,6 +105,7 @@ final class ChatCluster implements AutoCloseable {
 
     private void startProcesses() {
         nats = NatsServer.start();
+        echoModel = EchoModel.start();
         Map<String, String> common;
         if (withRedis) {
             redis = RedisServer.start();
@@ -117,6 +120,9 @@ final class ChatCluster implements AutoCloseable {
                     "DEMO_TOKEN_DELAY_MS", Integer.toString(DEMO_TOKEN_DELAY_MS), "HTTP_PORT", Integer.toString(port),
                     // A request whose worker died is redelivered after this (streaming answers keep theirs alive).
                     "WORKER_ACK_WAIT", "2s"));
+            // demo stays the default; a request naming ai_provider openai gets the echo model (EchoModel).
+            env.putAll(Map.of("OPENAI_API_KEY", "browser-tests", "OPENAI_BASE_URL", echoModel.baseUrl(),
+                    "OPENAI_MODEL", EchoModel.MODEL));
             workers.add(ServiceProcess.start("worker-" + i, ServiceProcess.jar("workflow-service"), env));
             workerPorts.add(port);
         }
@@ -297,6 +303,9 @@ final class ChatCluster implements AutoCloseable {
         }
         if (nats != null) {
             nats.close();
+        }
+        if (echoModel != null) {
+            echoModel.close();
         }
     }
 }

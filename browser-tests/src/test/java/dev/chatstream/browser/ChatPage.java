@@ -42,9 +42,39 @@ final class ChatPage {
                 + " return t.length ? t[t.length - 1].dataset.mid : null;"));
     }
 
+    /** The answer as the page holds it, its Markdown source (what the server streamed, in order). */
     String answer(String mid) {
         return (String) js("const e = document.querySelector(`li[data-mid=\"${arguments[0]}\"] .answer .text`);"
-                + " return e ? e.textContent : null;", mid);
+                + " return e ? (e.dataset.markdown ?? null) : null;", mid);
+    }
+
+    /** How many elements matching {@code selector} the rendered answer has. */
+    long countInAnswer(String mid, String selector) {
+        return (Long) js("const e = document.querySelector(`li[data-mid=\"${arguments[0]}\"] .answer .text`);"
+                + " return e ? e.querySelectorAll(arguments[1]).length : 0;", mid, selector);
+    }
+
+    /** The {@code textContent} of the rendered answer's first element matching {@code selector}, or null. */
+    String textInAnswer(String mid, String selector) {
+        return (String) js("const e = document.querySelector(`li[data-mid=\"${arguments[0]}\"] .answer .text`);"
+                + " const x = e && e.querySelector(arguments[1]); return x ? x.textContent : null;", mid, selector);
+    }
+
+    /** An attribute of the rendered answer's first element matching {@code selector}, or null. */
+    String attributeInAnswer(String mid, String selector, String attribute) {
+        return (String) js("const e = document.querySelector(`li[data-mid=\"${arguments[0]}\"] .answer .text`);"
+                + " const x = e && e.querySelector(arguments[1]); return x ? x.getAttribute(arguments[2]) : null;",
+                mid, selector, attribute);
+    }
+
+    /** Waits until the rendered answer has an element matching {@code selector}. */
+    void awaitInAnswer(String mid, String selector) {
+        until(d -> countInAnswer(mid, selector) > 0);
+    }
+
+    /** Runs {@code script} in the page and returns its result (e.g. a flag a test hook set). */
+    Object evaluate(String script, Object... args) {
+        return js(script, args);
     }
 
     String userText(String mid) {

@@ -1,5 +1,6 @@
 package dev.chatstream.browser;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -17,6 +19,8 @@ import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -72,7 +76,6 @@ class ChatPageTest {
 
         page.awaitAnswerLength(mid, 60);
         assertThat(page.status(mid)).as("still streaming after a few words").isEqualTo("streaming");
-        saveScreenshot(page);
 
         page.awaitStatus(mid, "done");
         assertThat(page.answer(mid)).isEqualTo(ANSWER);
@@ -102,6 +105,96 @@ class ChatPageTest {
         assertThat(second.answer(mid)).isEqualTo(ANSWER);
         assertThat(second.userText(mid)).isEqualTo("Seen from two tabs?");
         assertThat(second.resyncs()).as("replays the second tab had to ask for").isZero();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("an answer renders as Markdown while it streams: a heading, a list and a code block with a Copy button")
+    void answerRendersAsMarkdown() {
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
+        page.send("Show me some Markdown");
+        String mid = page.newestMessageId();
+        page.awaitInAnswer(mid, "ul > li");
+        assertThat(page.status(mid)).as("the list shows before the answer ends").isEqualTo("streaming");
+        page.awaitInAnswer(mid, "pre > code");
+        saveScreenshot(page);
+
+        page.awaitStatus(mid, "done");
+        page.awaitInAnswer(mid, "pre > button.copy");
+        assertThat(page.textInAnswer(mid, "h2")).isEqualTo("A demo answer");
+        assertThat(page.countInAnswer(mid, "ul > li")).isEqualTo(3);
+        assertThat(page.textInAnswer(mid, "ul > li")).isEqualTo("every token goes from the worker through NATS");
+        assertThat(page.textInAnswer(mid, "pre > code.language-js"))
+                .isEqualTo("for await (const token of answer) {\n  print(token);\n}\n");
+        assertThat(page.countInAnswer(mid, "pre > button.copy")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("the Copy button of a code block puts the code on the clipboard")
+    void copyButtonCopiesTheCode() {
+        driver.executeCdpCommand("Browser.grantPermissions", Map.of(
+                "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), PageScenarios.newSession());
+        page.send("Copy that");
+        String mid = page.newestMessageId();
+        page.awaitStatus(mid, "done");
+        page.awaitInAnswer(mid, "pre > button.copy");
+
+        driver.findElement(By.cssSelector("li[data-mid='" + mid + "'] pre > button.copy")).click();
+        page.awaitInAnswer(mid, "pre > button.copy"); // still there, now saying so
+        Object copied = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " navigator.clipboard.readText().then(done, e => done('unreadable: ' + e));");
+        assertThat(copied).isEqualTo("for await (const token of answer) {\n  print(token);\n}\n");
+        assertThat(page.textInAnswer(mid, "pre > button.copy")).isEqualTo("Copied");
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("HTML in a model's answer shows as text: no img element is made and its onerror handler never runs")
+    void htmlInAnAnswerShowsAsText() {
+        assumeTrue(cluster.managed(), "needs the echo model this test's cluster gives the workers");
+        String session = PageScenarios.newSession();
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
+        String html = "Look: <img src=x onerror=\"document.documentElement.dataset.xss='ran'\"> "
+                + "<script>document.documentElement.dataset.xss='ran'</script> **still Markdown**";
+        String mid = askEchoModel(session, html);
+
+        page.awaitStatus(mid, "done");
+        page.awaitInAnswer(mid, "strong");
+        assertThat(page.answer(mid)).isEqualTo(html);
+        assertThat(page.countInAnswer(mid, "img")).isZero();
+        assertThat(page.countInAnswer(mid, "script")).isZero();
+        assertThat(page.textInAnswer(mid, "p")).startsWith("Look: <img src=x onerror=").contains("<script>");
+        assertThat(page.evaluate("return document.documentElement.dataset.xss ?? null;")).isNull();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("links in an answer open in a new tab with rel noopener noreferrer; a javascript: link is no link")
+    void linksAreSafe() {
+        assumeTrue(cluster.managed(), "needs the echo model this test's cluster gives the workers");
+        String session = PageScenarios.newSession();
+        ChatPage page = ChatPage.open(driver, cluster.baseUrl(), session);
+        String mid = askEchoModel(session, "See [the docs](https://example.com/docs) or [this](javascript:alert(1)).");
+
+        page.awaitStatus(mid, "done");
+        page.awaitInAnswer(mid, "a");
+        assertThat(page.countInAnswer(mid, "a")).isEqualTo(1);
+        assertThat(page.attributeInAnswer(mid, "a", "href")).isEqualTo("https://example.com/docs");
+        assertThat(page.attributeInAnswer(mid, "a", "target")).isEqualTo("_blank");
+        assertThat(page.attributeInAnswer(mid, "a", "rel")).isEqualTo("noopener noreferrer");
+        assertThat(page.textInAnswer(mid, "p")).contains("[this](javascript:alert(1))");
+    }
+
+    /** Asks the echo model (the workers' openai provider) as another client of this browser's user; its answer is {@code text}. */
+    private static String askEchoModel(String session, String text) {
+        String body = new JsonObject().put("message", text)
+                .put("context", new JsonObject().put("ai_provider", "openai")).encode();
+        ChatCluster.Posted posted = cluster.postMessage(session, "echo-" + session, body,
+                driver.manage().getCookieNamed("chat_guest").getValue());
+        assertThat(posted.status()).isEqualTo(202);
+        return posted.messageId();
     }
 
     @Test
@@ -142,8 +235,11 @@ class ChatPageTest {
             otherBrowser.manage().addCookie(driver.manage().getCookieNamed("chat_guest"));
             ChatPage other = ChatPage.open(otherBrowser, cluster.baseUrl(), session);
             other.awaitStatus(mid, "done");
+            // A fresh browser has no saved page: the question can only come from the server's store.
             assertThat(other.userText(mid)).isEqualTo("Asked before");
             assertThat(other.answer(mid)).isEqualTo(ANSWER);
+            assertThat(other.turnsFor(mid)).isEqualTo(1);
+            other.awaitInAnswer(mid, "pre > code");
         } finally {
             otherBrowser.quit();
         }

@@ -1,5 +1,6 @@
 package dev.chatstream.system;
 
+import dev.chatstream.system.NodeClient.AiSdk;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -7,6 +8,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Map;
 import java.util.UUID;
@@ -16,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 15, the AI SDK chat API against two real pods in {@code AUTH_MODE=jwt}: the real {@code ai} npm
  * package ({@code DefaultChatTransport}, {@code readUIMessageStream}) run by Node, compared with what the native
- * SSE stream of the same session carries.
+ * SSE stream of the same session carries. Each client scenario runs with ai@5 and with ai@6 (both pinned in
+ * {@code node/package.json}).
  */
 @Tag("slow")
 @Timeout(180)
@@ -31,13 +35,14 @@ class AiSdkSystemTest {
         NodeClient.install();
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(AiSdk.class)
     @DisplayName("DefaultChatTransport.sendMessages gets the whole answer, with the native stream's text, each part once")
-    void sendMessagesGetsTheWholeAnswer() {
+    void sendMessagesGetsTheWholeAnswer(AiSdk sdk) {
         String session = "ai-" + UUID.randomUUID().toString().substring(0, 8);
         String token = Tokens.forUser("alice-" + session);
         try (SseClient nativeStream = SseClient.openAs(env.vertx(), env.cluster().pod(1).port(), session, token, null)) {
-            JsonObject result = NodeClient.run("send", base(0), session, token, "hello from the AI SDK");
+            JsonObject result = NodeClient.run(sdk, "send", base(0), session, token, "hello from the AI SDK");
 
             String messageId = result.getString("messageId");
             nativeStream.awaitFinal(messageId, java.time.Duration.ofSeconds(30));
@@ -48,13 +53,14 @@ class AiSdkSystemTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(AiSdk.class)
     @DisplayName("a fetch aborted mid-answer, then reconnectToStream on the other pod, gets the answer whole and once")
-    void abortedFetchResumesOnTheOtherPod() {
+    void abortedFetchResumesOnTheOtherPod(AiSdk sdk) {
         String session = "ai-" + UUID.randomUUID().toString().substring(0, 8);
         String token = Tokens.forUser("bob-" + session);
         try (SseClient nativeStream = SseClient.openAs(env.vertx(), env.cluster().pod(1).port(), session, token, null)) {
-            JsonObject result = NodeClient.run("abort-then-resume", base(0), base(1), session, token, "resume me", "3");
+            JsonObject result = NodeClient.run(sdk, "abort-then-resume", base(0), base(1), session, token, "resume me", "3");
 
             JsonObject resumed = result.getJsonObject("resumed");
             assertThat(resumed).as("the answer was still streaming when the client came back: %s", result).isNotNull();
@@ -67,27 +73,29 @@ class AiSdkSystemTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(AiSdk.class)
     @DisplayName("reconnectToStream after the answer ended gets 204, which the transport turns into null")
-    void reconnectAfterTheEndGetsNothing() {
+    void reconnectAfterTheEndGetsNothing(AiSdk sdk) {
         String session = "ai-" + UUID.randomUUID().toString().substring(0, 8);
         String token = Tokens.forUser("carol-" + session);
-        NodeClient.run("send", base(1), session, token, "short");
+        NodeClient.run(sdk, "send", base(1), session, token, "short");
 
-        JsonObject result = NodeClient.run("resume", base(0), session, token);
+        JsonObject result = NodeClient.run(sdk, "resume", base(0), session, token);
 
         assertThat(result.containsKey("resumed")).as("result %s", result).isTrue();
         assertThat(result.getValue("resumed")).isNull();
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(AiSdk.class)
     @DisplayName("POST /api/chat/{id}/stop ends the streaming answer: the AI SDK stream ends with abort, not finish")
-    void stopEndsTheAnswerWithAbort() {
+    void stopEndsTheAnswerWithAbort(AiSdk sdk) {
         String session = "ai-" + UUID.randomUUID().toString().substring(0, 8);
         String token = Tokens.forUser("dave-" + session);
         int[] stopStatus = new int[1];
 
-        JsonObject result = NodeClient.run(() -> stopStatus[0] = Http.post(env.cluster().pod(1).port(),
+        JsonObject result = NodeClient.run(sdk, () -> stopStatus[0] = Http.post(env.cluster().pod(1).port(),
                         "/api/chat/" + session + "/stop", "", Map.of("Authorization", "Bearer " + token)).status(),
                 "send-until-stopped", base(0), session, token, "stop me");
 
@@ -95,14 +103,15 @@ class AiSdkSystemTest {
         assertThat(result.getJsonObject("types").getMap()).containsEntry("abort", 1).doesNotContainKey("finish");
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(AiSdk.class)
     @DisplayName("when the pod serving the POST is killed mid-answer, reconnectToStream on the other pod gets the answer whole")
-    void podKilledMidAnswerResumesOnTheOtherPod() {
+    void podKilledMidAnswerResumesOnTheOtherPod(AiSdk sdk) {
         String session = "ai-" + UUID.randomUUID().toString().substring(0, 8);
         String token = Tokens.forUser("erin-" + session);
         PodProcess victim = env.cluster().pod(0);
         try (SseClient nativeStream = SseClient.openAs(env.vertx(), env.cluster().pod(1).port(), session, token, null)) {
-            JsonObject result = NodeClient.run(victim::kill, "lose-then-resume", base(0), base(1), session, token,
+            JsonObject result = NodeClient.run(sdk, victim::kill, "lose-then-resume", base(0), base(1), session, token,
                     "survive this", "3");
 
             JsonObject resumed = result.getJsonObject("resumed");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +27,7 @@ final class NodeClient {
     }
 
     static void install() {
-        if (Files.isDirectory(DIR.resolve("node_modules/ai"))) {
+        if (Files.isDirectory(DIR.resolve("node_modules/ai")) && Files.isDirectory(DIR.resolve("node_modules/ai6"))) {
             return;
         }
         Process npm = start(List.of("npm", "ci", "--no-audit", "--no-fund"));
@@ -41,19 +42,33 @@ final class NodeClient {
         }
     }
 
-    /** Runs one mode of the client script; fails the test with its output when it does not succeed. */
-    static JsonObject run(String... args) {
-        return run(() -> { }, args);
+    /** A major version of the AI SDK, as the npm package {@code node/package.json} installs it under. */
+    enum AiSdk {
+        AI5("ai"), AI6("ai6");
+
+        private final String npmPackage;
+
+        AiSdk(String npmPackage) {
+            this.npmPackage = npmPackage;
+        }
     }
 
     /**
-     * Like {@link #run(String...)}; {@code onReady} runs when the script prints {@code {"ready":true}} (it waits
-     * mid-answer for the test to act, e.g. kill a pod).
+     * Runs one mode of the client script with {@code sdk}; fails the test with its output when it does not
+     * succeed.
      */
-    static JsonObject run(Runnable onReady, String... args) {
+    static JsonObject run(AiSdk sdk, String... args) {
+        return run(sdk, () -> { }, args);
+    }
+
+    /**
+     * Like {@link #run(AiSdk, String...)}; {@code onReady} runs when the script prints {@code {"ready":true}} (it
+     * waits mid-answer for the test to act, e.g. kill a pod).
+     */
+    static JsonObject run(AiSdk sdk, Runnable onReady, String... args) {
         List<String> command = new ArrayList<>(List.of("node", "ai-sdk-client.mjs"));
         command.addAll(List.of(args));
-        Process node = start(command);
+        Process node = start(command, Map.of("AI_SDK_PACKAGE", sdk.npmPackage));
         // A hung client is killed, which ends the read below.
         CompletableFuture.delayedExecutor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(node::destroyForcibly);
         StringBuilder output = new StringBuilder();
@@ -75,7 +90,7 @@ final class NodeClient {
             throw new IllegalStateException(e);
         }
         if (node.isAlive() || node.exitValue() != 0 || !last.startsWith("{")) {
-            throw new AssertionError("node " + String.join(" ", args) + " failed: " + output);
+            throw new AssertionError("node (" + sdk + ") " + String.join(" ", args) + " failed: " + output);
         }
         return new JsonObject(last);
     }
@@ -92,8 +107,14 @@ final class NodeClient {
     }
 
     private static Process start(List<String> command) {
+        return start(command, Map.of());
+    }
+
+    private static Process start(List<String> command, Map<String, String> env) {
         try {
-            return new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            return builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command + ": " + e.getMessage(), e);
         }

@@ -5,21 +5,43 @@ import dev.chatstream.schemas.WorkflowRequest;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 /**
  * The built-in provider: no network, deterministic text. It streams exactly {@code context.max_tokens}
- * tokens ({@link #DEFAULT_MAX_TOKENS} when absent), one word followed by a space each,
- * {@code DEMO_TOKEN_DELAY_MS} apart, then completes with {@code finish_reason: stop} — the demo answer
- * is complete, not cut off. Uses Vert.x timers: no thread per answer.
+ * tokens ({@link #DEFAULT_MAX_TOKENS} when absent), each one word of {@link #TEXT} with the whitespace that
+ * follows it, {@code DEMO_TOKEN_DELAY_MS} apart, then completes with {@code finish_reason: stop} — the demo
+ * answer is complete, not cut off. The text is a little Markdown (a heading, a list, a code block), so the
+ * chat page shows what it does with a model's answer; its 64 tokens are one default answer, and a longer one
+ * starts the text over. Uses Vert.x timers: no thread per answer.
  */
 public final class DemoProvider implements AiProvider {
     public static final int DEFAULT_MAX_TOKENS = 64;
     public static final String MODEL = "demo";
     /** With no delay, tokens are emitted this many per event-loop turn, so other work still runs. */
     private static final int TOKENS_PER_TURN = 64;
-    private static final String[] WORDS = ("The quick brown fox jumps over the lazy dog while a chat stream "
-            + "carries every token from the worker through NATS to each pod and on to the browser in order")
-            .split(" ");
+    /** What the demo answers, cut into {@link #token tokens}: a word and the whitespace after it. */
+    static final String TEXT = """
+            ## A demo answer
+
+            It streams one token at a time, like a model would.
+
+            - every token goes from the worker through NATS
+            - to each pod and on to the browser
+            - in order, each exactly once
+
+            ```js
+            for await (const token of answer) {
+              print(token);
+            }
+            ```
+
+            Set `max_tokens` for a shorter or longer answer; past the end it starts over.
+
+            """;
+    private static final String[] TOKENS = Pattern.compile("\\S+\\s+").matcher(TEXT).results()
+            .map(MatchResult::group).toArray(String[]::new);
 
     private final Vertx vertx;
     private final long delayMs;
@@ -34,9 +56,9 @@ public final class DemoProvider implements AiProvider {
         return "demo";
     }
 
-    /** The {@code index}-th token of the demo text. */
+    /** The {@code index}-th token of the demo answer. */
     public static String token(int index) {
-        return WORDS[index % WORDS.length] + " ";
+        return TOKENS[index % TOKENS.length];
     }
 
     @Override

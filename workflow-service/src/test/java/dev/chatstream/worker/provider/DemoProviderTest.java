@@ -39,11 +39,11 @@ class DemoProviderTest {
     }
 
     @Test
-    @DisplayName("streams exactly max_tokens one-word tokens with trailing spaces, then completes with stop")
+    @DisplayName("streams exactly max_tokens tokens, each one word and the whitespace after it, then completes with stop")
     void streamsMaxTokens() throws Exception {
         CollectingSink sink = run(Duration.ofMillis(1), 10);
         Completion completion = sink.completion();
-        assertThat(sink.tokens).hasSize(10).allSatisfy(t -> assertThat(t).matches("\\S+ "));
+        assertThat(sink.tokens).hasSize(10).allSatisfy(t -> assertThat(t).matches("\\S+\\s+"));
         assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(completion.tokensUsed()).isEqualTo(10);
     }
@@ -54,6 +54,22 @@ class DemoProviderTest {
         CollectingSink sink = run(Duration.ofMillis(1), null);
         sink.completion();
         assertThat(sink.tokens).hasSize(64);
+    }
+
+    @Test
+    @DisplayName("the default answer is the Markdown demo text once, with a list and a code block")
+    void defaultAnswerIsTheMarkdownText() throws Exception {
+        CollectingSink sink = run(Duration.ZERO, null);
+        sink.completion();
+        assertThat(sink.text()).isEqualTo(DemoProvider.TEXT).contains("\n- ").contains("\n```js\n");
+    }
+
+    @Test
+    @DisplayName("an answer longer than the demo text starts the text over")
+    void longerAnswerRepeatsTheText() throws Exception {
+        CollectingSink sink = run(Duration.ZERO, DemoProvider.DEFAULT_MAX_TOKENS * 2 + 3);
+        sink.completion();
+        assertThat(sink.text()).startsWith(DemoProvider.TEXT + DemoProvider.TEXT + "## A demo ");
     }
 
     @Test
