@@ -63,6 +63,12 @@ final class HistoryBatcher {
     private boolean liveBeforeAck = true;
     /** Whether the batch in flight went live already. */
     private boolean inFlightIsLive;
+    /**
+     * The stream sequence of the message's first stored batch, carried by every later batch so pods replay
+     * from there; 0 until this attempt's first write is acknowledged when no earlier attempt stored any, -1
+     * when an earlier one did but where is unknown (then no batch says).
+     */
+    private long historyStart;
 
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
                    BatchHeaders headers, LivePublisher live, FanoutSpans spans) {
@@ -74,6 +80,7 @@ final class HistoryBatcher {
         this.transport = transport;
         this.info = info;
         this.clock = clock;
+        this.historyStart = info.historyStart();
     }
 
     /** Completes when the batch holding the final chunk (and so every batch before it) is acknowledged. */
@@ -170,7 +177,8 @@ final class HistoryBatcher {
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
         // The position, not the attempt: a second attempt writing from the same chunk id is a duplicate.
         String msgId = BatchHeader.historyMsgId(info.messageId(), first.chunkId());
-        Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()));
+        Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()),
+                historyStart);
         Span span = spans.historyWrite(first.chunkId(), batch.size(), attempt);
         transport.publishHistory(info.historySubject(), batchHeaders, body, msgId)
                 .whenComplete((ack, err) -> context.runOnContext(v -> {
@@ -183,7 +191,7 @@ final class HistoryBatcher {
                     } else if (ack.isDuplicate()) {
                         checkDuplicate(batch, body, isFinal, attempt, ack.getSeqno());
                     } else {
-                        acknowledged(batch, body, isFinal);
+                        acknowledged(batch, body, isFinal, ack.getSeqno());
                     }
                 }));
         return batchHeaders;
@@ -197,7 +205,7 @@ final class HistoryBatcher {
         }
         vertx.executeBlocking(() -> transport.storedAttempt(sequence), false).onComplete(ar -> {
             if (ar.succeeded() && Integer.toString(info.attempt()).equals(ar.result())) {
-                acknowledged(batch, body, isFinal);
+                acknowledged(batch, body, isFinal, sequence);
             } else if (ar.succeeded()) {
                 conflict(first(batch));
             } else {
@@ -215,7 +223,11 @@ final class HistoryBatcher {
                 + " first; attempt " + info.attempt() + " stops"));
     }
 
-    private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal) {
+    private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal, long sequence) {
+        if (historyStart == 0) {
+            // The message's first stored batch: the batches after it say where its history begins.
+            historyStart = sequence;
+        }
         inFlight = false;
         transport.historyGate().release();
         transport.metrics().historyPublished(batch.size());
