@@ -218,14 +218,17 @@ class NearReplayTest {
     void aLateStartIsWidened() throws Exception {
         String sid = sid();
         long first = toHistory(sid, "m", 0, 1, 0, false);
-        // A live header that (wrongly) says the message begins at its third batch: the replay starts there.
         toHistory(sid, "m", 1, 1, first, false);
         long third = toHistory(sid, "m", 2, 1, first, false);
-        try (SseClient client = fixture.stream(sid)) {
-            live(sid, "m", 3, 1, third, false); // first seen past chunk 0: the whole message is repaired
+        try (SseClient watcher = fixture.stream(sid)) {
+            // A live header that (wrongly) says the message begins at its third batch: the pod learns it.
+            live(sid, "m", 3, 1, third, true);
             toHistory(sid, "m", 3, 1, third, true);
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.chunkIds().contains("m:2"));
-            assertThat(client.chunkIds()).startsWith("m:0", "m:1", "m:2");
+            await().atMost(Duration.ofSeconds(5)).until(() -> watcher.chunkIds().contains("m:3"));
         }
+        double[] read = new double[1];
+
+        assertThat(resume(sid, "m:0", "m:3", read)).containsExactlyElementsOf(ids("m", 1, 3));
+        assertThat(read[0]).as("the near read (2 batches), then the full one (4)").isEqualTo(6);
     }
 }
