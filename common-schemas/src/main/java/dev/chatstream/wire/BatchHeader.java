@@ -11,9 +11,11 @@ import io.nats.client.impl.Headers;
  *
  * @param attempt           the delivery attempt of the request that produced the batch (1 when absent)
  * @param publishedAtMicros when the worker published it, epoch microseconds; 0 when absent or unreadable
+ * @param historyStart      the {@code CHAT_HISTORY} stream sequence of the message's first stored batch
+ *                          ({@link ChunkHeaders#HISTORY_START}); 0 when absent or unreadable
  */
 public record BatchHeader(String sessionId, String messageId, long firstChunkId, int count, int attempt,
-                          boolean endsMessage, long publishedAtMicros) {
+                          boolean endsMessage, long publishedAtMicros, long historyStart) {
 
     public BatchHeader {
         if (sessionId == null || sessionId.isEmpty()) {
@@ -28,6 +30,15 @@ public record BatchHeader(String sessionId, String messageId, long firstChunkId,
         if (attempt < 1) {
             throw new IllegalArgumentException(ChunkHeaders.ATTEMPT + " must be >= 1, was " + attempt);
         }
+        if (historyStart < 0) {
+            throw new IllegalArgumentException(ChunkHeaders.HISTORY_START + " must be >= 0, was " + historyStart);
+        }
+    }
+
+    /** A header that does not say where the message's history starts. */
+    public BatchHeader(String sessionId, String messageId, long firstChunkId, int count, int attempt,
+                       boolean endsMessage, long publishedAtMicros) {
+        this(sessionId, messageId, firstChunkId, count, attempt, endsMessage, publishedAtMicros, 0);
     }
 
     /** The session of a batch, or null when the header is missing (read without parsing the rest). */
@@ -42,7 +53,8 @@ public record BatchHeader(String sessionId, String messageId, long firstChunkId,
 
     /**
      * Reads a batch's headers; throws {@link IllegalArgumentException} naming the header that is missing or
-     * bad. {@link ChunkHeaders#CHUNK_COUNT} may be absent (0: the body says), as may attempt and publish time.
+     * bad. {@link ChunkHeaders#CHUNK_COUNT} may be absent (0: the body says), as may attempt, publish time and
+     * history start.
      */
     public static BatchHeader from(Headers headers) {
         if (headers == null) {
@@ -55,7 +67,8 @@ public record BatchHeader(String sessionId, String messageId, long firstChunkId,
                 count == null ? 0 : (int) number(headers, ChunkHeaders.CHUNK_COUNT),
                 attempt == null ? 1 : (int) number(headers, ChunkHeaders.ATTEMPT),
                 "true".equals(headers.getFirst(ChunkHeaders.FINAL)),
-                orZero(headers.getFirst(ChunkHeaders.PUBLISHED_AT)));
+                orZero(headers.getFirst(ChunkHeaders.PUBLISHED_AT)),
+                Math.max(0, orZero(headers.getFirst(ChunkHeaders.HISTORY_START))));
     }
 
     /** The headers of this batch (without correlation and trace context, which callers add). */
@@ -71,6 +84,9 @@ public record BatchHeader(String sessionId, String messageId, long firstChunkId,
         }
         if (endsMessage) {
             headers.put(ChunkHeaders.FINAL, "true");
+        }
+        if (historyStart > 0) {
+            headers.put(ChunkHeaders.HISTORY_START, Long.toString(historyStart));
         }
         return headers;
     }

@@ -31,6 +31,13 @@ public final class ChunkHeaders {
      * chunk from it, whichever pod accepted the POST. Optional.
      */
     public static final String REQUESTED_AT = "Chat-Requested-At";
+    /**
+     * The {@code CHAT_HISTORY} stream sequence of the message's first stored batch (decimal), so a replay of the
+     * message starts there instead of at the session's first batch. Absent when the writer does not know it yet:
+     * on the first batch itself (it goes live before its acknowledgement), and on a redelivered attempt whose
+     * history read did not find where the message began. Optional.
+     */
+    public static final String HISTORY_START = "Chat-History-Start";
     /** The JetStream de-duplication header. */
     public static final String NATS_MSG_ID = "Nats-Msg-Id";
     /** W3C trace context. */

@@ -31,6 +31,16 @@ class BatchHeaderTest {
     }
 
     @Test
+    @DisplayName("the history start travels as Chat-History-Start, and is 0 when absent")
+    void historyStart() {
+        BatchHeader header = new BatchHeader("s", "m", 5, 1, 2, false, 0, 4711);
+        assertThat(header.toHeaders().getFirst(ChunkHeaders.HISTORY_START)).isEqualTo("4711");
+        assertThat(BatchHeader.from(header.toHeaders())).isEqualTo(header);
+        assertThat(new BatchHeader("s", "m", 0, 1, 1, false, 0).toHeaders().getFirst(ChunkHeaders.HISTORY_START)).isNull();
+        assertThat(BatchHeader.from(new BatchHeader("s", "m", 0, 1, 1, false, 0).toHeaders()).historyStart()).isZero();
+    }
+
+    @Test
     @DisplayName("the history Nats-Msg-Id is <message_id>:<first_chunk_id>:<attempt>")
     void historyMsgId() {
         assertThat(new BatchHeader("s", "m1", 12, 4, 3, false, 0).historyMsgId()).isEqualTo("m1:12");

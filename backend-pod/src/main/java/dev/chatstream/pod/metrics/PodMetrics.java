@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat_chunk_delivery_seconds}, {@code chat_nats_published_total{kind}},
  * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
  * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_replays_total},
+ * {@code chat_replay_starts_total{from}},
  * {@code chat_stream_gaps_repaired_total}, {@code chat_pod_ttft_seconds} (POST accepted to first chunk written,
  * {@link FirstChunkWatch}) and {@code chat_resumes_total{outcome}}, {@code chat_nats_connected}.
  */
@@ -50,6 +51,7 @@ public final class PodMetrics {
     private final ConcurrentHashMap<String, Counter> received = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> resumes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> replayStarts = new ConcurrentHashMap<>();
     private final FirstChunkWatch firstChunks;
     private final ConcurrentHashMap<String, Counter> limits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> authFailures = new ConcurrentHashMap<>();
@@ -193,6 +195,15 @@ public final class PodMetrics {
     /** A history read started (a resume, a repair, a retry). */
     public void replayStarted() {
         replays.increment();
+    }
+
+    /**
+     * Where a history read started ({@code chat_replay_starts_total{from}}): {@code sequence} (where its message's
+     * history begins), {@code time} (before the message's accept time) or {@code first} (the session's first batch).
+     */
+    public void replayStartedFrom(String from) {
+        replayStarts.computeIfAbsent(from, f -> Counter.builder("chat.replay.starts").tag("from", f)
+                .description("History reads by where they started").register(registry)).increment();
     }
 
     public void replayed(int batches) {

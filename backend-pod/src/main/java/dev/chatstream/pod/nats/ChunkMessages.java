@@ -17,11 +17,25 @@ final class ChunkMessages {
     /** Reads the batch; throws {@link IllegalArgumentException} when a header is missing or bad. */
     static Batch batch(Message message) {
         BatchHeader header = BatchHeader.from(message.getHeaders());
+        return batch(message, header, header.historyStart());
+    }
+
+    /**
+     * Reads a batch stored in history: its message's history starts where its header says, or here when it holds
+     * chunk 0 (stored once, under its {@code Nats-Msg-Id}).
+     */
+    static Batch historyBatch(Message message) {
+        BatchHeader header = BatchHeader.from(message.getHeaders());
+        return batch(message, header,
+                header.firstChunkId() == 0 ? message.metaData().streamSequence() : header.historyStart());
+    }
+
+    private static Batch batch(Message message, BatchHeader header, long historyStart) {
         byte[] body = message.getData();
         if (body == null || body.length == 0) {
             throw new IllegalArgumentException("empty chunk batch");
         }
         return new Batch(header.sessionId(), header.messageId(), header.firstChunkId(), header.attempt(),
-                header.publishedAtMicros(), body, header.endsMessage());
+                header.publishedAtMicros(), body, header.endsMessage(), historyStart);
     }
 }

@@ -14,11 +14,10 @@ import java.util.ArrayDeque;
  * One client's stream of a session, a small state machine that de-duplicates and orders what reaches its
  * sink. {@link State#LIVE} writes each batch at once and cuts off a client whose buffer is still full (it
  * resumes). {@link State#RESUMING} writes history after the client's cursor as fast as the client drains,
- * holding live batches, then merges them. {@link State#REPAIRING} does that for one message: after a hole,
- * for a message first seen past chunk 0, or for an answer that stopped arriving live (tail check); history
- * still storing what went live is asked again with growing delays ({@link ReplayMerge#MAX_LAG_RETRIES}).
- * {@link State#CLOSED}: the client left; nothing more is written or read for it. All but the constructor,
- * {@link #offer} and {@link #isClosed} runs on the sink's thread.
+ * holding live batches, then merges them. {@link State#REPAIRING} does that for one message (after a hole, a
+ * message first seen past chunk 0, a stalled tail); history still storing what went live is asked again with
+ * growing delays. {@link State#CLOSED}: the client left. All but the constructor, {@link #offer} and
+ * {@link #isClosed} run on the sink's thread.
  */
 public final class ClientConnection implements RoutedConnection {
     /** Live batches held back during a replay before the client counts as too slow. */
@@ -70,9 +69,9 @@ public final class ClientConnection implements RoutedConnection {
     public ClientSink sink() { return sink; }
 
     /** The message a replay needs; null for the whole session (a client's resume). */
-    public String replayScope() {
-        return state == State.REPAIRING ? merge.cursor.messageId() : null;
-    }
+    public String replayScope() { return state == State.REPAIRING ? merge.cursor.messageId() : null; }
+    /** The replay in progress (its cursor, whether it must read from the first batch); null when none. */
+    ReplayMerge replayMerge() { return merge; }
 
     @Override
     public long lastWriteNanos() { return lastWriteNanos; }
@@ -86,7 +85,7 @@ public final class ClientConnection implements RoutedConnection {
     }
 
     @Override
-    public void offer(Batch batch) { inbox.offer(batch); }
+    public void offer(Batch batch) { replayer.seenLive(batch); inbox.offer(batch); }
 
     private void takeLive(ArrayDeque<Batch> batches) {
         if (batches.size() == 1) {
@@ -193,8 +192,9 @@ public final class ClientConnection implements RoutedConnection {
         if (merge == null || merge.done) {
             return;
         }
-        if (merge.lookAgainForCursor(complete)) {
-            replayAgain(merge.cursor, null, false, merge.nextLagDelay());
+        long again = merge.againIn(complete);
+        if (again >= 0) {
+            replayAgain(merge.cursor, null, merge.repair, again);
             return;
         }
         metrics.resumed(merge.end(complete, tracker));

@@ -2,6 +2,7 @@ package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.Batch;
+import dev.chatstream.streams.ScanStart;
 import dev.chatstream.wire.Cursor;
 import io.vertx.core.buffer.Buffer;
 
@@ -12,7 +13,10 @@ import java.util.ArrayDeque;
  * because the client's buffer is full), and the live batches held back meanwhile. On a resume, history up
  * to and including the client's cursor is skipped (chunk ids grow across attempts in history, so this holds
  * whichever attempt the client saw); on a repair, only the cursor's message is taken and the delivery
- * tracker decides what is new. Used on the connection's thread only.
+ * tracker decides what is new. A replay may start near the cursor's message instead of at the session's
+ * first batch ({@link SharedReplays}); one whose start turns out to be past that message's first batch (a
+ * time bound off by more than its margin) is thrown away and read again from the first batch, so a near
+ * start never changes what the client gets. Used on the connection's thread only.
  */
 final class ReplayMerge {
     /** How often a hole or resume cursor history does not have yet is asked for again ({@link ReplayPolicy#HISTORY_WAIT} in all). */
@@ -40,6 +44,13 @@ final class ReplayMerge {
     boolean complete;
     /** Replays of the current hole or resume repeated because history lagged behind live. */
     int lagRetries;
+    /** Where the current replay started: past the session's first batch, and whether by time. */
+    private boolean near;
+    private boolean byTime;
+    /** The current near replay began past the cursor's message: what it gives is ignored. */
+    private boolean missedStart;
+    /** A near start missed: every later replay of this merge reads from the first batch. */
+    boolean widened;
 
     ReplayMerge(Cursor cursor, boolean repair, Buffer gapNotice, ArrayDeque<Batch> held) {
         this.held = held;
@@ -60,6 +71,28 @@ final class ReplayMerge {
         cursorFound = false;
         cursorPassed = false;
         done = false;
+        near = false;
+        byTime = false;
+        missedStart = false;
+    }
+
+    /** The replay about to deliver starts at {@code start} (told before its first batch). */
+    void startsAt(ScanStart start) {
+        near = !start.isFirst();
+        byTime = start.isTime();
+    }
+
+    /**
+     * Before the replay ends: after how long it runs again, or -1 when it ends now. At once from the first batch
+     * when a near start missed the cursor's message (its first batch seen starts past chunk 0, or a start by time
+     * found nothing of a resume's cursor); after a lag delay for a cursor history does not show yet.
+     */
+    long againIn(boolean replayComplete) {
+        if (near && (missedStart || replayComplete && byTime && !repair && !cursorFound)) {
+            widened = true;
+            return 0;
+        }
+        return lookAgainForCursor(replayComplete) ? nextLagDelay() : -1;
     }
 
     /** The delay before the next replay of a hole or cursor history has not stored yet. */
@@ -85,7 +118,7 @@ final class ReplayMerge {
      * including the cursor, then seeds the tracker with it; a repair takes only its message.
      */
     boolean accept(Batch batch, DeliveryTracker tracker) {
-        if (done) {
+        if (done || missedStart) {
             return false;
         }
         boolean ofCursor = batch.messageId().equals(cursor.messageId());
@@ -95,6 +128,11 @@ final class ReplayMerge {
         }
         if (!cursorFound) {
             if (!ofCursor) {
+                return false;
+            }
+            if (near && batch.firstChunkId() > 0) {
+                // Started past the message's first batch: the chunks before this one may be stored earlier.
+                missedStart = true;
                 return false;
             }
             cursorFound = true;

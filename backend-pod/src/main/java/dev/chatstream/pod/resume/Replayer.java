@@ -1,5 +1,7 @@
 package dev.chatstream.pod.resume;
 
+import dev.chatstream.pod.routing.Batch;
+
 /**
  * Reads history for a connection: feeds {@link ClientConnection#deliverHistory} and then calls
  * {@link ClientConnection#endReplay}. {@link SharedReplays} is the real one; tests use fakes.
@@ -12,6 +14,10 @@ public interface Replayer {
      * and a write retried through a JetStream leader election lands seconds later).
      */
     void replay(ClientConnection connection, long delayMs);
+
+    /** A live batch for a connection (any thread): it may say where its message's history begins. */
+    default void seenLive(Batch batch) {
+    }
 
     /** Reads nothing: each replay ends at once, so held batches go out with their holes. */
     static Replayer none() {

@@ -4,11 +4,13 @@ import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.pod.routing.RoutedConnection;
 import dev.chatstream.pod.routing.SessionRouter;
+import dev.chatstream.streams.ScanStart;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +24,12 @@ import java.util.Map;
  * once all its connections closed, and a closed connection is never replayed to again. On a NATS
  * reconnect every connection's unfinished answer gets a tail check, since chunks published during the
  * reconnect reach no one live.
+ *
+ * <p>A replay starts near the message its connections need (the cursor's, or the one repaired), the earliest
+ * start that covers them all: where that message's history begins when this pod learned it ({@link MessageStarts},
+ * from live batches' {@code Chat-History-Start} and from earlier replays), else {@link ScanStart#CLOCK_MARGIN}
+ * before the message was accepted ({@link HistorySource#acceptedAt}), else the session's first batch. Every
+ * later message of the session is stored after that start, so a resume still gets them all.
  */
 public final class SharedReplays implements Replayer {
     private static final Logger LOG = LoggerFactory.getLogger(SharedReplays.class);
@@ -45,11 +53,21 @@ public final class SharedReplays implements Replayer {
         this.podId = podId;
     }
 
+    /** Where recent messages' history begins, learned live and from replays. */
+    private final MessageStarts starts = new MessageStarts();
+
     private record Key(String sessionId, String messageId) {
     }
 
+    /** A connection waiting for a replay, with what it needs: its cursor's message, and whether from the first batch. */
+    private record Want(ClientConnection connection, String messageId, boolean fromFirst) {
+        boolean isClosed() {
+            return connection.isClosed();
+        }
+    }
+
     private static final class Flight {
-        List<ClientConnection> next = new ArrayList<>();
+        List<Want> next = new ArrayList<>();
         boolean running;
     }
 
@@ -67,15 +85,25 @@ public final class SharedReplays implements Replayer {
         }
     }
 
+    @Override
+    public void seenLive(Batch batch) {
+        if (batch.historyStart() > 0) {
+            starts.learn(batch.sessionId(), batch.messageId(), batch.historyStart());
+        }
+    }
+
+    /** On the connection's thread: what it needs is read now, while its replay state is its own. */
     private void replayNow(ClientConnection connection) {
         if (connection.isClosed()) {
             return;
         }
+        ReplayMerge merge = connection.replayMerge();
+        Want want = new Want(connection, merge == null ? null : merge.cursor.messageId(), merge == null || merge.widened);
         Key key = new Key(connection.sessionId(), connection.replayScope());
         boolean start;
         synchronized (this) {
             Flight flight = flights.computeIfAbsent(key, k -> new Flight());
-            flight.next.add(connection);
+            flight.next.add(want);
             start = !flight.running;
             flight.running = true;
         }
@@ -117,11 +145,11 @@ public final class SharedReplays implements Replayer {
 
     /** Takes the connections waiting for {@code key} and replays to them; ends the flight when none wait. */
     private void runNext(Key key) {
-        List<ClientConnection> group;
+        List<Want> group;
         synchronized (this) {
             Flight flight = flights.get(key);
             group = flight.next;
-            group.removeIf(ClientConnection::isClosed);
+            group.removeIf(Want::isClosed);
             if (group.isEmpty()) {
                 flights.remove(key);
                 return;
@@ -143,19 +171,32 @@ public final class SharedReplays implements Replayer {
      * the streams go on without it. Batches a failed try already handed over come again on the next one
      * and are dropped as duplicates.
      */
-    private void attempt(Key key, List<ClientConnection> group, long giveUpAt, long backoffMs) {
-        List<ClientConnection> open = group.stream().filter(s -> !s.isClosed()).toList();
-        if (open.isEmpty()) {
+    private void attempt(Key key, List<Want> wants, long giveUpAt, long backoffMs) {
+        List<Want> openWants = wants.stream().filter(w -> !w.isClosed()).toList();
+        if (openWants.isEmpty()) {
             runNext(key);
             return;
         }
+        List<ClientConnection> open = openWants.stream().map(Want::connection).toList();
         metrics.replayStarted();
         int[] batches = new int[1];
         vertx.executeBlocking(() -> {
+                    ScanStart from = startFor(key.sessionId(), openWants);
+                    metrics.replayStartedFrom(from.isFirst() ? "first" : from.isSequence() ? "sequence" : "time");
+                    for (ClientConnection connection : open) {
+                        // Queued ahead of every batch of this replay.
+                        connection.sink().execute(() -> {
+                            ReplayMerge merge = connection.replayMerge();
+                            if (merge != null) {
+                                merge.startsAt(from);
+                            }
+                        });
+                    }
                     // Handed over in slices: one task per connection and slice, not per batch.
                     List<Batch> slice = new ArrayList<>(ReplayPolicy.SLICE_BATCHES);
                     try {
-                        return history.replay(key.sessionId(), key.messageId(), batch -> {
+                        return history.replay(key.sessionId(), key.messageId(), from, batch -> {
+                            starts.learn(batch.sessionId(), batch.messageId(), batch.historyStart());
                             batches[0]++;
                             slice.add(batch);
                             if (slice.size() == ReplayPolicy.SLICE_BATCHES) {
@@ -172,7 +213,7 @@ public final class SharedReplays implements Replayer {
                     if (result.failed() && !allClosed(open) && System.nanoTime() + backoffMs * 1_000_000 < giveUpAt) {
                         LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", key.sessionId())
                                 .log("history replay failed, retrying in " + backoffMs + " ms: " + result.cause());
-                        vertx.setTimer(backoffMs, id -> attempt(key, open, giveUpAt, ReplayPolicy.nextBackoff(backoffMs)));
+                        vertx.setTimer(backoffMs, id -> attempt(key, openWants, giveUpAt, ReplayPolicy.nextBackoff(backoffMs)));
                         return;
                     }
                     if (result.failed()) {
@@ -189,6 +230,35 @@ public final class SharedReplays implements Replayer {
                     }
                     runNext(key);
                 });
+    }
+
+    /** Blocking: the earliest start that covers every connection's need (see the class comment). */
+    private ScanStart startFor(String sessionId, List<Want> wants) {
+        ScanStart from = null;
+        Map<String, ScanStart> byMessage = new HashMap<>();
+        for (Want want : wants) {
+            ScanStart needed = want.fromFirst() || want.messageId() == null ? ScanStart.FIRST
+                    : byMessage.computeIfAbsent(want.messageId(), messageId -> startOf(sessionId, messageId));
+            from = from == null ? needed : from.earliest(needed);
+            if (from.isFirst()) {
+                break;
+            }
+        }
+        return from == null ? ScanStart.FIRST : from;
+    }
+
+    private ScanStart startOf(String sessionId, String messageId) {
+        long sequence = starts.of(sessionId, messageId);
+        if (sequence > 0) {
+            return ScanStart.atSequence(sequence);
+        }
+        try {
+            Instant accepted = history.acceptedAt(messageId);
+            return ScanStart.before(accepted, ScanStart.CLOCK_MARGIN);
+        } catch (Exception e) {
+            // The replay itself will fail or succeed on its own; a lookup that could not say costs a full read.
+            return ScanStart.FIRST;
+        }
     }
 
     private static void deliver(List<ClientConnection> group, List<Batch> slice) {

@@ -16,12 +16,20 @@ public final class Batch {
     private final int attempt;
     private final long publishedAtMicros;
     private final boolean endsMessage;
+    private final long historyStart;
     private final byte[] body;
     /** The last encoding made, and by which encoder; a second flavour on the same batch just re-encodes. */
     private volatile EncodedBatch encoded;
 
     public Batch(String sessionId, String messageId, long firstChunkId, int attempt, long publishedAtMicros,
                  byte[] body, boolean endsMessage) {
+        this(sessionId, messageId, firstChunkId, attempt, publishedAtMicros, body, endsMessage, 0);
+    }
+
+    /** With {@code historyStart}: the history stream sequence of its message's first stored batch, 0 when unknown. */
+    public Batch(String sessionId, String messageId, long firstChunkId, int attempt, long publishedAtMicros,
+                 byte[] body, boolean endsMessage, long historyStart) {
+        this.historyStart = historyStart;
         this.sessionId = sessionId;
         this.messageId = messageId;
         this.firstChunkId = firstChunkId;
@@ -59,6 +67,11 @@ public final class Batch {
 
     public boolean endsMessage() {
         return endsMessage;
+    }
+
+    /** Where its message's history begins (a stream sequence), so a replay of it can start there; 0 when unknown. */
+    public long historyStart() {
+        return historyStart;
     }
 
     /** The body: chunk JSON documents separated by {@code \n} (see {@link ChunkBatch}). Do not modify. */

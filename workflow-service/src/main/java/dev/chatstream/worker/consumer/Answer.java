@@ -123,7 +123,9 @@ final class Answer implements TokenSink {
         if (state == State.DONE) {
             return;
         }
-        fanout = MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), info, route, s.clock());
+        // Its batches tell pods where the message's history begins, so their replays start there.
+        fanout = MessageFanout.open(s.vertx(), context, s.transport(), s.codec(),
+                info.withHistoryStart(progress.historyStart()), route, s.clock());
         fanout.finalRecorded().onComplete(this::recorded);
         if (progress.lastChunkId() >= 0) {
             // An earlier attempt streamed chunks: tell clients this answer starts over, once history took the

@@ -18,7 +18,8 @@ final class ErrorNotice {
 
     static void send(AnswerServices s, Context context, String sessionId, String messageId, int attempt, long chunkId,
                      String code, String message) {
-        MessageInfo info = new MessageInfo(sessionId, messageId, attempt, null, null);
+        // Past chunk 0 earlier chunks are stored, where from is not known here: the notice does not say.
+        MessageInfo info = new MessageInfo(sessionId, messageId, attempt, null, null).withHistoryStart(chunkId == 0 ? 0 : -1);
         SessionRoute route = s.routes().open(sessionId);
         route.start().onComplete(ar -> {
             MessageFanout notice = MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), info, route, s.clock());

@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+
 /**
  * The intake of one delivered request, holding a slot: decodes and validates it (a poison request
  * goes to {@code CHAT_DLQ}, its session told), claims its message id on this worker, skips a message
@@ -76,8 +78,13 @@ final class Intake {
                 return HistoryProgress.ANSWERED;
             }
             return lease.deliveries() <= 1 ? HistoryProgress.NONE
-                    : s.history().read(request.sessionId(), request.messageId());
+                    : s.history().read(request.sessionId(), request.messageId(), storedAt());
         }, false);
+    }
+
+    /** When the request was stored in {@code WORKFLOW_REQUESTS} (the server's clock), or null when unknown. */
+    private Instant storedAt() {
+        return msg.isJetStream() && msg.metaData().timestamp() != null ? msg.metaData().timestamp().toInstant() : null;
     }
 
     private boolean answered(String messageId) {

@@ -2,6 +2,7 @@ package dev.chatstream.worker.consumer;
 
 import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.streams.StreamDefinitions;
+import dev.chatstream.streams.ScanStart;
 import dev.chatstream.streams.StreamSettings;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.worker.config.ConsumerSettings;
@@ -69,7 +70,7 @@ public final class WorkflowConsumer {
         MessageCodec codec = MessageCodec.standard();
         ActiveAnswers answers = new ActiveAnswers();
         AnswerServices services = new AnswerServices(vertx, connection, codec, transport, providers, policy, routes,
-                new HistoryReader(jetStream, management),
+                new HistoryReader(jetStream, management, ScanStart.CLOCK_MARGIN),
                 new Conversations(vertx, jetStream, management, codec, policy.maxHistoryTurns()),
                 AnsweredMarkers.open(connection, streams, settings.answeredTtl()),
                 new DeadLetters(jetStream, settings.workerId()), answers, ledger,

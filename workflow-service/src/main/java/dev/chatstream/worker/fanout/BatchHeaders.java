@@ -32,6 +32,11 @@ final class BatchHeaders {
 
     /** The headers of a batch as {@link dev.chatstream.wire.BatchHeader#from} reads them, plus correlation and trace. */
     Headers of(long firstChunkId, int count, boolean isFinal, long publishedAtMicros) {
+        return of(firstChunkId, count, isFinal, publishedAtMicros, 0);
+    }
+
+    /** The same with {@code Chat-History-Start} when {@code historyStart} is known (positive). */
+    Headers of(long firstChunkId, int count, boolean isFinal, long publishedAtMicros, long historyStart) {
         // The copy shares the identity's value lists; put() replaces a key's list, so they stay untouched.
         Headers headers = new Headers(identity)
                 .put(ChunkHeaders.FIRST_CHUNK_ID, Long.toString(firstChunkId))
@@ -39,6 +44,9 @@ final class BatchHeaders {
                 .put(ChunkHeaders.PUBLISHED_AT, Long.toString(publishedAtMicros));
         if (isFinal) {
             headers.put(ChunkHeaders.FINAL, "true");
+        }
+        if (historyStart > 0) {
+            headers.put(ChunkHeaders.HISTORY_START, Long.toString(historyStart));
         }
         return headers;
     }

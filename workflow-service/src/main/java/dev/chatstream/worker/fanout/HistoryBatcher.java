@@ -74,6 +74,12 @@ final class HistoryBatcher {
     private long inFlightSince;
     /** A restart notice not yet acknowledged as new in history: nothing goes live before it is. */
     private boolean restartUnconfirmed;
+    /**
+     * The stream sequence of the message's first stored batch, carried by every later batch so pods replay
+     * from there; 0 until this attempt's first write is acknowledged when no earlier attempt stored any, -1
+     * when an earlier one did but where is unknown (then no batch says).
+     */
+    private long historyStart;
 
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
                    BatchHeaders headers, LivePublisher live, FanoutSpans spans) {
@@ -85,6 +91,7 @@ final class HistoryBatcher {
         this.transport = transport;
         this.info = info;
         this.clock = clock;
+        this.historyStart = info.historyStart();
     }
 
     /**
@@ -190,7 +197,8 @@ final class HistoryBatcher {
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
         // The position, not the attempt: a second attempt writing from the same chunk id is a duplicate.
         String msgId = BatchHeader.historyMsgId(info.messageId(), first.chunkId());
-        Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()));
+        Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()),
+                historyStart);
         Span span = spans.historyWrite(first.chunkId(), batch.size(), attempt);
         transport.publishHistory(info.historySubject(), batchHeaders, body, msgId)
                 .whenComplete((ack, err) -> context.runOnContext(v -> {
@@ -203,7 +211,7 @@ final class HistoryBatcher {
                     } else if (ack.isDuplicate()) {
                         checkDuplicate(batch, body, isFinal, attempt, ack.getSeqno());
                     } else {
-                        acknowledged(batch, body, isFinal);
+                        acknowledged(batch, body, isFinal, ack.getSeqno());
                     }
                 }));
         return batchHeaders;
@@ -217,7 +225,7 @@ final class HistoryBatcher {
         }
         vertx.executeBlocking(() -> transport.storedAttempt(sequence), false).onComplete(ar -> {
             if (ar.succeeded() && Integer.toString(info.attempt()).equals(ar.result())) {
-                acknowledged(batch, body, isFinal);
+                acknowledged(batch, body, isFinal, sequence);
             } else if (ar.succeeded()) {
                 conflict(first(batch));
             } else {
@@ -235,7 +243,11 @@ final class HistoryBatcher {
                 + " first; attempt " + info.attempt() + " stops"));
     }
 
-    private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal) {
+    private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal, long sequence) {
+        if (historyStart == 0) {
+            // The message's first stored batch: the batches after it say where its history begins.
+            historyStart = sequence;
+        }
         inFlight = false;
         restartUnconfirmed = false;
         transport.historyGate().release();

@@ -104,6 +104,18 @@ class MessageFanoutTest {
     }
 
     @Test
+    @DisplayName("every batch after the message's first carries Chat-History-Start, the stream sequence of its first stored batch")
+    void laterBatchesSayWhereHistoryStarts() throws Exception {
+        List<ChunkProbe.Batch> batches = run("starts", 10);
+        long first = nc.jetStreamManagement().getFirstMessage(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY,
+                Subjects.history("starts")).getSeq();
+        assertThat(batches).hasSizeGreaterThan(1);
+        assertThat(batches.getFirst().header(ChunkHeaders.HISTORY_START)).isNull();
+        assertThat(batches.subList(1, batches.size())).extracting(batch -> batch.header(ChunkHeaders.HISTORY_START))
+                .containsOnly(Long.toString(first));
+    }
+
+    @Test
     @DisplayName("every batch that goes live is already in history, byte for byte")
     void liveOnlyWhatHistoryHolds() throws Exception {
         List<ChunkProbe.Batch> batches = run("durable", 6);
