@@ -70,14 +70,17 @@ final class Intake {
 
     /**
      * What earlier deliveries left: answered already (the marker outlives the requests' duplicate
-     * window), or how far history got (only a redelivery can have any).
+     * window), or how far history got. Only a redelivery can have any history — or a first delivery whose
+     * marker could not be read: JetStream is in trouble then (a node loss), and a consumer whose leader
+     * changed may hand a request out again as a first delivery, so history is asked too.
      */
     private Future<HistoryProgress> prior(WorkflowRequest request) {
         return s.vertx().executeBlocking(() -> {
-            if (answered(request.messageId())) {
+            Boolean answered = answered(request.messageId());
+            if (Boolean.TRUE.equals(answered)) {
                 return HistoryProgress.ANSWERED;
             }
-            return lease.deliveries() <= 1 ? HistoryProgress.NONE
+            return lease.deliveries() <= 1 && answered != null ? HistoryProgress.NONE
                     : s.history().read(request.sessionId(), request.messageId(), storedAt());
         }, false);
     }
@@ -87,16 +90,17 @@ final class Intake {
         return msg.isJetStream() && msg.metaData().timestamp() != null ? msg.metaData().timestamp().toInstant() : null;
     }
 
-    private boolean answered(String messageId) {
+    /** Whether the message carries an answered marker; null when the marker could not be read. */
+    private Boolean answered(String messageId) {
         try {
             return s.answered().answered(messageId);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            // Answering once more is better than not answering: the history check still guards a redelivery.
+            // Unknown: history decides (unreadable too, the request is retried later rather than answered twice).
             LOG.warn("could not read the answered marker of {}: {}", messageId, e.toString());
-            return false;
+            return null;
         }
     }
 

@@ -1,17 +1,20 @@
 package dev.chatstream.worker.app;
 
 import dev.chatstream.codec.MessageCodec;
+import dev.chatstream.config.Env;
 import dev.chatstream.schemas.ChunkType;
 import dev.chatstream.schemas.FinishReason;
 import dev.chatstream.schemas.ResponseChunk;
 import dev.chatstream.schemas.WorkflowContext;
 import dev.chatstream.schemas.WorkflowRequest;
 import dev.chatstream.streams.StreamDefinitions;
+import dev.chatstream.streams.StreamSettings;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.testkit.FreePorts;
 import dev.chatstream.testkit.NatsServer;
 import dev.chatstream.wire.ChunkHeaders;
 import dev.chatstream.wire.WorkerHeaders;
+import dev.chatstream.worker.config.ConsumerSettings;
 import dev.chatstream.worker.support.ChunkProbe;
 import dev.chatstream.worker.support.Requests;
 import dev.chatstream.worker.support.TestWorkers;
@@ -115,6 +118,33 @@ class AnswerLifecycleTest {
             assertNothingPending();
             assertThat(worker.meters().counter("chat.workflow.requests", "outcome", "already_finished").count())
                     .isGreaterThanOrEqualTo(1);
+            assertThat(broadcast.chunks(request.messageId())).extracting(ResponseChunk::chunkId)
+                    .containsExactly(0L, 1L, 2L, 3L);
+        }
+    }
+
+    @Test
+    @DisplayName("a first delivery whose answered marker cannot be read finds the final chunk in history and is not answered again")
+    void unreadableMarkerFallsBackToHistory() throws Exception {
+        String sid = Requests.id("s");
+        WorkflowRequest request = Requests.demo(sid, 3);
+        try (ChunkProbe broadcast = new ChunkProbe(nc, Subjects.sessionBroadcast(sid))) {
+            Requests.publish(js, request);
+            await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(request.messageId()));
+            assertNothingPending();
+            double alreadyFinished = worker.meters().counter("chat.workflow.requests", "outcome", "already_finished").count();
+            // The marker bucket gone (as while its stream elects a leader): the copy below is a first delivery.
+            nc.keyValueManagement().delete(StreamDefinitions.ANSWERED);
+            try {
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> !publishAgain(request).isDuplicate());
+                assertNothingPending();
+            } finally {
+                nc.keyValueManagement().create(StreamDefinitions.answeredMarkers(
+                        StreamSettings.fromEnv(new Env(env)), ConsumerSettings.DEFAULT_ANSWERED_TTL));
+            }
+            assertThat(worker.meters().counter("chat.workflow.requests", "outcome", "already_finished").count())
+                    .isGreaterThan(alreadyFinished);
             assertThat(broadcast.chunks(request.messageId())).extracting(ResponseChunk::chunkId)
                     .containsExactly(0L, 1L, 2L, 3L);
         }
