@@ -40,6 +40,8 @@ public final class SharedReplays implements Replayer {
     private final Duration replayTimeout;
     private final PodMetrics metrics;
     private final String podId;
+    /** Where recent messages' history begins, learned live and from replays. */
+    private final MessageStarts starts = new MessageStarts();
     /** Per session and scope: the connections waiting for the next replay, and whether one runs. Guarded by this. */
     private final Map<Key, Flight> flights = new HashMap<>();
 
@@ -52,9 +54,6 @@ public final class SharedReplays implements Replayer {
         this.metrics = metrics;
         this.podId = podId;
     }
-
-    /** Where recent messages' history begins, learned live and from replays. */
-    private final MessageStarts starts = new MessageStarts();
 
     private record Key(String sessionId, String messageId) {
     }

@@ -43,9 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * messages the pod read (its {@code chat_nats_received_total{kind="history"}}), how many history reads it started
  * ({@code chat_replays_total}, and by start {@code chat_replay_starts_total{from}}, where the pod has them) and
  * the time from opening the streams to each client having the final chunk. Runs against a running pod (started
- * with {@code AUTH_MODE=none}: every client is another browser) and its NATS:
+ * with {@code AUTH_MODE=none}: every client is another browser) and its NATS; metrics are read from the pod's
+ * management port ({@code -Dresume.metrics}, default http://127.0.0.1:9090):
  * <pre>
- * java -cp loadtest/target/loadtest.jar dev.chatstream.loadtest.bench.ResumeCost \
+ * java -Dresume.metrics=http://127.0.0.1:9090 -cp loadtest/target/loadtest.jar dev.chatstream.loadtest.bench.ResumeCost \
  *     http://127.0.0.1:8080 nats://127.0.0.1:4222 1000 100 [messages] [gap-seconds]
  * </pre>
  */
@@ -83,11 +84,12 @@ public final class ResumeCost {
         }
         int lastBatches = batches - perMessage * (messages - 1);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        double readsBefore = metric(http, pod, HISTORY_READS);
-        double replaysBefore = metric(http, pod, REPLAYS);
+        String metrics = System.getProperty("resume.metrics", "http://127.0.0.1:9090");
+        double readsBefore = metric(http, metrics, HISTORY_READS);
+        double replaysBefore = metric(http, metrics, REPLAYS);
         double[] startsBefore = new double[STARTS.size()];
         for (int i = 0; i < STARTS.size(); i++) {
-            startsBefore[i] = metric(http, pod, startMetric(STARTS.get(i)));
+            startsBefore[i] = metric(http, metrics, startMetric(STARTS.get(i)));
         }
         String last = message + ":" + (lastBatches - 1);
         long[] caughtUpNanos = new long[clients];
@@ -128,8 +130,8 @@ public final class ResumeCost {
         }
         // Let the pod's counters settle (tail checks after the replays read history too).
         Thread.sleep(3_000);
-        double reads = metric(http, pod, HISTORY_READS) - readsBefore;
-        double replays = metric(http, pod, REPLAYS) - replaysBefore;
+        double reads = metric(http, metrics, HISTORY_READS) - readsBefore;
+        double replays = metric(http, metrics, REPLAYS) - replaysBefore;
         long[] sorted = Arrays.stream(caughtUpNanos).filter(n -> n > 0).sorted().toArray();
         System.out.printf("session %s: %d stored batches in %d answers, %d clients resuming from %s:0 (%d batches)%n",
                 session, batches, messages, clients, message, lastBatches);
@@ -140,7 +142,7 @@ public final class ResumeCost {
                 reads, reads / clients, replays > 0 ? String.format("%.0f", replays) : "not counted by this pod");
         StringBuilder starts = new StringBuilder();
         for (int i = 0; i < STARTS.size(); i++) {
-            double started = metric(http, pod, startMetric(STARTS.get(i))) - startsBefore[i];
+            double started = metric(http, metrics, startMetric(STARTS.get(i))) - startsBefore[i];
             if (started > 0) {
                 starts.append(' ').append(STARTS.get(i)).append('=').append(String.format("%.0f", started));
             }
