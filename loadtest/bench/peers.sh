@@ -10,7 +10,7 @@
 # latency (chunk timestamp → parsed by the reader, one host clock) p50/p99, loss, and CPU µs per delivered
 # chunk of each server process (utime+stime from /proc/<pid>/stat over the measured window, process trees).
 #
-#   loadtest/bench/peers.sh [OUT]          # default OUT loadtest/target/peers; about 4 minutes
+#   loadtest/bench/peers.sh [OUT]          # default OUT loadtest/target/peers; about 5 minutes
 #
 # Needs (installs nothing): nats-server, redis-server, and `apt-get install -y pushpin libnginx-mod-nchan`
 # (nginx comes with the module). A peer whose package is missing is skipped with a message.
@@ -18,7 +18,8 @@
 # Loopback only, fixed ports (PEERS_BASE_PORT [37000] + offsets), every process it starts is stopped on exit;
 # each driver run is bounded by `timeout`.
 # Environment (defaults in brackets): SERVERS ["ours pushpin nchan"], ANSWERS [100,200,400,800],
-# CLIENTS [1000], TOKENS [200], TOKEN_MS [20], WARMUP [3s], MEASURE [10s], GRACE [2s],
+# CLIENTS [1000], TOKENS [200], TOKEN_MS [20], PREWARM [10s: the first step's load, unreported, on a cold
+# server], WARMUP [3s, before each step], MEASURE [10s], GRACE [2s],
 # POD_JAVA_OPTS [-Xmx512m, as loadtest/bench/cluster.sh].
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +30,7 @@ ANSWERS=${ANSWERS:-100,200,400,800}
 CLIENTS=${CLIENTS:-1000}
 TOKENS=${TOKENS:-200}
 TOKEN_MS=${TOKEN_MS:-20}
+PREWARM=${PREWARM:-10s}
 WARMUP=${WARMUP:-3s}
 MEASURE=${MEASURE:-10s}
 GRACE=${GRACE:-2s}
@@ -55,6 +57,7 @@ cleanup() {
   rm -rf "$STATE"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 wait_for() { # what, seconds, command...
   local what=$1 seconds=$2; shift 2
@@ -71,7 +74,7 @@ drive() { # server, extra driver options...
   # Bounded: warm-up + measure + drain (one answer) + grace per step, plus start-up, with room to spare.
   timeout --kill-after=10s 600s "$JAVA" -Xmx2g -XX:+UseParallelGC -cp "$JAR" dev.chatstream.loadtest.peers.PeersMain \
     --server "$server" --answers "$ANSWERS" --clients "$CLIENTS" --tokens "$TOKENS" --token-ms "$TOKEN_MS" \
-    --warmup "$WARMUP" --measure "$MEASURE" --grace "$GRACE" --output "$OUT/$server.json" "$@" 2>&1 | tee -a "$OUT/peers.log"
+    --prewarm "$PREWARM" --warmup "$WARMUP" --measure "$MEASURE" --grace "$GRACE" --output "$OUT/$server.json" "$@" 2>&1 | tee -a "$OUT/peers.log"
 }
 
 run_ours() {

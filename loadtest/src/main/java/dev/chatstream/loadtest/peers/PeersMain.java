@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  *   [--publish-port 5561 --origin-port 7998]          (pushpin: its handler's HTTP port, our GRIP origin)
  *   [--publish-port 8090]                             (nchan: the port of its /pub/ location)
  *   [--answers 100,200,400,800] [--clients 1000] [--tokens 200] [--token-ms 20]
- *   [--warmup 3s] [--measure 10s] [--grace 2s] [--cpu name=pid,...] [--output file.json]
+ *   [--prewarm 0s] [--warmup 3s] [--measure 10s] [--grace 2s] [--cpu name=pid,...] [--output file.json]
  * </pre>
  */
 public final class PeersMain {
@@ -48,6 +48,7 @@ public final class PeersMain {
         Duration warmup = duration(options.getOrDefault("warmup", "3s"));
         Duration measure = duration(options.getOrDefault("measure", "10s"));
         Duration grace = duration(options.getOrDefault("grace", "2s"));
+        Duration prewarm = duration(options.getOrDefault("prewarm", "0s"));
         List<Integer> steps = new ArrayList<>();
         for (String n : options.getOrDefault("answers", "100,200,400,800").split(",")) {
             steps.add(Integer.parseInt(n.strip()));
@@ -78,6 +79,14 @@ public final class PeersMain {
                         + " | lost | repeated / gaps | CPU µs per delivered chunk | load average |");
                 int nextChannel = 0;
                 long nextAnswer = 0;
+                if (!prewarm.isZero()) {
+                    // Cold JVMs (ours, the driver's) and empty caches: run the first step's load unreported first.
+                    JsonObject row = step(server + " (pre-warm, not a result)", steps.get(0), tokens, spacing, clients,
+                            nextChannel, nextAnswer, prewarm, Duration.ofSeconds(1), grace, publisher, tally, servers,
+                            driverCpu);
+                    nextChannel = row.getInteger("next_channel");
+                    nextAnswer = row.getLong("next_answer");
+                }
                 for (int answers : steps) {
                     JsonObject row = step(server, answers, tokens, spacing, clients, nextChannel, nextAnswer,
                             warmup, measure, grace, publisher, tally, servers, driverCpu);
