@@ -22,17 +22,23 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HttpLanes {
     private final List<Lane> lanes = new ArrayList<>();
+    private final Vertx vertx;
+    private final NetClient client;
     private final String host;
+    private final int port;
     private final AtomicLong failures = new AtomicLong();
     private final InFlight inFlight = new InFlight();
 
-    private HttpLanes(String host) {
+    private HttpLanes(Vertx vertx, NetClient client, String host, int port) {
+        this.vertx = vertx;
+        this.client = client;
         this.host = host;
+        this.port = port;
     }
 
     static HttpLanes connect(Vertx vertx, String host, int port, int count) {
         NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
-        HttpLanes lanes = new HttpLanes(host);
+        HttpLanes lanes = new HttpLanes(vertx, client, host, port);
         List<Future<NetSocket>> sockets = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             sockets.add(client.connect(port, host));
@@ -54,7 +60,7 @@ final class HttpLanes {
                 + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         Buffer request = Buffer.buffer(head.length + body.length).appendBytes(head).appendBytes(body);
         inFlight.started();
-        lanes.get(lane).socket.write(request);
+        lanes.get(lane).send(request);
     }
 
     long failures() {
@@ -66,18 +72,67 @@ final class HttpLanes {
     }
 
     void close() {
-        lanes.forEach(lane -> lane.socket.close());
+        lanes.forEach(Lane::close);
+        client.close();
     }
 
-    /** One connection and the parser of its answers (Content-Length bodies, as Nchan and Pushpin send). */
+    /**
+     * One connection and the parser of its answers (Content-Length bodies, as Nchan and Pushpin send). A
+     * connection the server closes is replaced; the requests that were waiting on it count as failed.
+     */
     private final class Lane {
-        private final NetSocket socket;
+        private NetSocket socket;
         private Buffer pending = Buffer.buffer();
+        private final List<Buffer> queued = new ArrayList<>();
+        private int waiting;
+        private boolean closing;
 
         Lane(NetSocket socket) {
-            this.socket = socket;
-            socket.handler(this::onData);
-            socket.closeHandler(v -> failures.incrementAndGet());
+            attach(socket);
+        }
+
+        synchronized void send(Buffer request) {
+            waiting++;
+            if (socket == null) {
+                queued.add(request);
+            } else {
+                socket.write(request);
+            }
+        }
+
+        synchronized void close() {
+            closing = true;
+            if (socket != null) {
+                socket.close();
+            }
+        }
+
+        private void attach(NetSocket connected) {
+            connected.handler(this::onData);
+            connected.closeHandler(v -> reconnect());
+            synchronized (this) {
+                socket = connected;
+                queued.forEach(connected::write);
+                queued.clear();
+            }
+        }
+
+        private void reconnect() {
+            synchronized (this) {
+                if (closing) {
+                    return;
+                }
+                int lost = waiting - queued.size();
+                failures.addAndGet(lost);
+                for (int i = 0; i < lost; i++) {
+                    inFlight.ended();
+                }
+                waiting = queued.size();
+                socket = null;
+                pending = Buffer.buffer();
+            }
+            client.connect(port, host).onSuccess(this::attach)
+                    .onFailure(e -> vertx.setTimer(100, t -> reconnect()));
         }
 
         private void onData(Buffer data) {
@@ -96,6 +151,9 @@ final class HttpLanes {
                 }
                 if (!(head.startsWith("HTTP/1.1 2") || head.startsWith("HTTP/1.0 2"))) {
                     failures.incrementAndGet();
+                }
+                synchronized (this) {
+                    waiting--;
                 }
                 inFlight.ended();
                 at = end;

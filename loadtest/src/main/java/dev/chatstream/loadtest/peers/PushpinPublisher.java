@@ -18,10 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * chunk, format {@code http-stream} holding the finished SSE event), the way an application publishes to
  * Pushpin's HTTP API. Pushpin answers each publish with {@code Connection: close}, so a publish costs a
  * connection: one is in flight at a time (which also keeps every channel's chunks in order), and the chunks
- * that fall due meanwhile go together in the next one. The SSE text is ours: {@code event: chunk}, our
+ * that fall due meanwhile go together in the next one (at most 500 items each). The SSE text is ours: {@code event: chunk}, our
  * {@code <message_id>:<chunk_id>} id, the chunk JSON as data.
  */
 final class PushpinPublisher implements ChunkPublisher {
+    /** Pushpin 1.36 answers 400 to a publish of some thousands of items; the rest waits for the next one. */
+    private static final int MOST_ITEMS = 500;
+
     private final HttpClient client;
     private final RequestOptions request;
     private final AtomicLong failures = new AtomicLong();
@@ -55,8 +58,9 @@ final class PushpinPublisher implements ChunkPublisher {
                 sending = false;
                 return;
             }
-            batch = new ArrayList<>(waiting);
-            waiting.clear();
+            List<PeerChunk> first = waiting.subList(0, Math.min(MOST_ITEMS, waiting.size()));
+            batch = new ArrayList<>(first);
+            first.clear();
             mostInOnePublish = Math.max(mostInOnePublish, batch.size());
         }
         client.request(request)
