@@ -20,7 +20,7 @@
 # Environment (defaults in brackets): SERVERS ["ours pushpin nchan"], ANSWERS [100,200,400,800],
 # CLIENTS [1000], TOKENS [200], TOKEN_MS [20], PREWARM [10s: the first step's load, unreported, on a cold
 # server], WARMUP [3s, before each step], MEASURE [10s], GRACE [2s],
-# POD_JAVA_OPTS [-Xmx512m, as loadtest/bench/cluster.sh].
+# POD_JAVA_OPTS [loadtest/bench/cluster.sh's: the JVM as deployed].
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -82,7 +82,7 @@ run_ours() {
   # One pod, no worker: the driver is the worker. AUTH_MODE=none and lifted per-user limits: the readers are
   # one anonymous client holding a thousand streams.
   env=$(STATE="$STATE/cluster" PODS=1 WORKERS=0 POD_BASE_PORT=$pod_port NATS_PORT=$((BASE + 22)) \
-    REDIS_PORT=$((BASE + 79)) POD_JAVA_OPTS="${POD_JAVA_OPTS:--Xmx512m}" \
+    REDIS_PORT=$((BASE + 79)) \
     POD_ENV="AUTH_MODE=none MAX_CONNECTIONS_PER_USER=200000 MAX_CONNECTIONS_PER_IP=200000 MAX_CONNECTIONS=200000" \
     loadtest/bench/cluster.sh up)
   local pod_pid nats_pid
