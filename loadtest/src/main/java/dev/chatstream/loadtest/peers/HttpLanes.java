@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * be charged to the server it measures.
  */
 final class HttpLanes {
+    static final int MOST_WAITING = 50_000;
+
     private final List<Lane> lanes = new ArrayList<>();
     private final Vertx vertx;
     private final NetClient client;
@@ -54,8 +56,16 @@ final class HttpLanes {
         return lanes.size();
     }
 
-    /** POSTs {@code body} to {@code path} on lane {@code lane}. */
+    /**
+     * POSTs {@code body} to {@code path} on lane {@code lane}; past {@link #MOST_WAITING} requests waiting for
+     * their answer the publish is dropped and counted as failed, so a server that falls behind shows as loss
+     * instead of an ever-growing queue in the driver.
+     */
     void post(int lane, String path, byte[] body, String contentType) {
+        if (inFlight.current() >= MOST_WAITING) {
+            failures.incrementAndGet();
+            return;
+        }
         byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: " + contentType
                 + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         Buffer request = Buffer.buffer(head.length + body.length).appendBytes(head).appendBytes(body);

@@ -16,6 +16,10 @@ final class InFlight {
         now.decrementAndGet();
     }
 
+    int current() {
+        return now.get();
+    }
+
     int takeMax() {
         return max.getAndSet(now.get());
     }

@@ -30,6 +30,7 @@ final class PushpinPublisher implements ChunkPublisher {
     private final AtomicLong failures = new AtomicLong();
     private final List<PeerChunk> waiting = new ArrayList<>();
     private boolean sending;
+    private boolean closed;
     private int mostInOnePublish;
 
     PushpinPublisher(Vertx vertx, String host, int port) {
@@ -54,7 +55,7 @@ final class PushpinPublisher implements ChunkPublisher {
     private void sendWaiting() {
         List<PeerChunk> batch;
         synchronized (waiting) {
-            if (waiting.isEmpty()) {
+            if (waiting.isEmpty() || closed) {
                 sending = false;
                 return;
             }
@@ -133,6 +134,9 @@ final class PushpinPublisher implements ChunkPublisher {
 
     @Override
     public void close() {
+        synchronized (waiting) {
+            closed = true;
+        }
         client.close();
     }
 }
