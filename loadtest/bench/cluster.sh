@@ -7,7 +7,8 @@
 #
 # Environment (defaults in brackets): PODS [1], WORKERS [1], POD_BASE_PORT [18080],
 # NATS_PORT [14222], REDIS_PORT [16379], DEMO_TOKEN_DELAY_MS [0], WORKER_CONCURRENCY [unset],
-# POD_JAVA_OPTS / WORKER_JAVA_OPTS [-Xmx512m], POD_ENV / WORKER_ENV (extra "K=V K=V"),
+# POD_JAVA_OPTS / WORKER_JAVA_OPTS [the deployed JVM: $DEPLOYED_JAVA_OPTS, as deploy/k8s runs it in a 1 GiB
+# container], POD_ENV / WORKER_ENV (extra "K=V K=V"),
 # POD_JAR / WORKER_JAR [the reactor's jars], STATE [/tmp/chatstream-bench].
 # Pods run the default AUTH_MODE (guest) with one AUTH_GUEST_SECRET for all of them, so a guest
 # identity from one pod holds on every pod (the load tool takes one per session from GET /api/me).
@@ -23,6 +24,8 @@ REDIS_PORT=${REDIS_PORT:-16379}
 POD_JAR=${POD_JAR:-backend-pod/target/backend-pod.jar}
 WORKER_JAR=${WORKER_JAR:-workflow-service/target/workflow-service.jar}
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+# The manifests' JAVA_TOOL_OPTIONS in their 1 GiB containers: G1, heap sized at 60 % from the start.
+DEPLOYED_JAVA_OPTS="-XX:MaxRAM=1g -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=60 -XX:+UseG1GC"
 PATH=$PATH:/usr/sbin:/usr/local/sbin
 
 wait_for() { # what, seconds, command...
@@ -52,7 +55,7 @@ up() {
     env NATS_URL="$nats_url" REDIS_URL="$redis_url" WORKER_ID="bench-worker-$i" HTTP_PORT=$((POD_BASE_PORT + 100 + i)) \
       AI_PROVIDER=demo DEMO_TOKEN_DELAY_MS="${DEMO_TOKEN_DELAY_MS:-0}" \
       ${WORKER_CONCURRENCY:+WORKER_CONCURRENCY=$WORKER_CONCURRENCY} ${WORKER_ENV:-} \
-      "$JAVA" ${WORKER_JAVA_OPTS:--Xmx512m} -jar "$WORKER_JAR" >"$STATE/worker-$i.log" 2>&1 &
+      "$JAVA" ${WORKER_JAVA_OPTS:-$DEPLOYED_JAVA_OPTS} -jar "$WORKER_JAR" >"$STATE/worker-$i.log" 2>&1 &
     echo $! >"$STATE/worker-$i.pid"
   done
   local urls=()
@@ -61,7 +64,7 @@ up() {
     # h2c on: the scale-h2 phase streams over HTTP/2 cleartext straight to the pods (no proxy in between).
     env NATS_URL="$nats_url" REDIS_URL="$redis_url" POD_ID="bench-pod-$i" HTTP_PORT=$port HTTP_HOST=127.0.0.1 \
       MANAGEMENT_PORT=$((POD_BASE_PORT + 200 + i)) HTTP2_CLEARTEXT=true AUTH_GUEST_SECRET="$guest_secret" \
-      ${POD_ENV:-} "$JAVA" ${POD_JAVA_OPTS:--Xmx512m} -jar "$POD_JAR" >"$STATE/pod-$i.log" 2>&1 &
+      ${POD_ENV:-} "$JAVA" ${POD_JAVA_OPTS:-$DEPLOYED_JAVA_OPTS} -jar "$POD_JAR" >"$STATE/pod-$i.log" 2>&1 &
     echo $! >"$STATE/pod-$i.pid"
     urls+=("http://127.0.0.1:$port")
   done
