@@ -150,7 +150,7 @@ class MessageFanoutTest {
         FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
         FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
                 new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
-                defaults.historyMaxInFlight());
+                defaults.historyMaxInFlight(), defaults.liveFrameTick());
         ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, countFailures);
         nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
         try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
