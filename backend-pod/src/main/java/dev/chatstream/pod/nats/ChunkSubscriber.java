@@ -2,6 +2,7 @@ package dev.chatstream.pod.nats;
 
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.Batch;
+import dev.chatstream.pod.routing.DeliveryRound;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.wire.ChunkHeaders;
@@ -70,8 +71,12 @@ public final class ChunkSubscriber {
         }
     }
 
-    /** Each batch of a frame, routed as if it had come alone. */
+    /**
+     * Each batch of a frame, routed as if it had come alone, but handed over in one task per event loop
+     * ({@link DeliveryRound}); what was routed before a malformed segment still goes out.
+     */
     private void onFrame(Message message) {
+        DeliveryRound round = router.round();
         try {
             PodFrame.forEach(message.getData(), segment -> {
                 String sessionId = segment.header().sessionId();
@@ -79,7 +84,7 @@ public final class ChunkSubscriber {
                 if (first) {
                     metrics.firstChunks().arrived(message.getSubject(), segment.toHeaders());
                 }
-                int targets = router.route(sessionId, () -> ChunkMessages.batch(segment));
+                int targets = round.route(sessionId, () -> ChunkMessages.batch(segment));
                 if (targets == 0) {
                     if (first) {
                         metrics.firstChunks().notRouted(segment.header().messageId());
@@ -92,6 +97,7 @@ public final class ChunkSubscriber {
             LOG.atWarn().addKeyValue("subject", message.getSubject())
                     .log("dropping the rest of a malformed pod frame: " + e.getMessage());
         }
+        round.dispatch();
     }
 
     private static int chunkCount(Message message) {

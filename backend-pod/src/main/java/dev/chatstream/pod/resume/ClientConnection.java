@@ -65,7 +65,6 @@ public final class ClientConnection implements RoutedConnection {
 
     @Override
     public String sessionId() { return sessionId; }
-
     @Override
     public ClientSink sink() { return sink; }
 
@@ -76,7 +75,6 @@ public final class ClientConnection implements RoutedConnection {
 
     @Override
     public long lastWriteNanos() { return lastWriteNanos; }
-
     @Override
     public void writeRaw(Buffer bytes) {
         if (state != State.CLOSED) {
@@ -87,6 +85,8 @@ public final class ClientConnection implements RoutedConnection {
 
     @Override
     public void offer(Batch batch) { inbox.offer(batch); }
+    @Override
+    public void deliver(ArrayDeque<Batch> batches) { inbox.takeWith(batches); }
 
     private void takeLive(ArrayDeque<Batch> batches) {
         if (batches.size() == 1) {
