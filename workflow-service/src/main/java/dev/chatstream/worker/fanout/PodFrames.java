@@ -6,6 +6,7 @@ import dev.chatstream.wire.PodFrame;
 import io.nats.client.impl.Headers;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,7 +51,9 @@ final class PodFrames {
         pending.add(subject, header, info, body);
     }
 
-    private Pending pending(Context context) {
+    private Pending pending(Context current) {
+        // The root context: callbacks may run on a duplicate of it, and one message's batches must share one queue.
+        Context context = current instanceof ContextInternal internal ? internal.unwrap() : current;
         Pending pending = context.get(KEY);
         if (pending == null) {
             pending = new Pending(context);

@@ -2,6 +2,7 @@ package dev.chatstream.worker.provider;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,8 @@ final class DemoTicker {
     }
 
     /** The ticker of {@code context} for {@code delayMs}, made on first use; call on that context. */
-    static DemoTicker of(Vertx vertx, Context context, long delayMs) {
+    static DemoTicker of(Vertx vertx, Context current, long delayMs) {
+        Context context = current instanceof ContextInternal internal ? internal.unwrap() : current;
         String key = KEY + '/' + delayMs;
         DemoTicker ticker = context.get(key);
         if (ticker == null) {
