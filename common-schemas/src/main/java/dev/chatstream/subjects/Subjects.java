@@ -86,6 +86,11 @@ public final class Subjects {
         return validToken(subject, POD_PREFIX, ".heartbeat");
     }
 
+    /** The pod id of a {@code chat.pod.{podId}.response} subject; null when the subject is not one. */
+    public static String podOfResponse(String subject) {
+        return validToken(subject, POD_PREFIX, ".response");
+    }
+
     /** The session id of a {@code chat.session.{sid}.broadcast} subject; null when the subject is not one. */
     public static String sessionOfBroadcast(String subject) {
         return validToken(subject, SESSION_PREFIX, ".broadcast");

@@ -7,7 +7,8 @@ import io.nats.client.impl.Headers;
  * {@code chat.session.{sid}.broadcast} and {@code chat.history.{sid}}: who it belongs to and which chunks it
  * holds, so a pod routes, de-duplicates and frames it without decoding chunk JSON. Written by workers with
  * {@link #toHeaders()}, read by pods and workers with {@link #from(Headers)}; the names are in
- * {@link ChunkHeaders}.
+ * {@link ChunkHeaders}. On {@code chat.pod.{podId}.response} a worker may instead send several batches in one
+ * {@link PodFrame} (header {@link ChunkHeaders#FRAME}), each segment carrying these same fields in its line.
  *
  * @param attempt           the delivery attempt of the request that produced the batch (1 when absent)
  * @param publishedAtMicros when the worker published it, epoch microseconds; 0 when absent or unreadable

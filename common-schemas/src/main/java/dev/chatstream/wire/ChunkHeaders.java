@@ -38,6 +38,11 @@ public final class ChunkHeaders {
      * history read did not find where the message began. Optional.
      */
     public static final String HISTORY_START = "Chat-History-Start";
+    /**
+     * Marks a {@link PodFrame} on {@code chat.pod.{podId}.response}: several batches in one message, each with its
+     * own fields in the body; the value is the format version. A message without it is a single batch.
+     */
+    public static final String FRAME = "Chat-Frame";
     /** The JetStream de-duplication header. */
     public static final String NATS_MSG_ID = "Nats-Msg-Id";
     /** W3C trace context. */

@@ -2,6 +2,7 @@ package dev.chatstream.pod.nats;
 
 import dev.chatstream.pod.routing.Batch;
 import dev.chatstream.wire.BatchHeader;
+import dev.chatstream.wire.PodFrame;
 import io.nats.client.Message;
 
 /** Reads a chunk batch message (live or history) by its {@link BatchHeader}, without decoding chunk JSON. */
@@ -37,5 +38,12 @@ final class ChunkMessages {
         }
         return new Batch(header.sessionId(), header.messageId(), header.firstChunkId(), header.attempt(),
                 header.publishedAtMicros(), body, header.endsMessage(), historyStart);
+    }
+
+    /** The batch of one frame segment (its body copied out of the frame). */
+    static Batch batch(PodFrame.Segment segment) {
+        BatchHeader header = segment.header();
+        return new Batch(header.sessionId(), header.messageId(), header.firstChunkId(), header.attempt(),
+                header.publishedAtMicros(), segment.body(), header.endsMessage());
     }
 }

@@ -2,9 +2,11 @@ package dev.chatstream.pod.nats;
 
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.Batch;
+import dev.chatstream.pod.routing.DeliveryRound;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.wire.ChunkHeaders;
+import dev.chatstream.wire.PodFrame;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import org.slf4j.Logger;
@@ -12,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives chunk batches on {@code chat.pod.{podId}.response} and {@code chat.session.*.broadcast} and hands
- * them to the router by their {@code Chat-Session-Id} header. Broadcasts for sessions not held here are
- * dropped without being framed. jnats re-subscribes after a reconnect.
+ * them to the router by their {@code Chat-Session-Id} header. A message on the pod subject may be a
+ * {@link PodFrame} holding batches of many sessions: each goes to the router the same way. Broadcasts for
+ * sessions not held here are dropped without being framed. jnats re-subscribes after a reconnect.
  */
 public final class ChunkSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkSubscriber.class);
@@ -39,6 +42,10 @@ public final class ChunkSubscriber {
 
     private void onBatch(Message message, String kind) {
         metrics.natsReceived(kind);
+        if (PodFrame.isFrame(message.getHeaders())) {
+            onFrame(message);
+            return;
+        }
         String sessionId = ChunkMessages.sessionId(message);
         if (sessionId == null) {
             metrics.dropped(PodMetrics.DROP_MALFORMED, 1);
@@ -62,6 +69,35 @@ public final class ChunkSubscriber {
         if (targets == 0 && failed[0] == 0) {
             metrics.dropped(PodMetrics.DROP_NOT_LOCAL, chunkCount(message));
         }
+    }
+
+    /**
+     * Each batch of a frame, routed as if it had come alone, but handed over in one task per event loop
+     * ({@link DeliveryRound}); what was routed before a malformed segment still goes out.
+     */
+    private void onFrame(Message message) {
+        DeliveryRound round = router.round();
+        try {
+            PodFrame.forEach(message.getData(), segment -> {
+                String sessionId = segment.header().sessionId();
+                boolean first = segment.header().firstChunkId() == 0;
+                if (first) {
+                    metrics.firstChunks().arrived(message.getSubject(), segment.toHeaders());
+                }
+                int targets = round.route(sessionId, () -> ChunkMessages.batch(segment));
+                if (targets == 0) {
+                    if (first) {
+                        metrics.firstChunks().notRouted(segment.header().messageId());
+                    }
+                    metrics.dropped(PodMetrics.DROP_NOT_LOCAL, segment.header().count());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            metrics.dropped(PodMetrics.DROP_MALFORMED, 1);
+            LOG.atWarn().addKeyValue("subject", message.getSubject())
+                    .log("dropping the rest of a malformed pod frame: " + e.getMessage());
+        }
+        round.dispatch();
     }
 
     private static int chunkCount(Message message) {

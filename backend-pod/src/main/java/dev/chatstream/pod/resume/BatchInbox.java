@@ -40,6 +40,24 @@ final class BatchInbox {
         }
     }
 
+    /**
+     * On the sink's thread: takes {@code more} now, behind whatever is queued (a task already scheduled then
+     * finds the queue empty).
+     */
+    void takeWith(ArrayDeque<Batch> more) {
+        ArrayDeque<Batch> batches;
+        synchronized (this) {
+            batches = queue;
+            queue = null;
+        }
+        if (batches == null) {
+            batches = more;
+        } else {
+            batches.addAll(more);
+        }
+        taker.accept(batches);
+    }
+
     private void take() {
         ArrayDeque<Batch> batches;
         synchronized (this) {

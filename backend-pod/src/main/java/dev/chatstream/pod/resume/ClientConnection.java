@@ -64,7 +64,6 @@ public final class ClientConnection implements RoutedConnection {
 
     @Override
     public String sessionId() { return sessionId; }
-
     @Override
     public ClientSink sink() { return sink; }
 
@@ -75,7 +74,6 @@ public final class ClientConnection implements RoutedConnection {
 
     @Override
     public long lastWriteNanos() { return lastWriteNanos; }
-
     @Override
     public void writeRaw(Buffer bytes) {
         if (state != State.CLOSED) {
@@ -86,6 +84,8 @@ public final class ClientConnection implements RoutedConnection {
 
     @Override
     public void offer(Batch batch) { replayer.seenLive(batch); inbox.offer(batch); }
+    @Override
+    public void deliver(ArrayDeque<Batch> batches) { batches.forEach(replayer::seenLive); inbox.takeWith(batches); }
 
     private void takeLive(ArrayDeque<Batch> batches) {
         if (batches.size() == 1) {

@@ -12,6 +12,14 @@ public interface ClientSink {
     /** Runs {@code task} on the thread that owns this sink (its event loop). Callable from any thread. */
     void execute(Runnable task);
 
+    /**
+     * What identifies the thread that owns this sink: sinks with the same one may be served by one task
+     * ({@link #execute} of any of them). Each sink is its own by default.
+     */
+    default Object thread() {
+        return this;
+    }
+
     /** Queues {@code bytes} for the client. */
     void write(Buffer bytes);
 

@@ -2,6 +2,8 @@ package dev.chatstream.pod.routing;
 
 import io.vertx.core.buffer.Buffer;
 
+import java.util.ArrayDeque;
+
 /**
  * One open client stream as the router sees it: a session, a sink, and a way to hand it batches. What it
  * does with them (de-duplication, replay, repair) is its own business.
@@ -15,6 +17,12 @@ public interface RoutedConnection {
 
     /** Any thread: hands a live batch to the connection. */
     void offer(Batch batch);
+
+    /**
+     * On the sink's thread: hands live batches over and writes them now, after any {@link #offer}ed earlier
+     * (a {@link DeliveryRound}).
+     */
+    void deliver(ArrayDeque<Batch> batches);
 
     /** On the sink's thread: writes {@code lastBytes} (e.g. a retry hint) and closes the stream. */
     void close(Buffer lastBytes);

@@ -113,7 +113,7 @@ public final class SessionRouter {
      * Returns the number of connections it went to; 0 means the session is not held here.
      */
     public int route(String sessionId, ChunkBatchSource source) {
-        RoutedConnection[] targets = sessions.getOrDefault(sessionId, NONE);
+        RoutedConnection[] targets = targets(sessionId);
         if (targets.length == 0) {
             return 0;
         }
@@ -126,6 +126,15 @@ public final class SessionRouter {
             target.offer(batch);
         }
         return targets.length;
+    }
+
+    /** A round for the batches of one NATS message, handed over one task per thread ({@link DeliveryRound}). */
+    public DeliveryRound round() {
+        return new DeliveryRound(this, metrics);
+    }
+
+    RoutedConnection[] targets(String sessionId) {
+        return sessions.getOrDefault(sessionId, NONE);
     }
 
     /** Supplies the batch only when some connection wants it (no parsing for sessions held elsewhere). */

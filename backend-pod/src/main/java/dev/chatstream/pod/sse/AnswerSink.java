@@ -20,6 +20,11 @@ final class AnswerSink implements ClientSink {
     }
 
     @Override
+    public Object thread() {
+        return response.thread();
+    }
+
+    @Override
     public void write(Buffer bytes) {
         if (UiMessageStreamEncoder.endsStream(bytes)) {
             response.close(bytes);

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /**
@@ -28,6 +29,12 @@ final class ResponseSink implements ClientSink {
     @Override
     public void execute(Runnable task) {
         context.runOnContext(v -> task.run());
+    }
+
+    /** The event loop: requests run on duplicated contexts, so the context itself differs per stream. */
+    @Override
+    public Object thread() {
+        return context instanceof ContextInternal internal ? internal.nettyEventLoop() : context;
     }
 
     @Override

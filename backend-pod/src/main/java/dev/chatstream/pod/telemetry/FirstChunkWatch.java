@@ -42,7 +42,11 @@ public final class FirstChunkWatch {
 
     /** A chunk batch arrived from NATS; cheap unless it starts a message. */
     public void arrived(Message message) {
-        Headers headers = message.getHeaders();
+        arrived(message.getSubject(), message.getHeaders());
+    }
+
+    /** A chunk batch with {@code headers} arrived on {@code subject} (alone or in a frame); cheap unless it starts a message. */
+    public void arrived(String subject, Headers headers) {
         if (headers == null || !"0".equals(headers.getFirst(ChunkHeaders.FIRST_CHUNK_ID))) {
             return;
         }
@@ -59,14 +63,18 @@ public final class FirstChunkWatch {
         }
         Instant now = Instant.now();
         pending.putIfAbsent(messageId, new Pending(NatsTraceContext.extract(headers),
-                parseOrZero(headers.getFirst(ChunkHeaders.REQUESTED_AT)), message.getSubject(), System.nanoTime(),
+                parseOrZero(headers.getFirst(ChunkHeaders.REQUESTED_AT)), subject, System.nanoTime(),
                 now.getEpochSecond() * 1_000_000_000L + now.getNano()));
     }
 
     /** No connection here took the batch of {@code message}: nothing will be written. */
     public void notRouted(Message message) {
         Headers headers = message.getHeaders();
-        String messageId = headers == null ? null : headers.getFirst(ChunkHeaders.MESSAGE_ID);
+        notRouted(headers == null ? null : headers.getFirst(ChunkHeaders.MESSAGE_ID));
+    }
+
+    /** No connection here took a batch of {@code messageId} (null: unknown). */
+    public void notRouted(String messageId) {
         if (messageId != null) {
             pending.remove(messageId);
         }

@@ -2,6 +2,7 @@ package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.metrics.PodMetrics;
 import dev.chatstream.pod.routing.Batch;
+import dev.chatstream.pod.routing.DeliveryRound;
 import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.pod.sse.ChunkEventEncoder;
 import dev.chatstream.wire.ChunkBatch;
@@ -64,6 +65,28 @@ class ClientConnectionTest {
         assertThat(first.ids()).containsExactly("m:0", "m:1", "m:2");
         assertThat(second.ids()).containsExactly("m:0", "m:1", "m:2");
         assertThat(other.ids()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a delivery round serves the connections of one thread in one task, each with one write")
+    void deliveryRoundGathersPerThread() {
+        Object loop = new Object();
+        FakeSink a = new FakeSink();
+        FakeSink b = new FakeSink();
+        a.thread = loop;
+        b.thread = loop;
+        attach("s1", a);
+        attach("s2", b);
+        DeliveryRound round = router.round();
+        for (Batch batch : List.of(batch("s1", "m1", 0, 1, 1), batch("s2", "m2", 0, 1, 1), batch("s1", "m1", 1, 1, 1))) {
+            round.route(batch.sessionId(), () -> batch);
+        }
+        assertThat(a.written).as("nothing before the dispatch").isEmpty();
+        round.dispatch();
+        assertThat(a.tasks + b.tasks).isEqualTo(1);
+        assertThat(a.ids()).containsExactly("m1:0", "m1:1");
+        assertThat(a.writes).isEqualTo(1);
+        assertThat(b.ids()).containsExactly("m2:0");
     }
 
     @Test

@@ -18,14 +18,25 @@ final class FakeSink implements ClientSink {
     boolean closed;
     boolean aborted;
     Runnable drain;
+    /** What {@link #thread()} answers: sinks given the same one count as served by one thread. */
+    Object thread = this;
+    int tasks;
+    int writes;
 
     @Override
     public void execute(Runnable task) {
+        tasks++;
         task.run();
     }
 
     @Override
+    public Object thread() {
+        return thread;
+    }
+
+    @Override
     public void write(Buffer bytes) {
+        writes++;
         written.append(bytes.toString());
     }
 

@@ -144,6 +144,22 @@ class StreamingTest {
     }
 
     @Test
+    @DisplayName("a pod frame's batches reach the clients of their own sessions, each in order")
+    void podFrame() throws Exception {
+        String a = sid();
+        String b = sid();
+        try (SseClient clientA = fixture.stream(a); SseClient clientB = fixture.stream(b)) {
+            fixture.toPodAsFrame(List.of(new PodFixture.FrameBatch(a, "ma", 0, texts(2)),
+                    new PodFixture.FrameBatch(b, "mb", 0, texts(1)),
+                    new PodFixture.FrameBatch(a, "ma", 2, texts(1)),
+                    new PodFixture.FrameBatch("not-here", "mx", 0, texts(1))));
+            await().atMost(Duration.ofSeconds(5)).until(() -> clientA.chunks().size() >= 3 && clientB.chunks().size() >= 1);
+            assertThat(clientA.chunkIds()).containsExactly("ma:0", "ma:1", "ma:2");
+            assertThat(clientB.chunkIds()).containsExactly("mb:0");
+        }
+    }
+
+    @Test
     @DisplayName("an idle stream gets keep-alive comment lines")
     void keepAlive() {
         try (SseClient client = fixture.stream(sid())) {

@@ -10,7 +10,9 @@ import dev.chatstream.testkit.FreePorts;
 import dev.chatstream.testkit.NatsServer;
 import dev.chatstream.testkit.RedisServer;
 import dev.chatstream.wire.ChunkBatch;
+import dev.chatstream.wire.BatchHeader;
 import dev.chatstream.wire.ChunkHeaders;
+import dev.chatstream.wire.PodFrame;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.Nats;
@@ -161,6 +163,23 @@ public final class PodFixture implements AutoCloseable {
         client.publish(NatsMessage.builder().subject(subject)
                 .headers(batchHeaders(sessionId, messageId, firstChunkId, texts.size(), attempt))
                 .data(batchBody(sessionId, messageId, firstChunkId, texts)).build());
+        client.flush(Duration.ofSeconds(2));
+    }
+
+    /** One batch of a pod frame: chunks {@code firstChunkId}.. of {@code messageId} in {@code sessionId}. */
+    public record FrameBatch(String sessionId, String messageId, long firstChunkId, List<String> texts) {
+    }
+
+    /** Publishes the batches as one {@link PodFrame} on this pod's subject, as a worker coalesces them. */
+    public void toPodAsFrame(List<FrameBatch> batches) throws Exception {
+        PodFrame.Writer frame = new PodFrame.Writer(1024);
+        long now = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        for (FrameBatch b : batches) {
+            frame.append(new BatchHeader(b.sessionId(), b.messageId(), b.firstChunkId(), b.texts().size(), 1, false, now),
+                    0, "corr", null, batchBody(b.sessionId(), b.messageId(), b.firstChunkId(), b.texts()));
+        }
+        client.publish(NatsMessage.builder().subject(Subjects.podResponse(podId())).headers(PodFrame.headers())
+                .data(frame.toBytes()).build());
         client.flush(Duration.ofSeconds(2));
     }
 

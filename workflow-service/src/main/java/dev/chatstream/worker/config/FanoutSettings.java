@@ -14,17 +14,21 @@ import java.time.Duration;
  * (defaults from {@link HistoryRetryPolicy#STANDARD}: the time 10 tries of 2 s would take, backoff 100 ms
  * doubling to 1 s, ~30 s) bound retries of a failed history write; they may only shorten that budget, since
  * pods wait for it; {@code HISTORY_MAX_IN_FLIGHT} (default 64) bounds history publishes awaiting their
- * JetStream ack across all answers: past it, history batches wait and grow.
+ * JetStream ack across all answers: past it, history batches wait and grow. {@code LIVE_FRAME_TICK} (default
+ * 1 ms; 0: one message per batch) is how often, at most, a worker context sends one pod a frame of live batches
+ * while batches keep coming; after a quiet tick a batch leaves at once.
  */
 public record FanoutSettings(
         Duration historyFlushInterval,
         int historyFlushBytes,
         HistoryRetryPolicy historyRetry,
-        int historyMaxInFlight) {
+        int historyMaxInFlight,
+        Duration liveFrameTick) {
 
     public static final Duration DEFAULT_HISTORY_FLUSH_INTERVAL = Duration.ZERO;
     public static final int DEFAULT_HISTORY_FLUSH_BYTES = 32 * 1024;
     public static final int DEFAULT_HISTORY_MAX_IN_FLIGHT = 64;
+    public static final Duration DEFAULT_LIVE_FRAME_TICK = Duration.ofMillis(1);
 
     public static FanoutSettings fromEnv(Env env) {
         HistoryRetryPolicy standard = HistoryRetryPolicy.STANDARD;
@@ -45,6 +49,7 @@ public record FanoutSettings(
                 env.duration("HISTORY_FLUSH_INTERVAL", DEFAULT_HISTORY_FLUSH_INTERVAL, Duration.ZERO, Duration.ofSeconds(1)),
                 env.integer("HISTORY_FLUSH_BYTES", DEFAULT_HISTORY_FLUSH_BYTES, 256, 512 * 1024),
                 retry,
-                env.integer("HISTORY_MAX_IN_FLIGHT", DEFAULT_HISTORY_MAX_IN_FLIGHT, 1, 100_000));
+                env.integer("HISTORY_MAX_IN_FLIGHT", DEFAULT_HISTORY_MAX_IN_FLIGHT, 1, 100_000),
+                env.duration("LIVE_FRAME_TICK", DEFAULT_LIVE_FRAME_TICK, Duration.ZERO, Duration.ofMillis(50)));
     }
 }

@@ -27,6 +27,7 @@ public final class ChunkTransport {
     private final FanoutMetrics metrics;
     private final HistoryGate historyGate;
     private final Tracer tracer;
+    private final PodFrames podFrames;
 
     public ChunkTransport(Connection connection, JetStream jetStream, FanoutSettings settings, FanoutMetrics metrics)
             throws IOException {
@@ -43,6 +44,11 @@ public final class ChunkTransport {
         this.settings = settings;
         this.metrics = metrics;
         this.historyGate = new HistoryGate(settings.historyMaxInFlight());
+        this.podFrames = new PodFrames(this, settings.liveFrameTick().toNanos());
+    }
+
+    PodFrames podFrames() {
+        return podFrames;
     }
 
     HistoryGate historyGate() {

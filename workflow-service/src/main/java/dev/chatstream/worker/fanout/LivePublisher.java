@@ -1,5 +1,6 @@
 package dev.chatstream.worker.fanout;
 
+import dev.chatstream.wire.BatchHeader;
 import io.nats.client.impl.Headers;
 
 import java.time.Clock;
@@ -18,9 +19,11 @@ final class LivePublisher {
     private final Clock clock;
     private final BatchHeaders headers;
     private final FanoutSpans spans;
+    private final MessageInfo info;
 
-    LivePublisher(ChunkTransport transport, BatchHeaders headers, Destinations destinations, Clock clock,
-                  FanoutSpans spans) {
+    LivePublisher(ChunkTransport transport, MessageInfo info, BatchHeaders headers, Destinations destinations,
+                  Clock clock, FanoutSpans spans) {
+        this.info = info;
         this.spans = spans;
         this.transport = transport;
         this.headers = headers;
@@ -38,8 +41,12 @@ final class LivePublisher {
     /** Publishes a batch with the headers its history write carries (they leave together). */
     void publish(List<EncodedChunk> batch, byte[] body, Headers batchHeaders) {
         List<String> subjects = destinations.subjects();
+        EncodedChunk first = batch.get(0);
+        BatchHeader header = new BatchHeader(info.sessionId(), info.messageId(), first.chunkId(), batch.size(),
+                Math.max(1, info.attempt()), batch.get(batch.size() - 1).isFinal(),
+                MessageInfo.epochMicros(clock.instant()));
         for (String subject : subjects) {
-            transport.publishLive(subject, batchHeaders, body);
+            transport.podFrames().publish(subject, batchHeaders, header, info, body);
         }
         transport.metrics().livePublished(batch.size(), subjects.size());
         spans.livePublished(subjects, batch.get(0).chunkId(), batch.size());

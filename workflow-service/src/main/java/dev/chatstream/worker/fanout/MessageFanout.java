@@ -40,7 +40,7 @@ public final class MessageFanout {
                                      MessageInfo info, Destinations destinations, Clock clock) {
         BatchHeaders headers = new BatchHeaders(info);
         FanoutSpans spans = FanoutSpans.of(transport.tracer(), info);
-        LivePublisher live = new LivePublisher(transport, headers, destinations, clock, spans);
+        LivePublisher live = new LivePublisher(transport, info, headers, destinations, clock, spans);
         return new MessageFanout(codec, new HistoryBatcher(vertx, context, transport, info, clock, headers, live, spans),
                 live);
     }

@@ -2,6 +2,7 @@ package dev.chatstream.worker.provider;
 
 import dev.chatstream.schemas.FinishReason;
 import dev.chatstream.schemas.WorkflowRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * follows it, {@code DEMO_TOKEN_DELAY_MS} apart, then completes with {@code finish_reason: stop} — the demo
  * answer is complete, not cut off. The text is a little Markdown (a heading, a list, a code block), so the
  * chat page shows what it does with a model's answer; its 64 tokens are one default answer, and a longer one
- * starts the text over. Uses Vert.x timers: no thread per answer.
+ * starts the text over. Paced answers share one timer per event-loop context ({@link DemoTicker}): no thread
+ * and no timer per answer or per token.
  */
 public final class DemoProvider implements AiProvider {
     public static final int DEFAULT_MAX_TOKENS = 64;
@@ -64,22 +66,30 @@ public final class DemoProvider implements AiProvider {
     @Override
     public Generation stream(WorkflowRequest request, TokenSink sink) {
         Integer requested = request.context().maxTokens();
-        Run run = new Run(requested == null ? DEFAULT_MAX_TOKENS : requested, sink);
+        Context context = vertx.getOrCreateContext();
+        Run run = new Run(requested == null ? DEFAULT_MAX_TOKENS : requested, sink,
+                delayMs == 0 ? null : DemoTicker.of(vertx, context, delayMs));
         // The first token goes out on the next turn, the others DEMO_TOKEN_DELAY_MS apart.
-        vertx.getOrCreateContext().runOnContext(v -> run.emit());
+        context.runOnContext(v -> run.emit());
         return run;
     }
 
-    private final class Run implements Generation {
+    private final class Run implements Generation, DemoTicker.Due {
         private final int total;
         private final TokenSink sink;
+        private final DemoTicker ticker;
         private int emitted;
         private boolean cancelled;
-        private long timerId = -1;
 
-        Run(int total, TokenSink sink) {
+        Run(int total, TokenSink sink, DemoTicker ticker) {
             this.total = total;
             this.sink = sink;
+            this.ticker = ticker;
+        }
+
+        @Override
+        public void fire() {
+            emit();
         }
 
         void next() {
@@ -95,10 +105,7 @@ public final class DemoProvider implements AiProvider {
                 finish();
                 return;
             }
-            timerId = vertx.setTimer(delayMs, id -> {
-                timerId = -1;
-                emit();
-            });
+            ticker.schedule(this);
         }
 
         void emit() {
@@ -126,10 +133,8 @@ public final class DemoProvider implements AiProvider {
 
         @Override
         public void cancel() {
+            // A queued wake-up finds it cancelled and does nothing.
             cancelled = true;
-            if (timerId >= 0) {
-                vertx.cancelTimer(timerId);
-            }
         }
     }
 }

@@ -27,6 +27,7 @@ class WorkerConfigTest {
         assertThat(config.provider().openAiBaseUrl()).hasToString("https://api.openai.com/v1");
         assertThat(config.provider().anthropicBaseUrl()).hasToString("https://api.anthropic.com");
         assertThat(config.fanout().historyFlushInterval()).isEqualTo(Duration.ZERO);
+        assertThat(config.fanout().liveFrameTick()).isEqualTo(Duration.ofMillis(1));
         assertThat(config.registry().redisEnabled()).isTrue();
         assertThat(config.registry().rereadInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.registry().heartbeatStaleAfter()).isEqualTo(Duration.ofSeconds(6));
@@ -44,7 +45,7 @@ class WorkerConfigTest {
         WorkerConfig config = WorkerConfig.fromEnv(new Env(Map.of(
                 "WORKER_ID", "w-1", "WORKER_CONCURRENCY", "3", "AI_PROVIDER", "openai",
                 "OPENAI_BASE_URL", "http://127.0.0.1:11434/v1/", "DEMO_TOKEN_DELAY_MS", "0",
-                "REDIS_ENABLED", "false", "HISTORY_FLUSH_INTERVAL", "2ms", "HTTP_PORT", "0")));
+                "REDIS_ENABLED", "false", "HISTORY_FLUSH_INTERVAL", "2ms", "HTTP_PORT", "0", "LIVE_FRAME_TICK", "0")));
         assertThat(config.consumer().workerId()).isEqualTo("w-1");
         assertThat(config.consumer().concurrency()).isEqualTo(3);
         assertThat(config.provider().defaultProvider()).isEqualTo("openai");
@@ -53,6 +54,7 @@ class WorkerConfigTest {
         assertThat(config.registry().redisEnabled()).isFalse();
         assertThat(config.fanout().historyFlushInterval()).isEqualTo(Duration.ofMillis(2));
         assertThat(config.httpPort()).isZero();
+        assertThat(config.fanout().liveFrameTick()).isZero();
     }
 
     @ParameterizedTest(name = "{0}={1} is refused")
@@ -80,6 +82,7 @@ class WorkerConfigTest {
             "HISTORY_PUBLISH_ATTEMPTS, 20",
             "ANSWERED_TTL, forever",
             "ANSWER_MAX_DURATION, 0s",
+            "LIVE_FRAME_TICK, 1s",
     })
     @DisplayName("a bad value names its variable")
     void badValues(String variable, String value) {

@@ -97,7 +97,7 @@ class HistoryFencingTest {
         // Long backoff so the retry is still scheduled when the attempt is closed.
         FanoutSettings slowRetry = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
                 new HistoryRetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                defaults.historyMaxInFlight());
+                defaults.historyMaxInFlight(), defaults.liveFrameTick());
         ChunkTransport transport = transport(slowRetry, failures);
         MessageFanout stale = open(sid, mid, 1, transport);
         nc.jetStreamManagement().deleteStream(StreamDefinitions.CHAT_HISTORY);

@@ -136,6 +136,34 @@ class MessageFanoutTest {
         assertThat(live).hasSize(7).isEqualTo(recorded);
     }
 
+    @Test
+    @DisplayName("batches of several answers for one pod in one event-loop turn leave as one pod frame")
+    void answersShareAPodFrame() throws Exception {
+        FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of()));
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE);
+        String subject = Subjects.podResponse("pod-framed");
+        io.nats.client.Subscription raw = nc.subscribe(subject);
+        nc.flush(Duration.ofSeconds(2));
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            context.runOnContext(v -> {
+                for (String sid : List.of("framed-a", "framed-b", "framed-c")) {
+                    MessageFanout fanout = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                            new MessageInfo(sid, "m-" + sid, 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                    fanout.publish(ResponseChunk.content(sid, "m-" + sid, 0, "t ", "c1", Instant.now()));
+                }
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.batches().size() == 3);
+            io.nats.client.Message frame = raw.nextMessage(Duration.ofSeconds(2));
+            assertThat(frame.getHeaders().getFirst(ChunkHeaders.FRAME)).isEqualTo(dev.chatstream.wire.PodFrame.VERSION);
+            assertThat(raw.nextMessage(Duration.ofMillis(200))).as("one message for the three batches").isNull();
+            assertThat(probe.batches()).extracting(b -> b.header(ChunkHeaders.SESSION_ID))
+                    .containsExactly("framed-a", "framed-b", "framed-c");
+        } finally {
+            raw.unsubscribe();
+        }
+    }
+
     /** Chunk id → the chunk's exact bytes (as text) in a batch, tagged with the batch's message id and attempt. */
     private static Map<Long, String> chunkBytes(io.nats.client.impl.Headers headers, byte[] body) {
         long first = Long.parseLong(headers.getFirst(ChunkHeaders.FIRST_CHUNK_ID));
@@ -162,7 +190,7 @@ class MessageFanoutTest {
         FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
         FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
                 new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
-                defaults.historyMaxInFlight());
+                defaults.historyMaxInFlight(), defaults.liveFrameTick());
         ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, countFailures);
         nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
         try (ChunkProbe probe = new ChunkProbe(nc, subject)) {

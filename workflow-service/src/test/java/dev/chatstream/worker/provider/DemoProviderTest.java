@@ -91,6 +91,19 @@ class DemoProviderTest {
     }
 
     @Test
+    @DisplayName("many paced answers at once each stream every token, sharing one ticker")
+    void concurrentPaced() throws Exception {
+        List<CollectingSink> sinks = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sinks.add(run(Duration.ofMillis(5), 20));
+        }
+        for (CollectingSink sink : sinks) {
+            assertThat(sink.completion().tokensUsed()).isEqualTo(20);
+            assertThat(sink.tokens).hasSize(20);
+        }
+    }
+
+    @Test
     @DisplayName("spaces tokens DEMO_TOKEN_DELAY_MS apart")
     void paced() throws Exception {
         long start = System.nanoTime();

@@ -4,6 +4,7 @@ import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.schemas.ResponseChunk;
 import dev.chatstream.wire.ChunkBatch;
 import dev.chatstream.wire.ChunkHeaders;
+import dev.chatstream.wire.PodFrame;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.impl.Headers;
@@ -29,12 +30,15 @@ public final class ChunkProbe implements AutoCloseable {
     public ChunkProbe(Connection connection, String subject) {
         this.connection = connection;
         this.dispatcher = connection.createDispatcher(msg -> {
-            List<ResponseChunk> chunks = new ArrayList<>();
-            ChunkBatch.forEach(msg.getData(), (i, body, off, len) ->
-                    chunks.add(MessageCodec.standard().decode(body, off, len, ResponseChunk.class)));
             java.time.Instant now = java.time.Instant.now();
-            batches.add(new Batch(msg.getSubject(), msg.getHeaders(), chunks,
-                    now.getEpochSecond() * 1_000_000L + now.getNano() / 1000, msg.getData()));
+            long receivedAt = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+            if (PodFrame.isFrame(msg.getHeaders())) {
+                // A pod frame: each batch in it as if it had come alone, with the headers it would have had.
+                PodFrame.forEach(msg.getData(), segment -> batches.add(new Batch(msg.getSubject(), segment.toHeaders(),
+                        decode(segment.body()), receivedAt, segment.body())));
+                return;
+            }
+            batches.add(new Batch(msg.getSubject(), msg.getHeaders(), decode(msg.getData()), receivedAt, msg.getData()));
         });
         dispatcher.subscribe(subject);
         try {
@@ -42,6 +46,13 @@ public final class ChunkProbe implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static List<ResponseChunk> decode(byte[] batchBody) {
+        List<ResponseChunk> chunks = new ArrayList<>();
+        ChunkBatch.forEach(batchBody, (i, body, off, len) ->
+                chunks.add(MessageCodec.standard().decode(body, off, len, ResponseChunk.class)));
+        return chunks;
     }
 
     public List<Batch> batches() {

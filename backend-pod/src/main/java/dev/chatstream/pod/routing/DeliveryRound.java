@@ -1,0 +1,71 @@
+package dev.chatstream.pod.routing;
+
+import dev.chatstream.pod.metrics.PodMetrics;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The routing of one NATS message that holds many batches (a pod frame): instead of one task per connection
+ * per batch, each connection's batches are handed over together and every connection served by one thread
+ * gets them in one task on that thread. Used by one thread, once: {@link #route} each batch, then
+ * {@link #dispatch()}.
+ */
+public final class DeliveryRound {
+    /** The connections one thread serves in this round, each with its batches in arrival order. */
+    private record Group(ClientSink executor, Map<RoutedConnection, ArrayDeque<Batch>> batches) {
+    }
+
+    private final SessionRouter router;
+    private final PodMetrics metrics;
+    /** By {@link ClientSink#thread()}; a handful of event loops, so a list searched in order. */
+    private final List<Object> threads = new ArrayList<>(4);
+    private final List<Group> groups = new ArrayList<>(4);
+
+    DeliveryRound(SessionRouter router, PodMetrics metrics) {
+        this.router = router;
+        this.metrics = metrics;
+    }
+
+    /** As {@link SessionRouter#route}, but the batch is handed over at {@link #dispatch()}. */
+    public int route(String sessionId, SessionRouter.ChunkBatchSource source) {
+        RoutedConnection[] targets = router.targets(sessionId);
+        if (targets.length == 0) {
+            return 0;
+        }
+        Batch batch = source.batch();
+        if (batch.count() == 0) {
+            metrics.dropped(PodMetrics.DROP_MALFORMED, 1);
+            return 0;
+        }
+        for (RoutedConnection target : targets) {
+            group(target.sink()).batches().computeIfAbsent(target, t -> new ArrayDeque<>(2)).add(batch);
+        }
+        return targets.length;
+    }
+
+    /** One task per thread, handing each of its connections the batches routed to it. */
+    public void dispatch() {
+        for (Group group : groups) {
+            group.executor().execute(() -> group.batches().forEach(RoutedConnection::deliver));
+        }
+        groups.clear();
+        threads.clear();
+    }
+
+    private Group group(ClientSink sink) {
+        Object thread = sink.thread();
+        for (int i = 0; i < threads.size(); i++) {
+            if (threads.get(i) == thread) {
+                return groups.get(i);
+            }
+        }
+        Group group = new Group(sink, new LinkedHashMap<>());
+        threads.add(thread);
+        groups.add(group);
+        return group;
+    }
+}

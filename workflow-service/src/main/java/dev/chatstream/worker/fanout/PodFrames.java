@@ -1,0 +1,113 @@
+package dev.chatstream.worker.fanout;
+
+import dev.chatstream.subjects.Subjects;
+import dev.chatstream.wire.BatchHeader;
+import dev.chatstream.wire.PodFrame;
+import io.nats.client.impl.Headers;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Coalesces the live batches this worker sends each pod into {@link PodFrame}s: paced answers each produce a
+ * chunk every few tens of milliseconds, so one message per chunk made NATS and the pod pay per chunk. Frames are
+ * kept per Vert.x context (an answer runs on one), so nothing is locked and a message's batches stay in order.
+ * The first batch after a quiet tick leaves at the end of the current event-loop turn (a lone chunk is not
+ * delayed); while batches keep coming, a context sends each pod at most one frame per {@code LIVE_FRAME_TICK}.
+ * A batch for any other subject (the session broadcast) first sends the frames waiting on its context, so it
+ * does not overtake them.
+ */
+final class PodFrames {
+    private static final String KEY = PodFrames.class.getName();
+    /** A frame stops growing here and leaves at once. */
+    private static final int MAX_FRAME_BYTES = 256 * 1024;
+
+    private final ChunkTransport transport;
+    private final long tickNanos;
+
+    PodFrames(ChunkTransport transport, long tickNanos) {
+        this.transport = transport;
+        this.tickNanos = tickNanos;
+    }
+
+    /** Sends {@code body} to {@code subject}: into a frame for a pod subject, else as a message of its own. */
+    void publish(String subject, Headers single, BatchHeader header, MessageInfo info, byte[] body) {
+        Context context = Vertx.currentContext();
+        if (tickNanos <= 0 || context == null || !context.isEventLoopContext()) {
+            transport.publishLive(subject, single, body);
+            return;
+        }
+        Pending pending = pending(context);
+        if (Subjects.podOfResponse(subject) == null || !PodFrame.fits(header.sessionId())
+                || !PodFrame.fits(header.messageId())) {
+            pending.sendAll();
+            transport.publishLive(subject, single, body);
+            return;
+        }
+        pending.add(subject, header, info, body);
+    }
+
+    private Pending pending(Context current) {
+        // The root context: callbacks may run on a duplicate of it, and one message's batches must share one queue.
+        Context context = current instanceof ContextInternal internal ? internal.unwrap() : current;
+        Pending pending = context.get(KEY);
+        if (pending == null) {
+            pending = new Pending(context);
+            context.put(KEY, pending);
+        }
+        return pending;
+    }
+
+    /** The frames waiting on one context, by pod subject. Used on that context only. */
+    private final class Pending {
+        private final Context context;
+        private final Map<String, PodFrame.Writer> frames = new LinkedHashMap<>();
+        private boolean scheduled;
+        private long lastSentNanos = System.nanoTime() - tickNanos;
+
+        Pending(Context context) {
+            this.context = context;
+        }
+
+        void add(String subject, BatchHeader header, MessageInfo info, byte[] body) {
+            PodFrame.Writer frame = frames.computeIfAbsent(subject, s -> new PodFrame.Writer(1024));
+            frame.append(header, info.requestedAtMicros(), info.correlationId(), info.traceparent(), body);
+            if (frame.size() >= MAX_FRAME_BYTES) {
+                frames.remove(subject);
+                send(subject, frame);
+            }
+            if (scheduled) {
+                return;
+            }
+            scheduled = true;
+            long sinceLast = System.nanoTime() - lastSentNanos;
+            if (sinceLast >= tickNanos) {
+                // Idle: at the end of this turn, with whatever else this turn adds.
+                context.runOnContext(v -> sendAll());
+            } else {
+                long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(tickNanos - sinceLast));
+                context.owner().setTimer(waitMs, id -> sendAll());
+            }
+        }
+
+        void sendAll() {
+            scheduled = false;
+            if (frames.isEmpty()) {
+                return;
+            }
+            lastSentNanos = System.nanoTime();
+            for (Map.Entry<String, PodFrame.Writer> entry : frames.entrySet()) {
+                send(entry.getKey(), entry.getValue());
+            }
+            frames.clear();
+        }
+
+        private void send(String subject, PodFrame.Writer frame) {
+            transport.publishLive(subject, PodFrame.headers(), frame.toBytes());
+        }
+    }
+}
