@@ -37,8 +37,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * and starts anyway, logged, when the stream cannot be read for {@link #UNREADABLE_LIMIT}.
  */
 final class SessionTurns {
-    /** How often a waiting request looks at its session's queue again. */
-    static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * How often a waiting request looks at its session's queue again: from {@code POLL_MIN}, doubling up to
+     * {@code POLL_MAX} while the same request is first (one JetStream API call each), so a long answer ahead
+     * costs a few calls a second and the next answer starts within {@code POLL_MAX} of the previous one's end.
+     */
+    static final Duration POLL_MIN = Duration.ofMillis(50);
+    static final Duration POLL_MAX = Duration.ofMillis(400);
     static final Duration CANCEL_REPEAT = Duration.ofSeconds(10);
     static final Duration WAIT_SLACK = Duration.ofSeconds(30);
     static final Duration UNREADABLE_LIMIT = Duration.ofSeconds(10);
@@ -100,6 +105,7 @@ final class SessionTurns {
         private long headSince;
         private long lastCancel;
         private long unreadableSince = -1;
+        private long pollMs = POLL_MIN.toMillis();
 
         Turn(long sequence, String sessionId, String messageId, BusyPolicy policy, Answer answer, Lease lease,
              AnswerLog log, Context context) {
@@ -145,12 +151,12 @@ final class SessionTurns {
             if (head < 0) {
                 waiting.add(this);
                 answer.queued(true);
-                log.info("busy_policy " + policy.wireName() + ": waiting for " + earlier.size()
-                        + " earlier answer(s) of the session");
+                log.info("busy_policy " + policy.wireName() + ": waiting for the session's earlier answers");
             }
             if (moved) {
                 head = earlier.get(0).sequence();
                 headSince = now;
+                pollMs = POLL_MIN.toMillis();
             }
             if (policy == BusyPolicy.INTERRUPT && (moved || now - lastCancel >= CANCEL_REPEAT.toNanos())) {
                 lastCancel = now;
@@ -162,7 +168,8 @@ final class SessionTurns {
                 start();
                 return;
             }
-            vertx.setTimer(POLL.toMillis(), id -> check());
+            vertx.setTimer(pollMs, id -> check());
+            pollMs = Math.min(POLL_MAX.toMillis(), pollMs * 2);
         }
 
         private void onUnreadable(Throwable err) {
@@ -175,7 +182,7 @@ final class SessionTurns {
                 start();
                 return;
             }
-            vertx.setTimer(POLL.toMillis(), id -> check());
+            vertx.setTimer(POLL_MAX.toMillis(), id -> check());
         }
 
         /** The ordinary scoped cancel of one earlier request; never of this message itself (a re-published copy). */
