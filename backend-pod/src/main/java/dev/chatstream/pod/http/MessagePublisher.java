@@ -139,8 +139,8 @@ public final class MessagePublisher {
         busyPolicy.putOn(headers);
         String subject = Subjects.workflowExecute(sessionId);
         Span publish = tracing.publish(span, subject, request.messageId(), headers);
-        Future.fromCompletionStage(nats.publishRequest(subject, headers,
-                        codec.encode(request), request.messageId(), busyPolicy == BusyPolicy.REJECT), ctx.vertx().getOrCreateContext())
+        Future.fromCompletionStage(nats.publishRequest(subject, headers, codec.encode(request), request.messageId(),
+                        busyPolicy == BusyPolicy.REJECT), ctx.vertx().getOrCreateContext())
                 .onSuccess(ack -> {
                     metrics.messageAccepted();
                     publish.end();

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The intake of one delivered request, holding a slot: decodes and validates it (a poison request
- * goes to {@code CHAT_DLQ}, its session told), claims its message id on this worker, skips a message
- * already answered (its {@code chat_answered} marker, or a final chunk in history), waits for its session's
- * earlier requests ({@link SessionTurns}), finds where an earlier attempt got, and hands over to its {@link Answer}. Runs on one event-loop context.
+ * goes to {@code CHAT_DLQ}, its session told), claims its message id on this worker, waits for its
+ * session's earlier requests ({@link SessionTurns}), skips a message already answered (its
+ * {@code chat_answered} marker, or a final chunk in history), finds where an earlier attempt got, and
+ * hands over to its {@link Answer}. Runs on one event-loop context.
  */
 final class Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
