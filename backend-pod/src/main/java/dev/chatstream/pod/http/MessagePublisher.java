@@ -200,13 +200,23 @@ public final class MessagePublisher {
                 .addKeyValue("message_id", request.messageId())
                 .addKeyValue("correlation_id", request.correlationId())
                 .log("message refused: the session's previous answer is still streaming");
-        ctx.response().putHeader("Retry-After", Long.toString(SESSION_BUSY_RETRY_AFTER_SECONDS));
-        ApiErrors.send(ctx, 409, "session_busy",
+        refuse(ctx, 409, SESSION_BUSY_RETRY_AFTER_SECONDS, "session_busy",
                 "the previous answer of this session is still streaming; send the message after it ended");
     }
 
     private static void tooMany(RoutingContext ctx, long retryAfterSeconds, String code, String message) {
+        refuse(ctx, 429, retryAfterSeconds, code, message);
+    }
+
+    private static void refuse(RoutingContext ctx, int status, long retryAfterSeconds, String code, String message) {
+        if (ctx.response().headWritten()) {
+            // A stream whose head is already out (it should not be: AnswerSink holds it back) can only be ended.
+            if (!ctx.response().ended() && !ctx.response().closed()) {
+                ctx.response().end();
+            }
+            return;
+        }
         ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
-        ApiErrors.send(ctx, 429, code, message);
+        ApiErrors.send(ctx, status, code, message);
     }
 }
