@@ -51,12 +51,13 @@ class BusyPolicySystemTest {
     void queueAnswersOneAfterTheOther() {
         String session = session("q");
         try (SseClient stream = SseClient.open(env.vertx(), env.cluster().pod(0).port(), session, null)) {
-            String first = Http.sendMessage(env.cluster().pod(0).port(), session, "first", 30, null);
+            // ~3 s of tokens: the second message reaches the other worker while the first still streams.
+            String first = Http.sendMessage(env.cluster().pod(0).port(), session, "first", 150, null);
             String second = Http.sendMessage(env.cluster().pod(1).port(), session, "second", 10, null);
 
             stream.awaitFinal(second, ANSWER_TIMEOUT);
             stream.awaitFinal(first, ANSWER_TIMEOUT);
-            ChunkAssertions.assertComplete(stream.chunks(first), 30);
+            ChunkAssertions.assertComplete(stream.chunks(first), 150);
             ChunkAssertions.assertComplete(stream.chunks(second), 10);
             assertThat(stream.events()).filteredOn(SseEvent::isChunk).extracting(SseEvent::chunkType)
                     .as("no restart or error notices").doesNotContain("system", "error");
