@@ -37,11 +37,12 @@ class NatsPermissionsTest {
     }
 
     @Test
-    @DisplayName("a worker may publish exactly pod responses, session broadcasts, history, dead letters and turns")
+    @DisplayName("a worker may publish exactly pod responses, session broadcasts, history, dead letters, turns and cancels")
     void workerPublishes() {
+        // Cancels: BUSY_POLICY=interrupt, a request cancels its session's earlier ones.
         assertThat(chatSubjects("worker", "publish")).containsExactlyInAnyOrder(
                 Subjects.POD_RESPONSE_ALL, Subjects.SESSION_BROADCAST_ALL, Subjects.HISTORY_ALL, Subjects.DLQ_ALL,
-                Subjects.CONVERSATION_ALL);
+                Subjects.CONVERSATION_ALL, Subjects.WORKFLOW_CANCEL_ALL);
     }
 
     @Test
@@ -54,8 +55,7 @@ class NatsPermissionsTest {
     @Test
     @DisplayName("every subject the builders make is allowed to the role that uses it and refused to the other")
     void buildersAreCoveredByTheirRole() {
-        List<String> podPublishes = List.of(Subjects.workflowExecute(SAMPLE), Subjects.workflowCancel(SAMPLE),
-                Subjects.podHeartbeat(SAMPLE));
+        List<String> podPublishes = List.of(Subjects.workflowExecute(SAMPLE), Subjects.podHeartbeat(SAMPLE));
         List<String> workerPublishes = List.of(Subjects.podResponse(SAMPLE), Subjects.sessionBroadcast(SAMPLE),
                 Subjects.history(SAMPLE), Subjects.dlq(SAMPLE), Subjects.dlq(Subjects.DLQ_UNKNOWN_SESSION),
                 Subjects.conversation(SAMPLE));
@@ -74,6 +74,9 @@ class NatsPermissionsTest {
         assertThat(allows("worker", "subscribe", Subjects.workflowCancel(SAMPLE))).isTrue();
         assertThat(allows("worker", "subscribe", Subjects.podHeartbeat(SAMPLE))).isTrue();
         assertThat(allows("worker", "subscribe", Subjects.podResponse(SAMPLE))).isFalse();
+        // Both cancel: a user through a pod, an interrupting request through its worker (BUSY_POLICY).
+        assertThat(allows("pod", "publish", Subjects.workflowCancel(SAMPLE))).isTrue();
+        assertThat(allows("worker", "publish", Subjects.workflowCancel(SAMPLE))).isTrue();
     }
 
     @Test

@@ -77,6 +77,16 @@ final class LocalCluster implements AutoCloseable {
         return worker;
     }
 
+    /** Starts one more pod, configured like the others plus {@code extraEnv} (e.g. another BUSY_POLICY). */
+    PodProcess startPod(String id, Map<String, String> extraEnv) {
+        PodProcess pod = new PodProcess(id, merge(podEnv, extraEnv, Map.of()));
+        synchronized (pods) {
+            pods.add(pod);
+        }
+        pod.start();
+        return pod;
+    }
+
     String natsUrl() {
         return natsCluster != null ? natsCluster.urls() : nats.url();
     }

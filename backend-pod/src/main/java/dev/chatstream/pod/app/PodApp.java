@@ -140,7 +140,8 @@ public final class PodApp {
             StreamLimits streamLimits = new StreamLimits(config.fairUse().maxStreamsPerUser(), config.fairUse().maxStreamsPerIp());
             vertx.setPeriodic(STREAM_SWEEP_MS, id -> streamLimits.sweep());
             MessagePublisher publisher = new MessagePublisher(nats, metrics, new RequestTracing(), config.defaultAiProvider(),
-                    config.podId(), admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx));
+                    config.podId(), admission, new IdempotencyRecords(nats.bucket(StreamDefinitions.IDEMPOTENCY_KEYS), vertx),
+                    config.busyPolicy());
             CancelHandler cancel = new CancelHandler(nats, config.nats().cancelTimeout(), config.podId(), admission);
             HistoryTail historyTail = new HistoryTail(nats);
             PodRoutes routes = new PodRoutes(new AuthHandler(authenticator, metrics), new MeHandler(auth.mode()),

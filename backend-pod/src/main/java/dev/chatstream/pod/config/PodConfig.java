@@ -4,6 +4,7 @@ import dev.chatstream.config.ConfigException;
 import dev.chatstream.config.Env;
 import dev.chatstream.config.NatsSettings;
 import dev.chatstream.streams.StreamSettings;
+import dev.chatstream.wire.BusyPolicy;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -15,11 +16,12 @@ import java.util.Set;
 /**
  * The whole, validated, immutable configuration of a backend pod, read once from environment variables.
  * Each component receives only its section. Every invalid value is a {@link ConfigException} naming the
- * variable.
+ * variable. {@code BUSY_POLICY} ({@code queue}, {@code interrupt}, {@code reject}; default {@code queue}) is what
+ * happens to a message that arrives while an earlier one of its session is queued or streaming.
  */
 public record PodConfig(String podId, HttpSettings http, SseSettings sse, RegistrySettings registry,
                         NatsSection nats, Duration drainTimeout, String defaultAiProvider, AuthSettings auth,
-                        FairUseSettings fairUse) {
+                        FairUseSettings fairUse, BusyPolicy busyPolicy) {
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_AI_PROVIDER = "demo";
@@ -46,8 +48,11 @@ public record PodConfig(String podId, HttpSettings http, SseSettings sse, Regist
             throw new ConfigException("DEFAULT_AI_PROVIDER", "'" + provider.replaceAll("[^\\x20-\\x7e]", "?")
                     + "' is not a provider name (letters, digits, '_' or '-')");
         }
+        // Stamped on each request the pod accepts: workers follow it per request (dev.chatstream.wire.BusyPolicy).
+        BusyPolicy busy = BusyPolicy.parse(env.choice("BUSY_POLICY", BusyPolicy.DEFAULT.wireName(), BusyPolicy.wireNames()))
+                .orElseThrow();
         return new PodConfig(podId, http, sse, registry, nats, drain, provider, AuthSettings.fromEnv(env),
-                FairUseSettings.fromEnv(env));
+                FairUseSettings.fromEnv(env), busy);
     }
 
     private static HttpSettings http(Env env, SseSettings sse) {

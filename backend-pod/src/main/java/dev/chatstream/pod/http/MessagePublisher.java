@@ -9,6 +9,7 @@ import dev.chatstream.schemas.WorkflowContext;
 import dev.chatstream.schemas.WorkflowRequest;
 import dev.chatstream.subjects.SubjectToken;
 import dev.chatstream.subjects.Subjects;
+import dev.chatstream.wire.BusyPolicy;
 import dev.chatstream.wire.ChunkHeaders;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.trace.Span;
@@ -26,13 +27,20 @@ import java.util.function.Consumer;
 /**
  * Takes a user's new message into the cluster, for both chat APIs (the native POST and the AI SDK's
  * {@code POST /api/chat}): per-user admission (message rate and answers generating at once: 429), then the
- * {@link WorkflowRequest} published to JetStream with {@code Nats-Msg-Id} = message id. Only once JetStream
- * acknowledged it does the caller's continuation run; every refusal is answered here (429, 503
- * {@code queue_full} or {@code nats_unavailable}), so both APIs refuse alike.
+ * {@link WorkflowRequest} published to JetStream with {@code Nats-Msg-Id} = message id and the pod's
+ * {@code BUSY_POLICY} ({@link BusyPolicy#HEADER}). Only once JetStream acknowledged it does the caller's
+ * continuation run; every refusal is answered here (429, 409 {@code session_busy}, 503 {@code queue_full} or
+ * {@code nats_unavailable}), so both APIs refuse alike.
+ *
+ * <p>{@code reject}: the publish carries {@code Nats-Expected-Last-Subject-Sequence: 0}, so JetStream stores it
+ * only while {@code chat.workflow.execute.{sid}} holds no request — a request stays in the work queue until its
+ * answer's final chunk is recorded and its turn kept — atomically, whichever pods two POSTs reach.
  */
 public final class MessagePublisher {
     /** Answers take seconds to minutes; a client polling faster than this only burns its message rate. */
     static final long ACTIVE_ANSWERS_RETRY_AFTER_SECONDS = 2;
+    /** A busy session frees a few ms after the client saw the final chunk (the worker keeps the turn, then acks). */
+    static final long SESSION_BUSY_RETRY_AFTER_SECONDS = 1;
     private static final Logger LOG = LoggerFactory.getLogger(MessagePublisher.class);
 
     private final PodNats nats;
@@ -43,9 +51,12 @@ public final class MessagePublisher {
     private final MessageCodec codec = MessageCodec.standard();
     private final AnswerAdmission admission;
     private final IdempotencyRecords idempotency;
+    private final BusyPolicy busyPolicy;
 
     public MessagePublisher(PodNats nats, PodMetrics metrics, RequestTracing tracing, String defaultAiProvider,
-                            String podId, AnswerAdmission admission, IdempotencyRecords idempotency) {
+                            String podId, AnswerAdmission admission, IdempotencyRecords idempotency,
+                            BusyPolicy busyPolicy) {
+        this.busyPolicy = busyPolicy;
         this.nats = nats;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -125,10 +136,11 @@ public final class MessagePublisher {
                 .put(ChunkHeaders.SESSION_ID, sessionId)
                 .put(ChunkHeaders.MESSAGE_ID, request.messageId())
                 .put(ChunkHeaders.CORRELATION_ID, request.correlationId());
+        busyPolicy.putOn(headers);
         String subject = Subjects.workflowExecute(sessionId);
         Span publish = tracing.publish(span, subject, request.messageId(), headers);
-        Future.fromCompletionStage(nats.publishRequest(subject, headers,
-                        codec.encode(request), request.messageId()), ctx.vertx().getOrCreateContext())
+        Future.fromCompletionStage(nats.publishRequest(subject, headers, codec.encode(request), request.messageId(),
+                        busyPolicy == BusyPolicy.REJECT), ctx.vertx().getOrCreateContext())
                 .onSuccess(ack -> {
                     metrics.messageAccepted();
                     publish.end();
@@ -156,7 +168,11 @@ public final class MessagePublisher {
                         admission.release(request.userId(), request.messageId());
                     }
                     try (Scope ignored = span.makeCurrent()) { // trace ids in the log line
-                        unavailable(ctx, request, e);
+                        if (SessionBusy.is(e)) {
+                            busy(ctx, request);
+                        } else {
+                            unavailable(ctx, request, e);
+                        }
                     }
                 });
     }
@@ -177,8 +193,30 @@ public final class MessagePublisher {
         }
     }
 
+    /** 409: {@code BUSY_POLICY=reject} and an earlier request of the session is still queued or streaming. */
+    private void busy(RoutingContext ctx, WorkflowRequest request) {
+        metrics.messageRejected("session_busy");
+        LOG.atInfo().addKeyValue("pod_id", podId).addKeyValue("session_id", request.sessionId())
+                .addKeyValue("message_id", request.messageId())
+                .addKeyValue("correlation_id", request.correlationId())
+                .log("message refused: the session's previous answer is still streaming");
+        refuse(ctx, 409, SESSION_BUSY_RETRY_AFTER_SECONDS, "session_busy",
+                "the previous answer of this session is still streaming; send the message after it ended");
+    }
+
     private static void tooMany(RoutingContext ctx, long retryAfterSeconds, String code, String message) {
+        refuse(ctx, 429, retryAfterSeconds, code, message);
+    }
+
+    private static void refuse(RoutingContext ctx, int status, long retryAfterSeconds, String code, String message) {
+        if (ctx.response().headWritten()) {
+            // A stream whose head is already out (it should not be: AnswerSink holds it back) can only be ended.
+            if (!ctx.response().ended() && !ctx.response().closed()) {
+                ctx.response().end();
+            }
+            return;
+        }
         ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
-        ApiErrors.send(ctx, 429, code, message);
+        ApiErrors.send(ctx, status, code, message);
     }
 }

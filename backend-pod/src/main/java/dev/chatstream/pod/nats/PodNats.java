@@ -127,17 +127,24 @@ public final class PodNats implements AutoCloseable {
 
     /**
      * Publishes a workflow request to JetStream with {@code Nats-Msg-Id} = {@code messageId}. Completes with
-     * the ack (possibly a duplicate ack), or fails with {@link NatsUnavailableException}.
+     * the ack (possibly a duplicate ack), or fails with {@link NatsUnavailableException}. {@code onlyIfIdle}:
+     * stored only while {@code subject} holds no message ({@code Nats-Expected-Last-Subject-Sequence: 0};
+     * JetStream checks the duplicate id first, so a retried publish of a stored request still acks); the
+     * refusal's cause is a {@link io.nats.client.JetStreamApiException} with code 10071.
      */
-    public CompletableFuture<PublishAck> publishRequest(String subject, Headers headers, byte[] body, String messageId) {
+    public CompletableFuture<PublishAck> publishRequest(String subject, Headers headers, byte[] body, String messageId,
+                                                        boolean onlyIfIdle) {
         if (!connected()) {
             return CompletableFuture.failedFuture(new NatsUnavailableException("NATS is " + connection.getStatus()));
         }
-        PublishOptions options = PublishOptions.builder()
+        PublishOptions.Builder builder = PublishOptions.builder()
                 .messageId(messageId)
                 .expectedStream(StreamDefinitions.WORKFLOW_REQUESTS)
-                .streamTimeout(settings.publishTimeout())
-                .build();
+                .streamTimeout(settings.publishTimeout());
+        if (onlyIfIdle) {
+            builder.expectedLastSubjectSequence(0);
+        }
+        PublishOptions options = builder.build();
         CompletableFuture<PublishAck> ack;
         try {
             ack = jetStream.publishAsync(subject, headers, body, options);

@@ -86,6 +86,7 @@ public final class AiChatHandler {
                         ctx.response().setStatusCode(204).end();
                     } else if (admitStream(ctx)) {
                         ClientConnection connection = open(ctx, sessionId, messageId);
+                        ctx.response().writeHead(); // nothing left to refuse: keep-alives may flow from here
                         router.attach(connection);
                         // Live batches are held from here on while history brings the answer from its chunk 0.
                         connection.oweWhole(messageId, true);
@@ -120,7 +121,7 @@ public final class AiChatHandler {
                 .putHeader(STREAM_HEADER, "v1")
                 .setWriteQueueMaxSize(settings.writeBufferBytes());
         ClientSink sink = new AnswerSink(new ResponseSink(response, ctx.request().connection(),
-                ctx.vertx().getOrCreateContext(), http2));
+                ctx.vertx().getOrCreateContext(), http2), response::headWritten);
         ClientConnection connection = new ClientConnection(sessionId, sink, new UiMessageStreamEncoder(messageId),
                 metrics, replays, null, null);
         StreamRelease release = new StreamRelease(router, connection, metrics.activeConnections());

@@ -2,6 +2,7 @@ package dev.chatstream.pod.config;
 
 import dev.chatstream.config.ConfigException;
 import dev.chatstream.config.Env;
+import dev.chatstream.wire.BusyPolicy;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,16 @@ class PodConfigTest {
         assertThat(config.http().headerTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.http().http2ClearText()).isFalse();
         assertThat(config.http().corsAllowedOrigins()).isEmpty();
+        assertThat(config.busyPolicy()).isEqualTo(BusyPolicy.QUEUE);
+    }
+
+    @Test
+    @DisplayName("BUSY_POLICY takes queue, interrupt or reject, and names the choices when it is anything else")
+    void busyPolicy() {
+        assertThat(PodConfig.fromEnv(new Env(Map.of("HOSTNAME", "h", "BUSY_POLICY", "Reject"))).busyPolicy())
+                .isEqualTo(BusyPolicy.REJECT);
+        assertThatThrownBy(() -> PodConfig.fromEnv(new Env(Map.of("HOSTNAME", "h", "BUSY_POLICY", "drop"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("BUSY_POLICY").hasMessageContaining("interrupt");
     }
 
     @Test

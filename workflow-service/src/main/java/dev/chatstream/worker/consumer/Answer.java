@@ -64,6 +64,8 @@ final class Answer implements TokenSink {
     private Generation generation = () -> { };
     private State state = State.STARTING;
     private boolean cancelRequested;
+    /** Waiting for the session's earlier answers ({@link SessionTurns}): nothing runs yet. */
+    private boolean queued;
     private Promise<Boolean> cancelReply;
     private long nextChunkId;
     private int tokens;
@@ -238,6 +240,10 @@ final class Answer implements TokenSink {
         switch (state) {
             case STARTING -> {
                 cancelRequested = true;
+                if (queued) {
+                    // Nothing to stop: it ends with a single cancelled chunk when its turn comes (BUSY_POLICY).
+                    return Future.succeededFuture(true);
+                }
                 cancelReply = Promise.promise();
                 return cancelReply.future();
             }
@@ -372,5 +378,10 @@ final class Answer implements TokenSink {
 
     Context context() {
         return context;
+    }
+
+    /** Whether the request waits for an earlier answer of its session; call on {@link #context}. */
+    void queued(boolean queued) {
+        this.queued = queued;
     }
 }

@@ -22,6 +22,10 @@ final class AnswerLog {
         }
     }
 
+    void info(String text) {
+        withMdc(() -> LOG.info(text));
+    }
+
     void warn(String text) {
         withMdc(() -> LOG.warn(text));
     }

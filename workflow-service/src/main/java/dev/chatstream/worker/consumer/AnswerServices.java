@@ -27,6 +27,7 @@ record AnswerServices(
         Conversations conversations,
         AnsweredMarkers answered,
         DeadLetters deadLetters,
+        SessionTurns turns,
         ActiveAnswers answers,
         AnswerLedger ledger,
         Slots slots,

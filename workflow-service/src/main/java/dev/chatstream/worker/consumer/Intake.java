@@ -17,9 +17,10 @@ import java.time.Instant;
 
 /**
  * The intake of one delivered request, holding a slot: decodes and validates it (a poison request
- * goes to {@code CHAT_DLQ}, its session told), claims its message id on this worker, skips a message
- * already answered (its {@code chat_answered} marker, or a final chunk in history), finds where an
- * earlier attempt got, and hands over to its {@link Answer}. Runs on one event-loop context.
+ * goes to {@code CHAT_DLQ}, its session told), claims its message id on this worker, waits for its
+ * session's earlier requests ({@link SessionTurns}), skips a message already answered (its
+ * {@code chat_answered} marker, or a final chunk in history), finds where an earlier attempt got, and
+ * hands over to its {@link Answer}. Runs on one event-loop context.
  */
 final class Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
@@ -63,7 +64,9 @@ final class Intake {
             return;
         }
         lease.keepAlive(answer::onLeaseLost);
-        prior(request)
+        // BUSY_POLICY: the session's earlier requests end first (SessionTurns); the lease is renewed meanwhile.
+        s.turns().await(msg, request.sessionId(), request.messageId(), answer, lease, new AnswerLog(request, span), context)
+                .compose(v -> prior(request))
                 .onSuccess(answer::begin)
                 .onFailure(err -> answer.infrastructureFailure("history_unreadable", String.valueOf(err.getMessage())));
     }

@@ -73,10 +73,13 @@ public final class WorkflowConsumer {
                 new HistoryReader(jetStream, management, ScanStart.CLOCK_MARGIN),
                 new Conversations(vertx, jetStream, management, codec, policy.maxHistoryTurns()),
                 AnsweredMarkers.open(connection, streams, settings.answeredTtl()),
-                new DeadLetters(jetStream, settings.workerId()), answers, ledger,
+                new DeadLetters(jetStream, settings.workerId()),
+                new SessionTurns(vertx, new RequestsAhead(management), connection, codec, settings.answerLimits().maxDuration()),
+                answers, ledger,
                 new Slots(settings.concurrency()), metrics, new Tracing(openTelemetry, metrics.registry()), settings, streams.ackWait(),
                 streams.maxDeliver(), clock);
         metrics.gaugeActive(answers::size);
+        metrics.gaugeQueued(services.turns()::waiting);
         Dispatcher cancels = connection.createDispatcher();
         cancels.subscribe(Subjects.WORKFLOW_CANCEL_ALL, new CancelListener(connection, codec, answers, metrics));
         JetStreamSubscription subscription = jetStream.subscribe(Subjects.WORKFLOW_EXECUTE_ALL,
@@ -112,6 +115,8 @@ public final class WorkflowConsumer {
     public void shutdown(Duration timeout) throws InterruptedException {
         draining = true;
         fetcher.stop();
+        // Requests waiting for an earlier answer of their session have streamed nothing: another worker takes them now.
+        services.turns().handBackWaiting();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (services.slots().used() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);

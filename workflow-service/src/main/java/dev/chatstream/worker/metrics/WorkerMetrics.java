@@ -84,6 +84,12 @@ public final class WorkerMetrics implements FanoutMetrics {
         Gauge.builder("chat.workflow.active.answers", active).description("Answers streaming now").register(registry);
     }
 
+    /** Requests waiting for an earlier answer of their session (BUSY_POLICY), counted in the active answers too. */
+    public void gaugeQueued(Supplier<Number> queued) {
+        Gauge.builder("chat.workflow.queued.requests", queued)
+                .description("Requests waiting for an earlier answer of their session").register(registry);
+    }
+
     @Override
     public void livePublished(int chunkCount, int destinations) {
         chunks.increment(chunkCount);
