@@ -21,14 +21,20 @@ import java.util.function.Supplier;
 /**
  * The session registry in Redis ({@link RegistryKeys}): per session a sorted set of pod ids scored by
  * expiry (epoch ms), the key expiring at the same time. Opening a session registers it at once; every
- * refresh interval all held sessions are re-registered in one pipelined batch, which also repairs
- * whatever an outage or a Redis restart lost; the last close removes the entry. The writes of one session
+ * refresh interval all held sessions are re-registered in pipelined batches of {@link #REFRESH_SLICE} sessions,
+ * one after the other, which also repairs whatever an outage or a Redis restart lost; the last close removes
+ * the entry. A slice, not one batch of every session: a Redis connection holds at most 2,048 commands awaiting
+ * their replies ({@code RedisOptions.maxWaitingHandlers}), and one batch of 1,000 sessions (3 commands each)
+ * was refused whole with "waiting queue is full" — the pod then reported the registry unreachable and every
+ * worker broadcast. The writes of one session
  * go out one after the other (the client pools several connections, on which a later write could overtake
  * an earlier one), and a removal re-checks when its turn comes that the session is still not held: a
  * close-then-reopen leaves the pod registered.
  */
 public final class RedisRegistryWriter implements SessionRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(RedisRegistryWriter.class);
+    /** Sessions per refresh batch: 3 commands each, well inside one connection's 2,048 waiting replies. */
+    static final int REFRESH_SLICE = 256;
 
     private final Vertx vertx;
     private final Redis redis;
@@ -90,8 +96,18 @@ public final class RedisRegistryWriter implements SessionRegistry {
             return Future.succeededFuture();
         }
         Set<String> sessions = heldSessions.get();
-        List<Request> requests = sessions.isEmpty() ? List.of(Request.cmd(Command.PING)) : register(sessions, expiry());
-        return run("refresh", requests);
+        if (sessions.isEmpty()) {
+            return run("refresh", List.of(Request.cmd(Command.PING)));
+        }
+        long expiresAt = expiry();
+        List<String> all = List.copyOf(sessions);
+        Future<Void> refreshed = Future.succeededFuture();
+        for (int from = 0; from < all.size(); from += REFRESH_SLICE) {
+            List<String> slice = all.subList(from, Math.min(all.size(), from + REFRESH_SLICE));
+            refreshed = refreshed.compose(ignored -> stopped ? Future.succeededFuture()
+                    : run("refresh", register(slice, expiresAt)));
+        }
+        return refreshed;
     }
 
     @Override
@@ -103,11 +119,16 @@ public final class RedisRegistryWriter implements SessionRegistry {
         if (sessionIds.isEmpty()) {
             return Future.succeededFuture();
         }
-        List<Request> requests = new ArrayList<>(sessionIds.size());
-        for (String sessionId : sessionIds) {
-            requests.add(Request.cmd(Command.ZREM).arg(RegistryKeys.sessionPods(sessionId)).arg(podId));
+        List<String> all = List.copyOf(sessionIds);
+        Future<Void> removed = Future.succeededFuture();
+        for (int from = 0; from < all.size(); from += REFRESH_SLICE) {
+            List<Request> requests = new ArrayList<>(REFRESH_SLICE);
+            for (String sessionId : all.subList(from, Math.min(all.size(), from + REFRESH_SLICE))) {
+                requests.add(Request.cmd(Command.ZREM).arg(RegistryKeys.sessionPods(sessionId)).arg(podId));
+            }
+            removed = removed.compose(ignored -> run("remove all", requests));
         }
-        return run("remove all", requests);
+        return removed;
     }
 
     @Override
