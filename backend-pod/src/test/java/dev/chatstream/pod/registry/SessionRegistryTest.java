@@ -2,13 +2,12 @@ package dev.chatstream.pod.registry;
 
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.registry.RegistryKeys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -26,18 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 @Timeout(90)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithPod
 class SessionRegistryTest {
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static String sid() {
         return "g-" + UUID.randomUUID().toString().substring(0, 8);
