@@ -16,6 +16,7 @@ import dev.chatstream.wire.ChunkHeaders;
 import dev.chatstream.wire.WorkerHeaders;
 import dev.chatstream.worker.config.ConsumerSettings;
 import dev.chatstream.worker.support.ChunkProbe;
+import dev.chatstream.worker.support.CrashedWorker;
 import dev.chatstream.worker.support.Requests;
 import dev.chatstream.worker.support.TestWorkers;
 import io.nats.client.Connection;
@@ -25,8 +26,6 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PublishOptions;
-import io.nats.client.PullRequestOptions;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.PublishAck;
@@ -147,7 +146,7 @@ class AnswerLifecycleTest {
         try (ChunkProbe broadcast = new ChunkProbe(nc, Subjects.sessionBroadcast(sid))) {
             worker.stop();
             try {
-                takeFirstDeliveryWithoutAck(request);
+                CrashedWorker.takeFirstDelivery(nats.url(), js, request);
             } finally {
                 worker = TestWorkers.start(env);
             }
@@ -246,19 +245,6 @@ class AnswerLifecycleTest {
     private static void assertAnsweredOnce(ChunkProbe broadcast, WorkflowRequest request) {
         assertThat(broadcast.chunks(request.messageId())).extracting(ResponseChunk::chunkId)
                 .containsExactly(0L, 1L, 2L, 3L);
-    }
-
-    /** Plays a worker that took the request and died before streaming anything. */
-    private static void takeFirstDeliveryWithoutAck(WorkflowRequest request) throws Exception {
-        try (Connection crashing = Nats.connect(new Options.Builder().server(nats.url()).build())) {
-            JetStreamSubscription sub = crashing.jetStream().subscribe(Subjects.WORKFLOW_EXECUTE_ALL,
-                    PullSubscribeOptions.bind(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.WORKFLOW_WORKERS));
-            sub.pull(PullRequestOptions.builder(1).expiresIn(Duration.ofSeconds(5)).build());
-            crashing.flush(Duration.ofSeconds(2));
-            Requests.publish(js, request);
-            Message taken = sub.nextMessage(Duration.ofSeconds(5));
-            assertThat(taken).as("the crashing worker's delivery").isNotNull();
-        }
     }
 
     private static void assertNothingPending() {
