@@ -1,19 +1,14 @@
 package dev.chatstream.streams;
 
 import dev.chatstream.subjects.Subjects;
-import dev.chatstream.testkit.NatsServer;
+import dev.chatstream.testkit.JetStreamFixture;
 import dev.chatstream.wire.BatchHeader;
-import io.nats.client.Connection;
-import io.nats.client.JetStream;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,25 +24,9 @@ import static org.awaitility.Awaitility.await;
 @Timeout(60)
 class HistoryScanTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static NatsServer nats;
-    private static Connection connection;
-    private static JetStream jetStream;
-    private static JetStreamManagement management;
-
-    @BeforeAll
-    static void start() throws Exception {
-        nats = NatsServer.start();
-        connection = Nats.connect(nats.url());
-        jetStream = connection.jetStream();
-        management = connection.jetStreamManagement();
-        new JetStreamProvisioner(management).apply(StreamSettings.defaults());
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        connection.close();
-        nats.close();
-    }
+    @RegisterExtension
+    static final JetStreamFixture nats =
+            new JetStreamFixture(management -> new JetStreamProvisioner(management).apply(StreamSettings.defaults()));
 
     private static String sid() {
         return "hs-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,7 +36,7 @@ class HistoryScanTest {
     private static List<Long> store(String sessionId, String messageId, int count) throws Exception {
         List<Long> sequences = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            PublishAck ack = jetStream.publish(NatsMessage.builder().subject(Subjects.history(sessionId))
+            PublishAck ack = nats.jetStream().publish(NatsMessage.builder().subject(Subjects.history(sessionId))
                     .headers(new BatchHeader(sessionId, messageId, i, 1, 1, false, 0).toHeaders())
                     .data("{}".getBytes(StandardCharsets.UTF_8)).build());
             sequences.add(ack.getSeqno());
@@ -67,7 +46,7 @@ class HistoryScanTest {
 
     private static List<String> scanned(String sessionId, ScanStart from, long[] read) throws Exception {
         List<String> seen = new ArrayList<>();
-        read[0] = HistoryScan.scan(jetStream, management, sessionId, from, TIMEOUT, message -> {
+        read[0] = HistoryScan.scan(nats.jetStream(), nats.management(), sessionId, from, TIMEOUT, message -> {
             BatchHeader header = BatchHeader.from(message.getHeaders());
             seen.add(header.messageId() + ":" + header.firstChunkId());
             return true;
@@ -95,11 +74,11 @@ class HistoryScanTest {
     void fromTime() throws Exception {
         String sid = sid();
         List<Long> early = store(sid, "early", 10);
-        Instant earlyStored = management.getMessage(StreamDefinitions.CHAT_HISTORY, early.get(early.size() - 1))
+        Instant earlyStored = nats.management().getMessage(StreamDefinitions.CHAT_HISTORY, early.get(early.size() - 1))
                 .getTime().toInstant();
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(earlyStored.plusMillis(5)));
         List<Long> late = store(sid, "late", 4);
-        Instant lateStored = management.getMessage(StreamDefinitions.CHAT_HISTORY, late.get(0)).getTime().toInstant();
+        Instant lateStored = nats.management().getMessage(StreamDefinitions.CHAT_HISTORY, late.get(0)).getTime().toInstant();
         long[] read = new long[1];
 
         assertThat(scanned(sid, ScanStart.notBefore(lateStored), read))

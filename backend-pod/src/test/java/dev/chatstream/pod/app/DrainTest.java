@@ -1,12 +1,9 @@
 package dev.chatstream.pod.app;
 
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.RegistryProbe;
 import dev.chatstream.pod.support.SseClient;
-import dev.chatstream.registry.RegistryKeys;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.chatstream.pod.support.WithPod;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,28 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(60)
+@WithPod
 class DrainTest {
     private static PodFixture fixture;
 
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
     private static boolean registered(String sid) {
-        RedisAPI api = RedisAPI.api(Redis.createClient(fixture.vertx, fixture.redis.url()));
-        try {
-            return api.zscore(RegistryKeys.sessionPods(sid), fixture.podId()).await(2, TimeUnit.SECONDS) != null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            api.close();
-        }
+        return RegistryProbe.expiry(fixture, sid) != null;
     }
 
     @Test

@@ -2,8 +2,7 @@ package dev.chatstream.pod.edge;
 
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.chatstream.pod.support.WithPod;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,21 +26,12 @@ import static org.awaitility.Awaitility.await;
 
 /** The pod's listener closes connections that hold it without sending a request, and keeps idle streams. */
 @Timeout(60)
+@WithPod(env = {"HTTP_HEADER_TIMEOUT", "1s", "HTTP_IDLE_TIMEOUT", "5s", "SSE_KEEPALIVE", "300ms"})
 class ConnectionTimeoutsTest {
     private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration KEEPALIVE = Duration.ofMillis(300);
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("HTTP_HEADER_TIMEOUT", "1s", "HTTP_IDLE_TIMEOUT", "5s", "SSE_KEEPALIVE", "300ms"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @Test
     @DisplayName("a connection that trickles its request head one header line at a time is closed after the header timeout")

@@ -1,9 +1,8 @@
 package dev.chatstream.pod.edge;
 
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.WithPod;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,29 +11,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the pod's public port asks of a request before any route runs: content type, origin, and the headers it adds. */
 @Timeout(60)
+@WithPod(env = {"CORS_ALLOWED_ORIGINS", EdgeProtectionTest.ALLOWED + ", http://localhost:3000"})
 class EdgeProtectionTest {
-    private static final String ALLOWED = "https://app.example.com";
+    static final String ALLOWED = "https://app.example.com";
     private static final String MESSAGE = "{\"message\":\"hi\",\"context\":{\"ai_provider\":\"demo\",\"max_tokens\":1}}";
     private static PodFixture fixture;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("CORS_ALLOWED_ORIGINS", ALLOWED + ", http://localhost:3000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static String sid() {
         return "edge-" + UUID.randomUUID().toString().substring(0, 8);

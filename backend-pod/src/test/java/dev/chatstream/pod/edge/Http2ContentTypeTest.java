@@ -1,6 +1,7 @@
 package dev.chatstream.pod.edge;
 
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.WithPod;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -15,28 +16,26 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The JSON body rule over HTTP/2, where a body needs no Content-Length (h2c enabled for this pod). */
 @Timeout(60)
+@WithPod(env = {"HTTP2_CLEARTEXT", "true"})
 class Http2ContentTypeTest {
     private static PodFixture fixture;
     private static HttpClientAgent client;
 
     @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("HTTP2_CLEARTEXT", "true"));
+    static void connect() {
         client = fixture.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false), new PoolOptions().setHttp2MaxSize(1));
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void disconnect() throws Exception {
         client.close().await(10, TimeUnit.SECONDS);
-        fixture.close();
     }
 
     private static Result post(String path, String contentType, String body) throws Exception {

@@ -3,6 +3,7 @@ package dev.chatstream.pod.fairuse;
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
 import dev.chatstream.pod.support.Tokens;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.registry.RegistryKeys;
 import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.subjects.Subjects;
@@ -12,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,21 +32,16 @@ import static org.awaitility.Awaitility.await;
  * test). No workers run: accepted answers stay in the ledger until the test removes them as a worker would.
  */
 @Timeout(60)
+@WithPod(env = {"AUTH_MODE", "jwt", "AUTH_JWT_SECRET", Tokens.SECRET,
+        "MAX_ACTIVE_ANSWERS_PER_USER", "2", "MESSAGE_RATE_BURST", "3", "MESSAGE_RATE_PER_SECOND", "0.05",
+        "MAX_CONNECTIONS_PER_USER", "2", "REQUESTS_DUPLICATE_WINDOW", "1s"})
 class FairUseTest {
     private static PodFixture fixture;
     private static Redis redis;
 
     @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("AUTH_MODE", "jwt", "AUTH_JWT_SECRET", Tokens.SECRET,
-                "MAX_ACTIVE_ANSWERS_PER_USER", "2", "MESSAGE_RATE_BURST", "3", "MESSAGE_RATE_PER_SECOND", "0.05",
-                "MAX_CONNECTIONS_PER_USER", "2", "REQUESTS_DUPLICATE_WINDOW", "1s"));
+    static void connectRedis() {
         redis = Redis.createClient(fixture.vertx, fixture.redis.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
     }
 
     private static String user() {

@@ -1,33 +1,22 @@
 package dev.chatstream.pod.fairuse;
 
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.WithPod;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** WORKFLOW_REQUESTS at its bound: the POST is told, never dropped silently. */
 @Timeout(60)
+@WithPod(env = {"REQUESTS_MAX_MSGS", "2"})
 class QueueBoundTest {
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("REQUESTS_MAX_MSGS", "2"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @Test
     @DisplayName("a POST to a full request queue is 503 queue_full with Retry-After")

@@ -2,13 +2,12 @@ package dev.chatstream.pod.http;
 
 import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.schemas.CancelReply;
 import dev.chatstream.schemas.CancelRequest;
 import dev.chatstream.subjects.Subjects;
 import io.nats.client.Dispatcher;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,19 +19,10 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(60)
+@WithPod
 class CancelTest {
     private static final MessageCodec CODEC = MessageCodec.standard();
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static String sid() {
         return "c-" + UUID.randomUUID().toString().substring(0, 8);

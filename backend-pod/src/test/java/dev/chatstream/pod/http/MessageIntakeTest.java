@@ -2,6 +2,7 @@ package dev.chatstream.pod.http;
 
 import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.schemas.WorkflowRequest;
 import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.subjects.Subjects;
@@ -12,8 +13,6 @@ import io.nats.client.api.MessageGetRequest;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.NatsMessage;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,25 +20,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(60)
+@WithPod(env = {"MAX_MESSAGE_BYTES", "1024", "DEFAULT_AI_PROVIDER", "demo"})
 class MessageIntakeTest {
     private static PodFixture fixture;
     private static final MessageCodec CODEC = MessageCodec.standard();
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(java.util.Map.of("MAX_MESSAGE_BYTES", "1024", "DEFAULT_AI_PROVIDER", "demo"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static String sid() {
         return "s-" + UUID.randomUUID();

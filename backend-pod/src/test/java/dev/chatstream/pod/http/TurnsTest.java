@@ -3,39 +3,28 @@ package dev.chatstream.pod.http;
 import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.Tokens;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.schemas.StoredTurn;
 import dev.chatstream.subjects.Subjects;
 import io.nats.client.PublishOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /api/sessions/{sid}/messages}: the stored turns of a session, for its owner only. */
 @Timeout(60)
+@WithPod(env = {"AUTH_MODE", "jwt", "AUTH_JWT_SECRET", Tokens.SECRET})
 class TurnsTest {
     private static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("AUTH_MODE", "jwt", "AUTH_JWT_SECRET", Tokens.SECRET));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static String sid() {
         return "s-" + UUID.randomUUID();

@@ -2,36 +2,24 @@ package dev.chatstream.pod.identity;
 
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
+import dev.chatstream.pod.support.WithPod;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A pod in {@code AUTH_MODE=guest}: the signed cookie is issued, honoured, and owns sessions. */
 @Timeout(60)
+@WithPod(env = {"AUTH_MODE", "guest", "AUTH_GUEST_SECRET", "guest-secret-guest-secret-guest-secret"})
 class GuestModeTest {
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("AUTH_MODE", "guest", "AUTH_GUEST_SECRET", "guest-secret-guest-secret-guest-secret"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static HttpResponse<String> get(String path, String cookie) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(fixture.uri(path));

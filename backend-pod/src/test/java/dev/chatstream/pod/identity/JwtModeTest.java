@@ -4,39 +4,28 @@ import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
 import dev.chatstream.pod.support.Tokens;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.schemas.WorkflowRequest;
 import dev.chatstream.subjects.Subjects;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A pod in {@code AUTH_MODE=jwt}: who may call it, how refusals look, and that {@code sub} is the user. */
 @Timeout(60)
+@WithPod(env = {"AUTH_MODE", "jwt", "AUTH_JWT_SECRET", Tokens.SECRET})
 class JwtModeTest {
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("AUTH_MODE", "jwt", "AUTH_JWT_SECRET", Tokens.SECRET));
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static String sid() {
         return "s-" + UUID.randomUUID();

@@ -2,9 +2,8 @@ package dev.chatstream.pod.nats;
 
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
+import dev.chatstream.pod.support.WithPod;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,18 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(90)
+@WithPod
 class NatsOutageTest {
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @Test
     @DisplayName("while NATS is down POST fails fast with 503 + Retry-After, readiness is false, open streams stay open; after it returns all works again")

@@ -3,14 +3,13 @@ package dev.chatstream.pod.nats;
 import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.schemas.HealthResponse;
 import dev.chatstream.schemas.HeartbeatMessage;
 import dev.chatstream.subjects.Subjects;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,19 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(60)
+@WithPod
 class PresenceTest {
     private static final MessageCodec CODEC = MessageCodec.standard();
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @Test
     @DisplayName("the pod publishes heartbeats on chat.pod.{podId}.heartbeat every HEARTBEAT_INTERVAL")

@@ -2,12 +2,11 @@ package dev.chatstream.pod.registry;
 
 import dev.chatstream.codec.MessageCodec;
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.schemas.HeartbeatMessage;
 import dev.chatstream.subjects.Subjects;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,18 +20,9 @@ import static org.awaitility.Awaitility.await;
  * streams still get their chunks while the registry no longer names it.
  */
 @Timeout(60)
+@WithPod
 class RegistryHealthTest {
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static Boolean nextRegistryOk(Subscription heartbeats) throws InterruptedException {
         Message beat = heartbeats.nextMessage(Duration.ofSeconds(2));

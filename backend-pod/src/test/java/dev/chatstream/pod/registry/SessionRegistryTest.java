@@ -1,14 +1,14 @@
 package dev.chatstream.pod.registry;
 
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.RegistryProbe;
 import dev.chatstream.pod.support.SseClient;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.registry.RegistryKeys;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,45 +19,28 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(90)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithPod
 class SessionRegistryTest {
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     private static String sid() {
         return "g-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static <T> T redis(java.util.function.Function<RedisAPI, io.vertx.core.Future<T>> call) {
-        RedisAPI api = RedisAPI.api(Redis.createClient(fixture.vertx, fixture.redis.url()));
-        try {
-            return call.apply(api).await(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            api.close();
-        }
+    private static <T> T redis(Function<RedisAPI, Future<T>> call) {
+        return RegistryProbe.redis(fixture, call);
     }
 
     /** The score (expiry, epoch ms) of this pod in the session's set, or null. */
     private static Long expiry(String sid) {
-        Response score = redis(api -> api.zscore(RegistryKeys.sessionPods(sid), fixture.podId()));
-        return score == null ? null : score.toLong();
+        return RegistryProbe.expiry(fixture, sid);
     }
 
     private static long keyTtlMillis(String sid) {

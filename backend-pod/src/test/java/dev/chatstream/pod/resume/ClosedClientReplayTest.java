@@ -2,8 +2,7 @@ package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.chatstream.pod.support.WithPod;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,19 +15,10 @@ import static org.awaitility.Awaitility.await;
 
 /** A client that left costs nothing more: no lag retry, tail check or repair reads history for it. */
 @Timeout(60)
+@WithPod
 class ClosedClientReplayTest {
     private static final String HISTORY_READS = "chat_nats_received_total{kind=\"history\"}";
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @Test
     @DisplayName("a resumed client that closes while its answer is unfinished stops every history read for it")

@@ -3,13 +3,12 @@ package dev.chatstream.pod.resume;
 import dev.chatstream.pod.intake.MessageIds;
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.wire.ChunkHeaders;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,8 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.IntStream;
 
+import static dev.chatstream.pod.support.Chunks.ids;
+import static dev.chatstream.pod.support.Chunks.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,32 +29,15 @@ import static org.awaitility.Awaitility.await;
  * and a hole repair.
  */
 @Timeout(90)
+@WithPod
 class NearReplayTest {
     private static final String HISTORY_READS = "chat_nats_received_total{kind=\"history\"}";
     private static final int EARLIER_MESSAGES = 30;
     private static final int EARLIER_BATCHES = 10;
     private static PodFixture fixture;
 
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
     private static String sid() {
         return "nr-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static List<String> texts(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "t" + i).toList();
-    }
-
-    private static List<String> ids(String message, int from, int toInclusive) {
-        return IntStream.rangeClosed(from, toInclusive).mapToObj(i -> message + ":" + i).toList();
     }
 
     private static Headers headers(String sid, String mid, long first, int count, long historyStart, boolean last) {

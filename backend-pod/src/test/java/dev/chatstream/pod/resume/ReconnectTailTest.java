@@ -2,9 +2,8 @@ package dev.chatstream.pod.resume;
 
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.subjects.Subjects;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,18 +18,9 @@ import static org.awaitility.Awaitility.await;
 
 /** Chunks published while the pod reconnected to NATS reached no one live: they come from history. */
 @Timeout(90)
+@WithPod
 class ReconnectTailTest {
     private static PodFixture fixture;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @Test
     @DisplayName("a live-only stream whose answer's tail, final chunk included, went out during a NATS restart gets it from history")

@@ -1,6 +1,7 @@
 package dev.chatstream.pod.sse;
 
 import dev.chatstream.pod.support.PodFixture;
+import dev.chatstream.pod.support.WithPod;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,13 +28,13 @@ import static org.awaitility.Awaitility.await;
 
 /** SSE over HTTP/2 (h2c): many streams share one connection, and each is handled on its own. */
 @Timeout(60)
+@WithPod(env = {"SSE_WRITE_BUFFER_BYTES", "16384", "HTTP2_CLEARTEXT", "true"})
 class Http2StreamingTest {
     private static PodFixture fixture;
     private static HttpClientAgent client;
 
     @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start(Map.of("SSE_WRITE_BUFFER_BYTES", "16384", "HTTP2_CLEARTEXT", "true"));
+    static void connect() {
         client = fixture.vertx.createHttpClient(new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_2)
                         .setHttp2ClearTextUpgrade(false),
@@ -42,9 +42,8 @@ class Http2StreamingTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void disconnect() throws Exception {
         client.close().await(10, TimeUnit.SECONDS);
-        fixture.close();
     }
 
     private static String sid() {

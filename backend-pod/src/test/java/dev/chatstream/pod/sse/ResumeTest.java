@@ -3,10 +3,9 @@ package dev.chatstream.pod.sse;
 import dev.chatstream.pod.support.PodFixture;
 import dev.chatstream.pod.support.SseClient;
 import dev.chatstream.pod.support.SseEvent;
+import dev.chatstream.pod.support.WithPod;
 import dev.chatstream.schemas.ResponseChunk;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,35 +14,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.IntStream;
 
+import static dev.chatstream.pod.support.Chunks.ids;
+import static dev.chatstream.pod.support.Chunks.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(60)
+@WithPod
 class ResumeTest {
     private static PodFixture fixture;
 
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = PodFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
     private static String sid() {
         return "r-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static List<String> texts(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "t" + i).toList();
-    }
-
-    private static List<String> ids(String message, int from, int toInclusive) {
-        return IntStream.rangeClosed(from, toInclusive).mapToObj(i -> message + ":" + i).toList();
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.chatstream.wire.ChunkHeaders;
 import dev.chatstream.wire.WorkerHeaders;
 import dev.chatstream.worker.config.ConsumerSettings;
 import dev.chatstream.worker.support.ChunkProbe;
+import dev.chatstream.worker.support.CrashedWorker;
 import dev.chatstream.worker.support.Requests;
 import dev.chatstream.worker.support.TestWorkers;
 import io.nats.client.Connection;
@@ -25,8 +26,6 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PublishOptions;
-import io.nats.client.PullRequestOptions;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.PublishAck;
@@ -108,18 +107,12 @@ class AnswerLifecycleTest {
         String sid = Requests.id("s");
         WorkflowRequest request = Requests.demo(sid, 3);
         try (ChunkProbe broadcast = new ChunkProbe(nc, Subjects.sessionBroadcast(sid))) {
-            Requests.publish(js, request);
-            await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(request.messageId()));
+            publishAndAwaitFinal(broadcast, request);
             assertNothingPending();
 
-            // The same Idempotency-Key (message id) again: once the window passed, JetStream takes it as new.
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> !publishAgain(request).isDuplicate());
-            assertNothingPending();
-            assertThat(worker.meters().counter("chat.workflow.requests", "outcome", "already_finished").count())
-                    .isGreaterThanOrEqualTo(1);
-            assertThat(broadcast.chunks(request.messageId())).extracting(ResponseChunk::chunkId)
-                    .containsExactly(0L, 1L, 2L, 3L);
+            publishAgainAfterTheWindow(request);
+            assertThat(alreadyFinished()).isGreaterThanOrEqualTo(1);
+            assertAnsweredOnce(broadcast, request);
         }
     }
 
@@ -129,24 +122,19 @@ class AnswerLifecycleTest {
         String sid = Requests.id("s");
         WorkflowRequest request = Requests.demo(sid, 3);
         try (ChunkProbe broadcast = new ChunkProbe(nc, Subjects.sessionBroadcast(sid))) {
-            Requests.publish(js, request);
-            await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(request.messageId()));
+            publishAndAwaitFinal(broadcast, request);
             assertNothingPending();
-            double alreadyFinished = worker.meters().counter("chat.workflow.requests", "outcome", "already_finished").count();
+            double alreadyFinished = alreadyFinished();
             // The marker bucket gone (as while its stream elects a leader): the copy below is a first delivery.
             nc.keyValueManagement().delete(StreamDefinitions.ANSWERED);
             try {
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> !publishAgain(request).isDuplicate());
-                assertNothingPending();
+                publishAgainAfterTheWindow(request);
             } finally {
                 nc.keyValueManagement().create(StreamDefinitions.answeredMarkers(
                         StreamSettings.fromEnv(new Env(env)), ConsumerSettings.DEFAULT_ANSWERED_TTL));
             }
-            assertThat(worker.meters().counter("chat.workflow.requests", "outcome", "already_finished").count())
-                    .isGreaterThan(alreadyFinished);
-            assertThat(broadcast.chunks(request.messageId())).extracting(ResponseChunk::chunkId)
-                    .containsExactly(0L, 1L, 2L, 3L);
+            assertThat(alreadyFinished()).isGreaterThan(alreadyFinished);
+            assertAnsweredOnce(broadcast, request);
         }
     }
 
@@ -158,7 +146,7 @@ class AnswerLifecycleTest {
         try (ChunkProbe broadcast = new ChunkProbe(nc, Subjects.sessionBroadcast(sid))) {
             worker.stop();
             try {
-                takeFirstDeliveryWithoutAck(request);
+                CrashedWorker.takeFirstDelivery(nats.url(), js, request);
             } finally {
                 worker = TestWorkers.start(env);
             }
@@ -180,15 +168,13 @@ class AnswerLifecycleTest {
                 new WorkflowContext("openai", null, null, 16, null, List.of()), Instant.now(), Requests.id("c"));
         WorkflowRequest next = Requests.demo(sid, 2);
         try (ChunkProbe broadcast = new ChunkProbe(nc, Subjects.sessionBroadcast(sid))) {
-            Requests.publish(js, request);
-            await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(request.messageId()));
+            publishAndAwaitFinal(broadcast, request);
             ResponseChunk last = broadcast.chunks(request.messageId()).getLast();
             assertThat(last.chunkType()).isNotEqualTo(ChunkType.ERROR);
             assertThat(last.metadata().finishReason()).isEqualTo(FinishReason.STOP);
             assertThat(last.metadata().tokensUsed()).isEqualTo(Integer.MAX_VALUE);
 
-            Requests.publish(js, next);
-            await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(next.messageId()));
+            publishAndAwaitFinal(broadcast, next);
         }
     }
 
@@ -231,22 +217,34 @@ class AnswerLifecycleTest {
         }
     }
 
+    private static void publishAndAwaitFinal(ChunkProbe broadcast, WorkflowRequest request) {
+        Requests.publish(js, request);
+        await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(request.messageId()));
+    }
+
+    /**
+     * Publishes {@code request} again under the same Idempotency-Key (message id) until, the window passed,
+     * JetStream takes it as new; then waits for the worker to settle that copy.
+     */
+    private static void publishAgainAfterTheWindow(WorkflowRequest request) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !publishAgain(request).isDuplicate());
+        assertNothingPending();
+    }
+
     private static PublishAck publishAgain(WorkflowRequest request) throws Exception {
         return js.publish(Subjects.workflowExecute(request.sessionId()),
                 new Headers().put(ChunkHeaders.NATS_MSG_ID, request.messageId()), CODEC.encode(request));
     }
 
-    /** Plays a worker that took the request and died before streaming anything. */
-    private static void takeFirstDeliveryWithoutAck(WorkflowRequest request) throws Exception {
-        try (Connection crashing = Nats.connect(new Options.Builder().server(nats.url()).build())) {
-            JetStreamSubscription sub = crashing.jetStream().subscribe(Subjects.WORKFLOW_EXECUTE_ALL,
-                    PullSubscribeOptions.bind(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.WORKFLOW_WORKERS));
-            sub.pull(PullRequestOptions.builder(1).expiresIn(Duration.ofSeconds(5)).build());
-            crashing.flush(Duration.ofSeconds(2));
-            Requests.publish(js, request);
-            Message taken = sub.nextMessage(Duration.ofSeconds(5));
-            assertThat(taken).as("the crashing worker's delivery").isNotNull();
-        }
+    private static double alreadyFinished() {
+        return worker.meters().counter("chat.workflow.requests", "outcome", "already_finished").count();
+    }
+
+    /** The broadcast carried the answer once: chunks 0 to 3, none twice. */
+    private static void assertAnsweredOnce(ChunkProbe broadcast, WorkflowRequest request) {
+        assertThat(broadcast.chunks(request.messageId())).extracting(ResponseChunk::chunkId)
+                .containsExactly(0L, 1L, 2L, 3L);
     }
 
     private static void assertNothingPending() {

@@ -11,6 +11,7 @@ import dev.chatstream.testkit.NatsServer;
 import dev.chatstream.wire.ChunkBatch;
 import dev.chatstream.wire.ChunkHeaders;
 import dev.chatstream.worker.support.ChunkProbe;
+import dev.chatstream.worker.support.CrashedWorker;
 import dev.chatstream.worker.support.Requests;
 import dev.chatstream.worker.support.TestWorkers;
 import io.nats.client.Connection;
@@ -19,8 +20,6 @@ import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.PullRequestOptions;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.impl.Headers;
@@ -35,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,16 +206,8 @@ class RedeliveryTest {
 
     /** Plays a worker that took the request and died: takes delivery 1 and never acks; ackWait is 2 s. */
     private static void takeFirstDeliveryWithoutAck(WorkflowRequest request) throws Exception {
-        try (Connection crashing = Nats.connect(new Options.Builder().server(nats.url()).build())) {
-            JetStreamSubscription sub = crashing.jetStream().subscribe(Subjects.WORKFLOW_EXECUTE_ALL,
-                    PullSubscribeOptions.bind(StreamDefinitions.WORKFLOW_REQUESTS, StreamDefinitions.WORKFLOW_WORKERS));
-            sub.pull(PullRequestOptions.builder(1).expiresIn(Duration.ofSeconds(5)).build());
-            crashing.flush(Duration.ofSeconds(2));
-            Requests.publish(js, request);
-            Message taken = sub.nextMessage(Duration.ofSeconds(5));
-            assertThat(taken).as("the crashing worker's delivery").isNotNull();
-            assertThat(taken.metaData().deliveredCount()).isEqualTo(1);
-        }
+        Message taken = CrashedWorker.takeFirstDelivery(nats.url(), js, request);
+        assertThat(taken.metaData().deliveredCount()).isEqualTo(1);
     }
 
     private static List<ResponseChunk> history(String sid, String messageId) throws Exception {

@@ -4,19 +4,14 @@ import dev.chatstream.streams.JetStreamProvisioner;
 import dev.chatstream.streams.StreamDefinitions;
 import dev.chatstream.streams.StreamSettings;
 import dev.chatstream.subjects.Subjects;
-import dev.chatstream.testkit.NatsServer;
+import dev.chatstream.testkit.JetStreamFixture;
 import dev.chatstream.wire.BatchHeader;
-import io.nats.client.Connection;
-import io.nats.client.JetStream;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,29 +26,13 @@ import static org.awaitility.Awaitility.await;
 class HistoryReaderTest {
     /** Small, so the test need not wait the production margin out between the session's earlier answers and this one. */
     private static final Duration MARGIN = Duration.ofMillis(300);
-    private static NatsServer nats;
-    private static Connection connection;
-    private static JetStream jetStream;
-    private static JetStreamManagement management;
-
-    @BeforeAll
-    static void start() throws Exception {
-        nats = NatsServer.start();
-        connection = Nats.connect(nats.url());
-        jetStream = connection.jetStream();
-        management = connection.jetStreamManagement();
-        new JetStreamProvisioner(management).apply(StreamSettings.defaults());
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        connection.close();
-        nats.close();
-    }
+    @RegisterExtension
+    static final JetStreamFixture nats =
+            new JetStreamFixture(management -> new JetStreamProvisioner(management).apply(StreamSettings.defaults()));
 
     /** Stores one batch as a worker does; returns its stream sequence. */
     private static long store(String sid, String mid, long chunkId, long historyStart, boolean last) throws Exception {
-        PublishAck ack = jetStream.publish(NatsMessage.builder().subject(Subjects.history(sid))
+        PublishAck ack = nats.jetStream().publish(NatsMessage.builder().subject(Subjects.history(sid))
                 .headers(new BatchHeader(sid, mid, chunkId, 1, 1, last, 0, historyStart).toHeaders())
                 .data("{}".getBytes(StandardCharsets.UTF_8)).build());
         return ack.getSeqno();
@@ -61,9 +40,9 @@ class HistoryReaderTest {
 
     /** Publishes a request to the work queue and returns when the server stored it, as its metadata will say. */
     private static Instant storedRequest(String sid, String mid) throws Exception {
-        PublishAck ack = jetStream.publish(NatsMessage.builder().subject(Subjects.workflowExecute(sid))
+        PublishAck ack = nats.jetStream().publish(NatsMessage.builder().subject(Subjects.workflowExecute(sid))
                 .data(("{\"message_id\":\"" + mid + "\"}").getBytes(StandardCharsets.UTF_8)).build());
-        return management.getMessage(StreamDefinitions.WORKFLOW_REQUESTS, ack.getSeqno()).getTime().toInstant();
+        return nats.management().getMessage(StreamDefinitions.WORKFLOW_REQUESTS, ack.getSeqno()).getTime().toInstant();
     }
 
     @Test
@@ -76,7 +55,7 @@ class HistoryReaderTest {
                 earlierLast = store(sid, "earlier-" + message, chunk, 0, chunk == 9);
             }
         }
-        Instant earlierStored = management.getMessage(StreamDefinitions.CHAT_HISTORY, earlierLast).getTime().toInstant();
+        Instant earlierStored = nats.management().getMessage(StreamDefinitions.CHAT_HISTORY, earlierLast).getTime().toInstant();
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(earlierStored.plus(MARGIN).plusMillis(50)));
         String mid = "m-" + UUID.randomUUID().toString().substring(0, 8);
         Instant requestStored = storedRequest(sid, mid);
@@ -84,7 +63,7 @@ class HistoryReaderTest {
         for (int chunk = 1; chunk < 5; chunk++) {
             store(sid, mid, chunk, first, false);
         }
-        HistoryReader reader = new HistoryReader(jetStream, management, MARGIN);
+        HistoryReader reader = new HistoryReader(nats.jetStream(), nats.management(), MARGIN);
 
         HistoryProgress near = reader.read(sid, mid, requestStored);
 
@@ -98,7 +77,7 @@ class HistoryReaderTest {
     @DisplayName("a message with nothing stored reads as none; one stored without chunk 0 or a start header has an unknown start")
     void startOfAMessage() throws Exception {
         String sid = "hr-" + UUID.randomUUID().toString().substring(0, 8);
-        HistoryReader reader = new HistoryReader(jetStream, management, MARGIN);
+        HistoryReader reader = new HistoryReader(nats.jetStream(), nats.management(), MARGIN);
         assertThat(reader.read(sid, "nothing", null)).isEqualTo(HistoryProgress.NONE);
         store(sid, "cut", 7, 0, false);
         assertThat(reader.read(sid, "cut", null)).isEqualTo(new HistoryProgress(7, false, -1));
