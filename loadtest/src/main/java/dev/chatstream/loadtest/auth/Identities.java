@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One user per session of the run, as real traffic has it: the pods give a session to the first user who
@@ -27,8 +29,13 @@ public final class Identities {
     private static final String ME = "/api/me";
     /** Guest identities fetched at once. */
     private static final int FETCH_WINDOW = 128;
-    /** A {@code GET /api/me} that waits this long for a connection, or then hears nothing this long, fails (and is retried once). */
-    private static final long REQUEST_TIMEOUT_MS = 5_000;
+    /**
+     * A {@code GET /api/me} that waits this long for a connection, or then hears nothing this long, fails (and is
+     * retried once). Generous: the first request of a cold JVM on a loaded machine has taken several seconds.
+     */
+    private static final long REQUEST_TIMEOUT_MS = 10_000;
+    /** The longest a fetch with its retry can take, plus slack; waiting longer only guards a bug. */
+    private static final long FETCH_BOUND_MS = 4 * REQUEST_TIMEOUT_MS + 5_000;
 
     private final AuthMode mode;
     private final Map<String, Credential> bySession;
@@ -67,9 +74,7 @@ public final class Identities {
                     for (String ignored : window) {
                         fetches.add(guest(client, target));
                     }
-                    // Each request is bounded (pool wait, silence) and retried once, so this wait only guards a bug.
-                    Future.all(fetches).toCompletionStage().toCompletableFuture()
-                            .get(4 * REQUEST_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+                    await(Future.all(fetches), target);
                     for (int i = 0; i < window.size(); i++) {
                         bySession.put(window.get(i), fetches.get(i).result());
                     }
@@ -82,7 +87,7 @@ public final class Identities {
     }
 
     private static AuthMode detect(HttpClient client, URI target, AuthOptions options) throws Exception {
-        HttpClientResponse response = me(client, target).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        HttpClientResponse response = await(meWithRetry(client, target), target);
         if (guestCookie(response.cookies()).isPresent()) {
             return AuthMode.GUEST;
         }
@@ -96,12 +101,27 @@ public final class Identities {
         return AuthMode.NONE;
     }
 
+    /** Waits for {@code future}; a failure or a time-out says which request it was, so a failed run tells why. */
+    private static <T> T await(Future<T> future, URI target) throws InterruptedException {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(FETCH_BOUND_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("auth: GET " + ME + " at " + target + " gave no answer in " + FETCH_BOUND_MS + " ms", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("auth: GET " + ME + " at " + target + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
     private static Future<Credential> guest(HttpClient client, URI target) {
-        // One retry: a request that saw no answer within REQUEST_TIMEOUT_MS is asked again rather than hanging the run.
-        return me(client, target).recover(e -> me(client, target)).map(response -> guestCookie(response.cookies())
+        return meWithRetry(client, target).map(response -> guestCookie(response.cookies())
                 .map(cookie -> new Credential("Cookie", cookie))
                 .orElseThrow(() -> new IllegalStateException("auth: GET " + ME + " answered "
                         + response.statusCode() + " without a " + GUEST_COOKIE + " cookie (is the pod in AUTH_MODE=guest?)")));
+    }
+
+    /** One retry: a request that failed or saw no answer in time is asked again rather than failing the run. */
+    private static Future<HttpClientResponse> meWithRetry(HttpClient client, URI target) {
+        return me(client, target).recover(e -> me(client, target));
     }
 
     private static Future<HttpClientResponse> me(HttpClient client, URI target) {
