@@ -26,11 +26,12 @@ class LoadGeneratorAgainstFakePodTest {
      */
     private JsonNode run(FakePod.Fault fault, int expectedStatus) throws Exception {
         Path report = dir.resolve("report-" + fault + ".json");
-        try (FakePod pod = FakePod.start(fault)) {
+        try (FakePod pod = FakePod.start(fault); ToolOutput output = ToolOutput.capture()) {
             int status = Main.run("run", "--targets", pod.url(), "--sessions", "3", "--connections-per-session", "2",
                     "--rate", "30", "--max-tokens", "5", "--warmup", "500ms", "--duration", "1500ms", "--grace", "20s",
                     "--output", report.toString(), "--quiet");
-            assertThat(status).isEqualTo(expectedStatus);
+            assertThat(status).as("exit status against a fake pod with fault %s; the tool printed:%n%s", fault, output.text())
+                    .isEqualTo(expectedStatus);
         }
         assertThat(report).exists();
         return JsonFiles.read(report);
