@@ -15,9 +15,9 @@ import java.util.Arrays;
  * body is a sequence of segments, each one ASCII line of space-separated fields, {@code \n}, the batch body
  * (the {@link ChunkBatch} of its chunks, {@code body_bytes} long), {@code \n}:
  * <pre>
- * session_id message_id first_chunk_id chunk_count attempt final(1|0) published_at_us requested_at_us body_bytes correlation_id traceparent
+ * session_id message_id first_chunk_id chunk_count attempt final(1|0) published_at_us requested_at_us body_bytes correlation_id traceparent history_start
  * </pre>
- * An absent correlation id or traceparent is {@code -}; an absent time is {@code 0}. The fields are those of
+ * An absent correlation id or traceparent is {@code -}; an absent time or history start is {@code 0}. The fields are those of
  * {@link BatchHeader} plus what a batch's headers carry beside it; {@link Segment#toHeaders()} gives them back as
  * the headers a single batch would have had.
  */
@@ -27,7 +27,7 @@ public final class PodFrame {
     private static final byte SPACE = ' ';
     private static final byte NEWLINE = '\n';
     private static final String ABSENT = "-";
-    private static final int FIELDS = 11;
+    private static final int FIELDS = 12;
 
     private PodFrame() {
     }
@@ -125,7 +125,7 @@ public final class PodFrame {
                     + header.count() + ' ' + header.attempt() + ' ' + (header.endsMessage() ? '1' : '0') + ' '
                     + header.publishedAtMicros() + ' ' + Math.max(0, requestedAtMicros) + ' ' + body.length + ' '
                     + (fits(correlationId) ? correlationId : ABSENT) + ' '
-                    + (fits(traceparent) ? traceparent : ABSENT) + '\n';
+                    + (fits(traceparent) ? traceparent : ABSENT) + ' ' + header.historyStart() + '\n';
             byte[] head = line.getBytes(StandardCharsets.US_ASCII);
             ensure(head.length + body.length + 1);
             System.arraycopy(head, 0, bytes, size, head.length);
@@ -185,7 +185,7 @@ public final class PodFrame {
             }
             BatchHeader header = new BatchHeader(fields[0], fields[1], number(fields[2], "first_chunk_id"),
                     (int) number(fields[3], "chunk_count"), (int) number(fields[4], "attempt"), "1".equals(fields[5]),
-                    number(fields[6], "published_at_us"));
+                    number(fields[6], "published_at_us"), number(fields[11], "history_start"));
             position = bodyStart + bodyBytes;
             if (position < frame.length) {
                 if (frame[position] != NEWLINE) {

@@ -15,13 +15,13 @@ class PodFrameTest {
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     @Test
-    @DisplayName("reads back every batch of a frame, in order, with its fields and its exact body")
+    @DisplayName("reads back every batch of a frame, in order, with its fields (where its history starts too) and its exact body")
     void roundTrip() {
         byte[] a = bytes("{\"chunk_id\":0}");
         byte[] b = bytes("{\"chunk_id\":7}\n{\"chunk_id\":8}");
         byte[] frame = new PodFrame.Writer(16)
                 .append(new BatchHeader("s1", "m1", 0, 1, 1, false, 111), 99, "corr-1", TRACEPARENT, a)
-                .append(new BatchHeader("s2", "m2", 7, 2, 3, true, 222), 0, null, null, b)
+                .append(new BatchHeader("s2", "m2", 7, 2, 3, true, 222, 40), 0, null, null, b)
                 .toBytes();
 
         List<PodFrame.Segment> segments = new ArrayList<>();
@@ -34,7 +34,7 @@ class PodFrameTest {
         assertThat(first.traceparent()).isEqualTo(TRACEPARENT);
         assertThat(first.body()).isEqualTo(a);
         PodFrame.Segment second = segments.get(1);
-        assertThat(second.header()).isEqualTo(new BatchHeader("s2", "m2", 7, 2, 3, true, 222));
+        assertThat(second.header()).isEqualTo(new BatchHeader("s2", "m2", 7, 2, 3, true, 222, 40));
         assertThat(second.correlationId()).isNull();
         assertThat(second.traceparent()).isNull();
         assertThat(second.body()).isEqualTo(b);
@@ -80,9 +80,9 @@ class PodFrameTest {
     @Test
     @DisplayName("names what is wrong in a malformed frame")
     void malformed() {
-        assertThatThrownBy(() -> PodFrame.forEach(bytes("s1 m1 0 1 1 0 0 0 99 - -\n{}"), s -> { }))
+        assertThatThrownBy(() -> PodFrame.forEach(bytes("s1 m1 0 1 1 0 0 0 99 - - 0\n{}"), s -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("body of 99 bytes");
-        assertThatThrownBy(() -> PodFrame.forEach(bytes("s1 m1 x 1 1 0 0 0 2 - -\n{}"), s -> { }))
+        assertThatThrownBy(() -> PodFrame.forEach(bytes("s1 m1 x 1 1 0 0 0 2 - - 0\n{}"), s -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first_chunk_id");
         assertThatThrownBy(() -> PodFrame.forEach(bytes("s1 m1 0 1\n{}"), s -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fields");

@@ -44,6 +44,6 @@ final class ChunkMessages {
     static Batch batch(PodFrame.Segment segment) {
         BatchHeader header = segment.header();
         return new Batch(header.sessionId(), header.messageId(), header.firstChunkId(), header.attempt(),
-                header.publishedAtMicros(), segment.body(), header.endsMessage());
+                header.publishedAtMicros(), segment.body(), header.endsMessage(), header.historyStart());
     }
 }

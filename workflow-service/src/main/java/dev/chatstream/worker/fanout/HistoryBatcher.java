@@ -253,7 +253,7 @@ final class HistoryBatcher {
         transport.historyGate().release();
         transport.metrics().historyPublished(batch.size());
         if (!failed && !inFlightIsLive) {
-            live.publish(batch, body);
+            live.publish(batch, body, historyStart);
         }
         if (isFinal) {
             finalRecorded.tryComplete();

@@ -1,6 +1,7 @@
 package dev.chatstream.worker.fanout;
 
 import dev.chatstream.wire.BatchHeader;
+import dev.chatstream.wire.ChunkHeaders;
 import io.nats.client.impl.Headers;
 
 import java.time.Clock;
@@ -33,9 +34,15 @@ final class LivePublisher {
 
     /** Publishes a batch (its history body, byte for byte) to every destination, with fresh headers. */
     void publish(List<EncodedChunk> batch, byte[] body) {
+        publish(batch, body, 0);
+    }
+
+    /** The same, saying where the message's history starts ({@code historyStart} > 0) or not (0). */
+    void publish(List<EncodedChunk> batch, byte[] body, long historyStart) {
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
-        publish(batch, body, headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant())));
+        publish(batch, body, headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()),
+                historyStart));
     }
 
     /** Publishes a batch with the headers its history write carries (they leave together). */
@@ -44,11 +51,17 @@ final class LivePublisher {
         EncodedChunk first = batch.get(0);
         BatchHeader header = new BatchHeader(info.sessionId(), info.messageId(), first.chunkId(), batch.size(),
                 Math.max(1, info.attempt()), batch.get(batch.size() - 1).isFinal(),
-                MessageInfo.epochMicros(clock.instant()));
+                MessageInfo.epochMicros(clock.instant()), historyStartOf(batchHeaders));
         for (String subject : subjects) {
             transport.podFrames().publish(subject, batchHeaders, header, info, body);
         }
         transport.metrics().livePublished(batch.size(), subjects.size());
         spans.livePublished(subjects, batch.get(0).chunkId(), batch.size());
+    }
+
+    /** The {@code Chat-History-Start} the batch's headers carry, 0 when none (a pod frame carries it too). */
+    private static long historyStartOf(Headers batchHeaders) {
+        String value = batchHeaders.getFirst(ChunkHeaders.HISTORY_START);
+        return value == null ? 0 : Long.parseLong(value);
     }
 }
