@@ -1,7 +1,5 @@
 package dev.chatstream.pod.routing;
 
-import dev.chatstream.pod.metrics.PodMetrics;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,31 +18,18 @@ public final class DeliveryRound {
     }
 
     private final SessionRouter router;
-    private final PodMetrics metrics;
     /** By {@link ClientSink#thread()}; a handful of event loops, so a list searched in order. */
     private final List<Object> threads = new ArrayList<>(4);
     private final List<Group> groups = new ArrayList<>(4);
 
-    DeliveryRound(SessionRouter router, PodMetrics metrics) {
+    DeliveryRound(SessionRouter router) {
         this.router = router;
-        this.metrics = metrics;
     }
 
     /** As {@link SessionRouter#route}, but the batch is handed over at {@link #dispatch()}. */
     public int route(String sessionId, SessionRouter.ChunkBatchSource source) {
-        RoutedConnection[] targets = router.targets(sessionId);
-        if (targets.length == 0) {
-            return 0;
-        }
-        Batch batch = source.batch();
-        if (batch.count() == 0) {
-            metrics.dropped(PodMetrics.DROP_MALFORMED, 1);
-            return 0;
-        }
-        for (RoutedConnection target : targets) {
-            group(target.sink()).batches().computeIfAbsent(target, t -> new ArrayDeque<>(2)).add(batch);
-        }
-        return targets.length;
+        return router.route(sessionId, source,
+                (target, batch) -> group(target.sink()).batches().computeIfAbsent(target, t -> new ArrayDeque<>(2)).add(batch));
     }
 
     /** One task per thread, handing each of its connections the batches routed to it. */

@@ -3,6 +3,7 @@ package dev.chatstream.pod.routing;
 import dev.chatstream.pod.metrics.PodMetrics;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.function.BiConsumer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -113,6 +114,11 @@ public final class SessionRouter {
      * Returns the number of connections it went to; 0 means the session is not held here.
      */
     public int route(String sessionId, ChunkBatchSource source) {
+        return route(sessionId, source, RoutedConnection::offer);
+    }
+
+    /** The same, with {@code handOver} giving each connection the batch (at once, or gathered for later). */
+    int route(String sessionId, ChunkBatchSource source, BiConsumer<RoutedConnection, Batch> handOver) {
         RoutedConnection[] targets = targets(sessionId);
         if (targets.length == 0) {
             return 0;
@@ -123,17 +129,17 @@ public final class SessionRouter {
             return 0;
         }
         for (RoutedConnection target : targets) {
-            target.offer(batch);
+            handOver.accept(target, batch);
         }
         return targets.length;
     }
 
     /** A round for the batches of one NATS message, handed over one task per thread ({@link DeliveryRound}). */
     public DeliveryRound round() {
-        return new DeliveryRound(this, metrics);
+        return new DeliveryRound(this);
     }
 
-    RoutedConnection[] targets(String sessionId) {
+    private RoutedConnection[] targets(String sessionId) {
         return sessions.getOrDefault(sessionId, NONE);
     }
 

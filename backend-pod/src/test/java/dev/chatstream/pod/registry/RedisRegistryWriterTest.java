@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,9 +25,13 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The registry writes of one session land in the order the pod made them, whatever connection carries them. */
+/**
+ * The pod's Redis registry writer against a real Redis: the writes of one session land in the order the pod
+ * made them, whatever connection carries them, and the periodic refresh holds for as many sessions as a pod
+ * holds streams.
+ */
 @Timeout(60)
-class RegistryOrderTest {
+class RedisRegistryWriterTest {
     private static RedisServer redisServer;
     private static Vertx vertx;
 
@@ -49,9 +54,7 @@ class RegistryOrderTest {
         // The pod's pool: several connections, so without ordering a removal can land after the re-registration.
         Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisServer.url())
                 .setMaxPoolSize(4).setMaxPoolWaiting(4096));
-        RedisRegistryWriter registry = new RedisRegistryWriter(vertx, redis,
-                new RegistrySettings(true, URI.create(redisServer.url()), Duration.ofMinutes(1), Duration.ofMinutes(1)),
-                "pod-order", () -> Set.copyOf(held), held::contains, new PodMetrics());
+        RedisRegistryWriter registry = writer(redis, "pod-order", held);
         List<String> sessions = new ArrayList<>();
         vertx.runOnContext(v -> {
             for (int i = 0; i < 300; i++) {
@@ -75,5 +78,35 @@ class RegistryOrderTest {
             }
         }
         assertThat(missing).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a refresh of 10,000 held sessions registers every one and the registry stays reachable")
+    void refreshOfManySessionsStaysReachable() throws Exception {
+        Set<String> held = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            held.add("r-" + i);
+        }
+        // The client as the pod builds it (default maxWaitingHandlers: 2,048 replies awaited per connection).
+        Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisServer.url())
+                .setMaxPoolSize(4).setMaxPoolWaiting(1024));
+        RedisRegistryWriter registry = writer(redis, "pod-many", held);
+
+        registry.refresh().await(30, TimeUnit.SECONDS);
+
+        assertThat(registry.reachable()).as("reachable after the refresh").isTrue();
+        RedisAPI api = RedisAPI.api(redis);
+        for (String sid : List.of("r-0", "r-4999", "r-9999")) {
+            assertThat(api.zscore(RegistryKeys.sessionPods(sid), "pod-many").await(2, TimeUnit.SECONDS))
+                    .as("registered: %s", sid).isNotNull();
+        }
+        assertThat(api.dbsize().await(2, TimeUnit.SECONDS).toLong()).isEqualTo(10_000L);
+    }
+
+    /** A writer for {@code podId} holding the sessions in {@code held} (TTL and refresh: one minute). */
+    private static RedisRegistryWriter writer(Redis redis, String podId, Set<String> held) {
+        return new RedisRegistryWriter(vertx, redis,
+                new RegistrySettings(true, URI.create(redisServer.url()), Duration.ofMinutes(1), Duration.ofMinutes(1)),
+                podId, () -> Set.copyOf(held), held::contains, new PodMetrics());
     }
 }
