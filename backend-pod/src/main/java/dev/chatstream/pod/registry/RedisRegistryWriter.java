@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -100,14 +101,8 @@ public final class RedisRegistryWriter implements SessionRegistry {
             return run("refresh", List.of(Request.cmd(Command.PING)));
         }
         long expiresAt = expiry();
-        List<String> all = List.copyOf(sessions);
-        Future<Void> refreshed = Future.succeededFuture();
-        for (int from = 0; from < all.size(); from += REFRESH_SLICE) {
-            List<String> slice = all.subList(from, Math.min(all.size(), from + REFRESH_SLICE));
-            refreshed = refreshed.compose(ignored -> stopped ? Future.succeededFuture()
-                    : run("refresh", register(slice, expiresAt)));
-        }
-        return refreshed;
+        // A slice still waiting when the pod stops is skipped: nothing re-registers after removeAll.
+        return inSlices(sessions, slice -> stopped ? Future.succeededFuture() : run("refresh", register(slice, expiresAt)));
     }
 
     @Override
@@ -119,16 +114,13 @@ public final class RedisRegistryWriter implements SessionRegistry {
         if (sessionIds.isEmpty()) {
             return Future.succeededFuture();
         }
-        List<String> all = List.copyOf(sessionIds);
-        Future<Void> removed = Future.succeededFuture();
-        for (int from = 0; from < all.size(); from += REFRESH_SLICE) {
-            List<Request> requests = new ArrayList<>(REFRESH_SLICE);
-            for (String sessionId : all.subList(from, Math.min(all.size(), from + REFRESH_SLICE))) {
+        return inSlices(sessionIds, slice -> {
+            List<Request> requests = new ArrayList<>(slice.size());
+            for (String sessionId : slice) {
                 requests.add(Request.cmd(Command.ZREM).arg(RegistryKeys.sessionPods(sessionId)).arg(podId));
             }
-            removed = removed.compose(ignored -> run("remove all", requests));
-        }
-        return removed;
+            return run("remove all", requests);
+        });
     }
 
     @Override
@@ -139,6 +131,17 @@ public final class RedisRegistryWriter implements SessionRegistry {
     @Override
     public boolean enabled() {
         return true;
+    }
+
+    /** Runs {@code write} for each slice of {@link #REFRESH_SLICE} sessions, one slice after the other. */
+    private static Future<Void> inSlices(Set<String> sessions, Function<List<String>, Future<Void>> write) {
+        List<String> all = List.copyOf(sessions);
+        Future<Void> written = Future.succeededFuture();
+        for (int from = 0; from < all.size(); from += REFRESH_SLICE) {
+            List<String> slice = all.subList(from, Math.min(all.size(), from + REFRESH_SLICE));
+            written = written.compose(ignored -> write.apply(slice));
+        }
+        return written;
     }
 
     private long expiry() {

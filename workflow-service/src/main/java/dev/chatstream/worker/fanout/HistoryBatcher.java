@@ -187,7 +187,7 @@ final class HistoryBatcher {
         inFlightIsLive = liveBeforeAck && !restartUnconfirmed;
         if (inFlightIsLive) {
             // Queued behind its history write on the same connection: the server stores it first.
-            live.publish(batch, body, batchHeaders);
+            live.publish(batch, body, batchHeaders, historyStart);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.chatstream.worker.fanout;
 
 import dev.chatstream.wire.BatchHeader;
-import dev.chatstream.wire.ChunkHeaders;
 import io.nats.client.impl.Headers;
 
 import java.time.Clock;
@@ -42,26 +41,23 @@ final class LivePublisher {
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
         publish(batch, body, headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()),
-                historyStart));
+                historyStart), historyStart);
     }
 
-    /** Publishes a batch with the headers its history write carries (they leave together). */
-    void publish(List<EncodedChunk> batch, byte[] body, Headers batchHeaders) {
+    /**
+     * Publishes a batch with the headers its history write carries (they leave together); {@code historyStart}
+     * is the one they say, for pod frames, which carry no batch headers.
+     */
+    void publish(List<EncodedChunk> batch, byte[] body, Headers batchHeaders, long historyStart) {
         List<String> subjects = destinations.subjects();
         EncodedChunk first = batch.get(0);
         BatchHeader header = new BatchHeader(info.sessionId(), info.messageId(), first.chunkId(), batch.size(),
                 Math.max(1, info.attempt()), batch.get(batch.size() - 1).isFinal(),
-                MessageInfo.epochMicros(clock.instant()), historyStartOf(batchHeaders));
+                MessageInfo.epochMicros(clock.instant()), historyStart);
         for (String subject : subjects) {
             transport.podFrames().publish(subject, batchHeaders, header, info, body);
         }
         transport.metrics().livePublished(batch.size(), subjects.size());
         spans.livePublished(subjects, batch.get(0).chunkId(), batch.size());
-    }
-
-    /** The {@code Chat-History-Start} the batch's headers carry, 0 when none (a pod frame carries it too). */
-    private static long historyStartOf(Headers batchHeaders) {
-        String value = batchHeaders.getFirst(ChunkHeaders.HISTORY_START);
-        return value == null ? 0 : Long.parseLong(value);
     }
 }
