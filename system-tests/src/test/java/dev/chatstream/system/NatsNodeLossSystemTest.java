@@ -16,8 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 4: a three-node JetStream cluster with 3 replicas loses a node under load; no accepted message is lost. */
 @Tag("slow")
-// Quarantined (docs/reliability.md "Known failures"): one run in four lost a chunk at one pod under the node loss.
-@Tag("quarantine")
 @Timeout(180)
 class NatsNodeLossSystemTest {
     private static final int SESSIONS = 6;

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat_nats_received_total{kind}}, {@code chat_registry_errors_total},
  * {@code chat_messages_rejected_total{reason}}, {@code chat_replay_batches}, {@code chat_replays_total},
  * {@code chat_replay_starts_total{from}},
- * {@code chat_stream_gaps_repaired_total}, {@code chat_pod_ttft_seconds} (POST accepted to first chunk written,
+ * {@code chat_stream_gaps_repaired_total}, {@code chat_stream_repairs_abandoned_total}, {@code chat_pod_ttft_seconds} (POST accepted to first chunk written,
  * {@link FirstChunkWatch}) and {@code chat_resumes_total{outcome}}, {@code chat_nats_connected}.
  */
 public final class PodMetrics {
@@ -43,6 +43,7 @@ public final class PodMetrics {
     private final Counter accepted;
     private final Counter registryErrors;
     private final Counter gapsRepaired;
+    private final Counter repairsAbandoned;
     private final Timer deliveryLatency;
     private final DistributionSummary replayedBatches;
     private final Counter replays;
@@ -67,6 +68,9 @@ public final class PodMetrics {
                 .register(registry);
         gapsRepaired = Counter.builder("chat.stream.gaps.repaired")
                 .description("Holes in a connection's stream (chunks lost on the way) filled from history").register(registry);
+        repairsAbandoned = Counter.builder("chat.stream.repairs.abandoned")
+                .description("Holes whose history stayed unreadable for the retry budget: the stream was closed so its client resumes")
+                .register(registry);
         deliveryLatency = Timer.builder("chat.chunk.delivery")
                 .description("From the worker publishing a chunk batch to the pod writing it to a connection")
                 .publishPercentileHistogram()
@@ -161,6 +165,11 @@ public final class PodMetrics {
 
     public void gapRepaired() {
         gapsRepaired.increment();
+    }
+
+    /** A hole's history could not be read within the retry budget; its stream was closed (the client resumes). */
+    public void repairAbandoned() {
+        repairsAbandoned.increment();
     }
 
     public void registryError() {

@@ -20,8 +20,7 @@ import java.util.ArrayDeque;
  * {@link #isClosed} run on the sink's thread.
  */
 public final class ClientConnection implements RoutedConnection {
-    /** Live batches held back during a replay before the client counts as too slow. */
-    static final int MAX_HELD_BATCHES = 4096;
+    static final int MAX_HELD_BATCHES = 4096; // held back during a replay before the client counts as too slow
 
     public enum State { LIVE, RESUMING, REPAIRING, CLOSED }
 
@@ -32,15 +31,11 @@ public final class ClientConnection implements RoutedConnection {
     private final BatchEncoder encoder;
     private final DeliveryTracker tracker = new DeliveryTracker();
     private final BatchInbox inbox;
-    /** Its tail checks; {@link SharedReplays} drives them on the connection's thread. */
-    final TailWatch tail = new TailWatch();
+    final TailWatch tail = new TailWatch(); // driven by SharedReplays on the connection's thread
     private final OwedChunks owed;
-    /** Written on the connection's thread, read by replays on other threads. */
-    private volatile State state;
-    /** The replay in progress: non-null exactly while {@link State#RESUMING} or {@link State#REPAIRING}. */
-    private ReplayMerge merge;
-    /** While one task writes several live batches: their bytes, written at once. */
-    private Buffer coalesced;
+    private volatile State state; // written on the connection's thread, read by replays on other threads
+    private ReplayMerge merge; // the replay in progress: non-null exactly while RESUMING or REPAIRING
+    private Buffer coalesced; // while one task writes several live batches: their bytes, written at once
     private boolean pumping;
     private long lastWriteNanos = System.nanoTime();
 
@@ -62,18 +57,15 @@ public final class ClientConnection implements RoutedConnection {
         }
     }
 
-    @Override
-    public String sessionId() { return sessionId; }
-    @Override
-    public ClientSink sink() { return sink; }
+    @Override public String sessionId() { return sessionId; }
+    @Override public ClientSink sink() { return sink; }
 
     /** The message a replay needs; null for the whole session (a client's resume). */
     public String replayScope() { return state == State.REPAIRING ? merge.cursor.messageId() : null; }
     /** The replay in progress (its cursor, whether it must read from the first batch); null when none. */
     ReplayMerge replayMerge() { return merge; }
 
-    @Override
-    public long lastWriteNanos() { return lastWriteNanos; }
+    @Override public long lastWriteNanos() { return lastWriteNanos; }
     @Override
     public void writeRaw(Buffer bytes) {
         if (state != State.CLOSED) {
@@ -195,6 +187,13 @@ public final class ClientConnection implements RoutedConnection {
         long again = merge.againIn(complete);
         if (again >= 0) {
             replayAgain(merge.cursor, null, merge.repair, again);
+            return;
+        }
+        if (!complete && merge.repair) {
+            // History unreadable for the whole retry budget: rather than step over the hole, close; the client
+            // reconnects with its last chunk as cursor and its resume fills the hole or says history_gap.
+            metrics.repairAbandoned();
+            close(Buffer.buffer());
             return;
         }
         metrics.resumed(merge.end(complete, tracker));

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * How long resume waits and keeps trying, in one place. A failed history read (JetStream electing a leader, NATS
- * reconnecting) is retried with doubling backoff for {@link #ATTEMPT_WINDOWS} replay timeouts; a live
+ * reconnecting) is retried with doubling backoff for {@link #retryFor} (the history retry budget); a live
  * stream's unfinished answer is checked every {@link #TAIL_CHECK_MS}. Everything that waits for history to
  * hold what went live waits {@link #HISTORY_WAIT}, read from the workers' retry budget.
  */
@@ -24,7 +24,7 @@ final class ReplayPolicy {
     static final long MAX_LAG_DELAY_MS = 2_000;
     /** How many asks {@link #lagDelay} spreads over {@link #HISTORY_WAIT}. */
     static final int MAX_LAG_RETRIES = lagRetriesWithin(HISTORY_WAIT);
-    /** A replay keeps retrying for this many replay timeouts before the stream goes on without it. */
+    /** A replay keeps retrying for at least this many replay timeouts ({@link #retryFor}). */
     static final int ATTEMPT_WINDOWS = 3;
     static final long FIRST_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 2_000;
@@ -38,6 +38,17 @@ final class ReplayPolicy {
     static final int SLICE_BATCHES = 64;
 
     private ReplayPolicy() {
+    }
+
+    /**
+     * How long a failed history read is retried: the history retry budget, or {@link #ATTEMPT_WINDOWS} replay
+     * timeouts when that is longer. JetStream can take longer than a few replay timeouts to answer reads after a
+     * node loss (a new metadata leader, then every consumer re-assigned: ~15 s seen on a 3-node cluster), and
+     * what a worker's history retries wait for, a read waits for too.
+     */
+    static Duration retryFor(Duration replayTimeout) {
+        Duration windows = replayTimeout.multipliedBy(ATTEMPT_WINDOWS);
+        return windows.compareTo(HISTORY_WAIT) > 0 ? windows : HISTORY_WAIT;
     }
 
     static long nextBackoff(long backoffMs) {

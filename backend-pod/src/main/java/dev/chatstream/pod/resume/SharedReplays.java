@@ -160,14 +160,15 @@ public final class SharedReplays implements Replayer {
                     .addKeyValue("message_id", key.messageId()).addKeyValue("connections", group.size())
                     .log("filling a live stream's hole from history");
         }
-        long giveUpAt = System.nanoTime() + replayTimeout.multipliedBy(ReplayPolicy.ATTEMPT_WINDOWS).toNanos();
+        long giveUpAt = System.nanoTime() + ReplayPolicy.retryFor(replayTimeout).toNanos();
         attempt(key, group, giveUpAt, ReplayPolicy.FIRST_BACKOFF_MS);
     }
 
     /**
      * One try at reading history for {@code group}. A failure is retried with backoff while live batches
-     * stay held, because ending the replay now would show the clients a hole; only past the give-up time do
-     * the streams go on without it. Batches a failed try already handed over come again on the next one
+     * stay held, because ending the replay now would show the clients a hole; only past the give-up time
+     * ({@link ReplayPolicy#retryFor}) does it end: a resume then says {@code history_gap}, a repair closes its
+     * stream so the client resumes ({@link ClientConnection#endReplay}). Batches a failed try already handed over come again on the next one
      * and are dropped as duplicates.
      */
     private void attempt(Key key, List<Want> wants, long giveUpAt, long backoffMs) {
@@ -217,7 +218,8 @@ public final class SharedReplays implements Replayer {
                     }
                     if (result.failed()) {
                         LOG.atWarn().addKeyValue("pod_id", podId).addKeyValue("session_id", key.sessionId())
-                                .log("history replay failed for good, telling the client about a gap: " + result.cause());
+                                .log("history replay failed for good: a resumed stream gets a history_gap notice, a"
+                                        + " repaired one is closed so its client resumes: " + result.cause());
                     }
                     boolean complete = result.succeeded();
                     for (ClientConnection connection : open) {

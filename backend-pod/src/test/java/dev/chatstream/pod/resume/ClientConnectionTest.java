@@ -298,18 +298,22 @@ class ClientConnectionTest {
     }
 
     @Test
-    @DisplayName("a hole history cannot fill is written as it is after the repair, with no gap notice and no second repair")
-    void unfillableHoleGoesOn() {
+    @DisplayName("a hole whose history stayed unreadable is never stepped over: the stream ends after its last chunk, so the client resumes from there")
+    void unreadableHoleEndsTheStream() {
         FakeSink sink = new FakeSink();
         List<ClientConnection> repairing = new ArrayList<>();
         replayer = (c, delayMs) -> repairing.add(c);
-        attach("s", sink);
+        ClientConnection connection = attach("s", sink);
         route(batch("s", "m", 0, 2, 1));
         route(batch("s", "m", 5, 1, 1));
+        // SharedReplays ends a replay as incomplete only once its reads failed for the whole retry budget.
         repairing.get(0).endReplay(false);
         route(batch("s", "m", 6, 1, 1));
-        assertThat(sink.ids()).containsExactly("m:0", "m:1", "m:5", "m:6");
+        assertThat(sink.ids()).as("nothing after the hole").containsExactly("m:0", "m:1");
+        assertThat(sink.closed).as("closed: an EventSource reconnects with Last-Event-ID m:1").isTrue();
+        assertThat(connection.isClosed()).isTrue();
         assertThat(repairing).hasSize(1);
+        assertThat(metrics.scrape()).contains("chat_stream_repairs_abandoned_total 1.0");
     }
 
     @Test

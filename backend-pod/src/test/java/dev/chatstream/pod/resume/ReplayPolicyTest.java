@@ -27,4 +27,11 @@ class ReplayPolicyTest {
         assertThat(TailWatch.MAX_CHECKS * ReplayPolicy.TAIL_CHECK_MS)
                 .isGreaterThanOrEqualTo(HistoryRetryPolicy.STANDARD.budget().toMillis());
     }
+
+    @Test
+    @DisplayName("a history read that fails is retried for the workers' history retry budget, or longer with a long replay timeout")
+    void failedReadsAreRetriedForTheBudget() {
+        assertThat(ReplayPolicy.retryFor(java.time.Duration.ofSeconds(5))).isEqualTo(HistoryRetryPolicy.STANDARD.budget());
+        assertThat(ReplayPolicy.retryFor(java.time.Duration.ofSeconds(60))).isEqualTo(java.time.Duration.ofSeconds(180));
+    }
 }
