@@ -20,9 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * The pod's {@link HistorySource}: a session's {@code chat.history.{sid}} through {@link HistoryScan}, from
- * the replay's start to the last stored batch present when the replay starts. Workers publish a batch live
- * right behind its history write, so everything a client missed before it reconnected is in that range or is
- * being stored (the subscriber asks again then); what comes later arrives live and is held and merged by
+ * the replay's start to the last stored batch present when the replay starts. Workers publish live at once
+ * and record history per window (at most 64 chunks behind), so everything a client missed before it
+ * reconnected is in that range or is being stored (the subscriber asks again then); what comes later arrives live and is held and merged by
  * the subscriber. A message's accept time is its {@code Idempotency-Key} record's (KV {@code chat_idempotency},
  * stamped by the server) or, for a server-made id, the time in the id. Blocking: call it off the event loop.
  * Bounded in time.

@@ -10,8 +10,8 @@ public interface Replayer {
 
     /**
      * Starts a replay for {@code connection}, {@code delayMs} from now (0: at once). A delay is for history
-     * still storing chunks that already went live (workers publish live right behind the history write,
-     * and a write retried through a JetStream leader election lands seconds later).
+     * still storing chunks that already went live (workers publish live at once and record history per
+     * window, up to 64 chunks behind; a write retried through a JetStream leader election lands seconds later).
      */
     void replay(ClientConnection connection, long delayMs);
 

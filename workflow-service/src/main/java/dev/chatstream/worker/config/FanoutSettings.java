@@ -7,9 +7,10 @@ import dev.chatstream.wire.HistoryRetryPolicy;
 import java.time.Duration;
 
 /**
- * How chunks are coalesced and recorded (history, then live). {@code HISTORY_FLUSH_INTERVAL}
- * (default 0: write at once when no write of the message is in flight; above zero, wait that long to
- * group more) and {@code HISTORY_FLUSH_BYTES} (default 32 KiB) bound a history batch;
+ * How chunks are coalesced and recorded (live at once, history per window). {@code HISTORY_FLUSH_INTERVAL}
+ * (default 100 ms: how long a chunk waits at most, with the message's next ones, for its history write; 0: write
+ * at once when no write of the message is in flight) and {@code HISTORY_FLUSH_BYTES} (default 32 KiB) bound a
+ * history batch;
  * {@code HISTORY_PUBLISH_ATTEMPTS}, {@code HISTORY_ATTEMPT_TIMEOUT} and {@code HISTORY_RETRY_BACKOFF}
  * (defaults from {@link HistoryRetryPolicy#STANDARD}: the time 10 tries of 2 s would take, backoff 100 ms
  * doubling to 1 s, ~30 s) bound retries of a failed history write; they may only shorten that budget, since
@@ -25,7 +26,7 @@ public record FanoutSettings(
         int historyMaxInFlight,
         Duration liveFrameTick) {
 
-    public static final Duration DEFAULT_HISTORY_FLUSH_INTERVAL = Duration.ZERO;
+    public static final Duration DEFAULT_HISTORY_FLUSH_INTERVAL = Duration.ofMillis(100);
     public static final int DEFAULT_HISTORY_FLUSH_BYTES = 32 * 1024;
     public static final int DEFAULT_HISTORY_MAX_IN_FLIGHT = 64;
     public static final Duration DEFAULT_LIVE_FRAME_TICK = Duration.ofMillis(1);

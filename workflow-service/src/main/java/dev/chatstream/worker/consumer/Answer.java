@@ -132,7 +132,7 @@ final class Answer implements TokenSink {
         if (progress.lastChunkId() >= 0) {
             // An earlier attempt streamed chunks: tell clients this answer starts over, once history took the
             // notice as new (an older attempt's late batch may hold its position).
-            fanout.restarting();
+            fanout.restarting(progress.fencePosition());
             publish(ResponseChunk.system(info.sessionId(), info.messageId(), nextChunkId,
                     ResponseChunk.SYSTEM_RESTART, info.correlationId(), now()));
             if (state == State.DONE) {

@@ -95,10 +95,10 @@ final class AnswerEnd {
                     s.clock().instant()));
             errorPublished = true;
         }
-        // Otherwise say nothing now: the redelivery starts with a restart notice that continues the
-        // chunk ids after what history holds. Clients may have seen one more batch (it went live
-        // right behind the write that failed); pods take the higher attempt whole, so they get the
-        // restart and the new attempt once (docs/architecture.md "History and live").
+        // Otherwise say nothing now: the redelivery starts with a restart notice numbered 64 past what
+        // history holds (clients may have seen up to that many chunks history never got); pods take the
+        // higher attempt whole, so they get the restart and the new attempt once (docs/architecture.md
+        // "History and live").
         failed(code, String.valueOf(err.getMessage()), errorPublished, nextChunkId);
     }
 

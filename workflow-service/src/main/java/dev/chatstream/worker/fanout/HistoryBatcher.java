@@ -3,6 +3,7 @@ package dev.chatstream.worker.fanout;
 import dev.chatstream.wire.BatchHeader;
 import dev.chatstream.wire.ChunkBatch;
 import dev.chatstream.wire.HistoryRetryPolicy;
+import dev.chatstream.wire.LiveAhead;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -18,37 +19,39 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Records one message's chunks in {@code CHAT_HISTORY}, coalesced: at most one publish is in flight
- * per message, so its batches land in order; a chunk arriving when none is in flight is written at
- * once (or after {@code HISTORY_FLUSH_INTERVAL} when that is set above zero), chunks arriving meanwhile
- * go into the next batch, up to {@code HISTORY_FLUSH_BYTES}. The history rate therefore follows the
- * acknowledgement round trip, not the chunk rate.
+ * Records one message's chunks in {@code CHAT_HISTORY}, per window: at most one publish is in flight per
+ * message, so its batches land in order; a chunk waits at most {@code HISTORY_FLUSH_INTERVAL} (plus the round
+ * trip of a write in flight) for its write, joined by every chunk of the message that comes meanwhile, up to
+ * {@code HISTORY_FLUSH_BYTES} or half of {@link LiveAhead#MAX_CHUNKS} chunks. The final chunk, a restart
+ * notice and a hand-over are written at once. Paced tokens (one every 10–30 ms) therefore cost one history
+ * write per window, not one per token.
  *
- * <p>Each batch is handed, in order, to {@code onLive} (live delivery) right after its history publish
- * was queued on the connection — not after the acknowledgement: one NATS connection delivers in
- * order, so the server has the history write before the live copy leaves the worker, and the live
- * path does not pay the JetStream round trip (docs/architecture.md "History and live"). Once a write
- * of this message has failed, the message falls back to history first: later batches go live only
- * after they are acknowledged, so a history outage cannot let live run ahead by more than the one
- * batch that was in flight. A failed publish is retried with exponential backoff and jitter under the
- * same {@code Nats-Msg-Id} (JetStream drops the copy if the first try did land), each try bounded by
- * its own timeout, for as long as {@link dev.chatstream.wire.HistoryRetryPolicy#budget()} allows since
- * the batch's first try (time, not a count: tries refused at once during a leader election are repeated
- * until the budget is spent, which is how long pods wait for history); then the message fails.
+ * <p>Live delivery does not wait for history: every chunk goes to {@link LiveRelease} as it comes, which lets
+ * it run ahead of the last acknowledged chunk by at most {@link LiveAhead#MAX_CHUNKS} (docs/architecture.md
+ * "History and live"). Once a write of this message has failed, live waits for acknowledgements. A failed
+ * publish is retried with exponential backoff and jitter under the same {@code Nats-Msg-Id} (JetStream drops
+ * the copy if the first try did land), each try bounded by its own timeout, for as long as
+ * {@link dev.chatstream.wire.HistoryRetryPolicy#budget()} allows since the batch's first try (time, not a
+ * count: tries refused at once during a leader election are repeated until the budget is spent, which is how
+ * long pods wait for history); then the message fails.
  *
- * <p>A restarted attempt's first batch (its {@code restart} notice, see {@link #holdLiveUntilFirstAck})
- * goes live only once history took it as new: when an older attempt's late batch holds that position
- * already, the restart fails with {@link HistoryConflictException} before any client saw it, and the next
- * attempt continues after that batch instead of repeating its ids.
+ * <p>A restarted attempt's first batch (its {@code restart} notice, see {@link #holdLiveUntilFirstAck}) is
+ * written at the position right after what history held ({@code fencePosition}), though its chunk ids start
+ * {@link LiveAhead#MAX_CHUNKS} later; it goes live only once history took it as new: when an older attempt's
+ * late batch holds that position already, the restart fails with {@link HistoryConflictException} before any
+ * client saw it, and the next attempt continues after that batch instead.
  *
- * <p>Fencing. The {@code Nats-Msg-Id} of a batch names the message and the batch's first chunk id but
- * not the attempt, so two attempts writing from the same chunk id cannot both land: the later one is
+ * <p>Fencing. The {@code Nats-Msg-Id} of a batch names the message and the batch's position (its first chunk
+ * id) but not the attempt, so two attempts writing from the same position cannot both land: the later one is
  * acknowledged as a duplicate, and a duplicate that is not this attempt's own earlier try fails the
  * message with {@link HistoryConflictException} — history ids only grow. Once {@link #close()}d (the
  * attempt was abandoned or lost its lease) nothing more is written, retries included.
  * Runs on the message's event-loop context.
  */
 final class HistoryBatcher {
+    /** A write starts at once when this many chunks wait, so live never stalls at {@link LiveAhead#MAX_CHUNKS}. */
+    static final int FLUSH_CHUNKS = LiveAhead.MAX_CHUNKS / 2;
+
     private final Vertx vertx;
     private final Context context;
     private final ChunkTransport transport;
@@ -57,23 +60,21 @@ final class HistoryBatcher {
     private final List<EncodedChunk> pending = new ArrayList<>();
     private final Promise<Void> finalRecorded = Promise.promise();
     private int pendingBytes;
+    /** When the oldest pending chunk came ({@link System#nanoTime()}): it waits at most the flush interval. */
+    private long pendingSince;
     private boolean inFlight;
     private boolean waitingForGate;
     private long timerId = -1;
     private long retryTimerId = -1;
     private boolean failed;
     private Promise<Void> drained;
-    private final LivePublisher live;
+    private final LiveRelease live;
     private final BatchHeaders headers;
     private final FanoutSpans spans;
-    /** False once a history write of this message failed: from then on live waits for acknowledgements. */
-    private boolean liveBeforeAck = true;
-    /** Whether the batch in flight went live already. */
-    private boolean inFlightIsLive;
     /** When the batch in flight was first tried ({@link System#nanoTime()}): its retries end within the budget. */
     private long inFlightSince;
-    /** A restart notice not yet acknowledged as new in history: nothing goes live before it is. */
-    private boolean restartUnconfirmed;
+    /** A restart notice not yet acknowledged as new in history: it is written at once, at this position. */
+    private long fencePosition = -1;
     /**
      * The stream sequence of the message's first stored batch, carried by every later batch so pods replay
      * from there; 0 until this attempt's first write is acknowledged when no earlier attempt stored any, -1
@@ -84,7 +85,6 @@ final class HistoryBatcher {
     HistoryBatcher(Vertx vertx, Context context, ChunkTransport transport, MessageInfo info, Clock clock,
                    BatchHeaders headers, LivePublisher live, FanoutSpans spans) {
         this.spans = spans;
-        this.live = live;
         this.headers = headers;
         this.vertx = vertx;
         this.context = context;
@@ -92,14 +92,17 @@ final class HistoryBatcher {
         this.info = info;
         this.clock = clock;
         this.historyStart = info.historyStart();
+        this.live = new LiveRelease(context, live, historyStart);
     }
 
     /**
-     * The next batch starts a new attempt (a {@code restart} notice after what history holds): it, and what
-     * follows, go live only once history acknowledged it as new, not as another attempt's duplicate.
+     * The next batch starts a new attempt (a {@code restart} notice, its chunk id {@link LiveAhead#restartChunkId}
+     * of what history holds): it is written at {@code fencePosition}, the position right after what history holds,
+     * and it and what follows go live only once history acknowledged it as new, not as another attempt's duplicate.
      */
-    void holdLiveUntilFirstAck() {
-        restartUnconfirmed = true;
+    void holdLiveUntilFirstAck(long fencePosition) {
+        this.fencePosition = fencePosition;
+        live.holdUntilFirstAck();
     }
 
     /** Completes when the batch holding the final chunk (and so every batch before it) is acknowledged. */
@@ -111,16 +114,16 @@ final class HistoryBatcher {
         if (failed) {
             return;
         }
+        if (pending.isEmpty()) {
+            pendingSince = System.nanoTime();
+        }
         pending.add(chunk);
         pendingBytes += chunk.json().length + 1;
-        long interval = transport.settings().historyFlushInterval().toMillis();
-        if (chunk.isFinal() || pendingBytes >= transport.settings().historyFlushBytes() || interval == 0) {
+        live.offer(chunk);
+        if (writeNow()) {
             flush();
-        } else if (timerId < 0 && !inFlight && !waitingForGate) {
-            timerId = vertx.setTimer(interval, id -> {
-                timerId = -1;
-                flush();
-            });
+        } else {
+            scheduleFlush();
         }
     }
 
@@ -138,11 +141,12 @@ final class HistoryBatcher {
     }
 
     /**
-     * Writes nothing more, not even a retry already scheduled; pending chunks are dropped (the answer
-     * was abandoned or lost its lease). A write already sent may still land.
+     * Writes nothing more, not even a retry already scheduled; pending chunks are dropped, neither recorded nor
+     * sent live (the answer was abandoned or lost its lease). A write already sent may still land.
      */
     void close() {
         failed = true;
+        live.close();
         cancelTimer();
         if (retryTimerId >= 0) {
             vertx.cancelTimer(retryTimerId);
@@ -151,6 +155,29 @@ final class HistoryBatcher {
             inFlight = false;
             transport.historyGate().release();
         }
+    }
+
+    /** Whether pending chunks are written without waiting for the window. */
+    private boolean writeNow() {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        return pending.get(pending.size() - 1).isFinal() || fencePosition >= 0 || drained != null
+                || pendingBytes >= transport.settings().historyFlushBytes() || pending.size() >= FLUSH_CHUNKS
+                || transport.settings().historyFlushInterval().isZero();
+    }
+
+    /** Writes pending chunks when the oldest of them has waited the flush interval (unless a write is in flight). */
+    private void scheduleFlush() {
+        if (timerId >= 0 || inFlight || waitingForGate || pending.isEmpty()) {
+            return;
+        }
+        long waitedMs = (System.nanoTime() - pendingSince) / 1_000_000;
+        long delay = Math.max(1, transport.settings().historyFlushInterval().toMillis() - waitedMs);
+        timerId = vertx.setTimer(delay, id -> {
+            timerId = -1;
+            flush();
+        });
     }
 
     private void flush() {
@@ -180,23 +207,19 @@ final class HistoryBatcher {
         for (EncodedChunk c : batch) {
             pendingBytes -= c.json().length + 1;
         }
+        pendingSince = System.nanoTime();
         inFlight = true;
         inFlightSince = System.nanoTime();
         byte[] body = ChunkBatch.join(batch.stream().map(EncodedChunk::json).toList());
-        Headers batchHeaders = publish(batch, body, 1);
-        inFlightIsLive = liveBeforeAck && !restartUnconfirmed;
-        if (inFlightIsLive) {
-            // Queued behind its history write on the same connection: the server stores it first.
-            live.publish(batch, body, batchHeaders, historyStart);
-        }
+        publish(batch, body, 1);
     }
 
-    /** One try at writing {@code batch}; returns the headers it carries. */
-    private Headers publish(List<EncodedChunk> batch, byte[] body, int attempt) {
+    /** One try at writing {@code batch}. */
+    private void publish(List<EncodedChunk> batch, byte[] body, int attempt) {
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
-        // The position, not the attempt: a second attempt writing from the same chunk id is a duplicate.
-        String msgId = BatchHeader.historyMsgId(info.messageId(), first.chunkId());
+        // The position, not the attempt: a second attempt writing from the same position is a duplicate.
+        String msgId = BatchHeader.historyMsgId(info.messageId(), fencePosition >= 0 ? fencePosition : first.chunkId());
         Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()),
                 historyStart);
         Span span = spans.historyWrite(first.chunkId(), batch.size(), attempt);
@@ -211,10 +234,9 @@ final class HistoryBatcher {
                     } else if (ack.isDuplicate()) {
                         checkDuplicate(batch, body, isFinal, attempt, ack.getSeqno());
                     } else {
-                        acknowledged(batch, body, isFinal, ack.getSeqno());
+                        acknowledged(batch, isFinal, ack.getSeqno());
                     }
                 }));
-        return batchHeaders;
     }
 
     /** The retry that follows a lost acknowledgement of this attempt's own write, or another attempt's batch. */
@@ -225,7 +247,7 @@ final class HistoryBatcher {
         }
         vertx.executeBlocking(() -> transport.storedAttempt(sequence), false).onComplete(ar -> {
             if (ar.succeeded() && Integer.toString(info.attempt()).equals(ar.result())) {
-                acknowledged(batch, body, isFinal, sequence);
+                acknowledged(batch, isFinal, sequence);
             } else if (ar.succeeded()) {
                 conflict(first(batch));
             } else {
@@ -243,25 +265,26 @@ final class HistoryBatcher {
                 + " first; attempt " + info.attempt() + " stops"));
     }
 
-    private void acknowledged(List<EncodedChunk> batch, byte[] body, boolean isFinal, long sequence) {
+    private void acknowledged(List<EncodedChunk> batch, boolean isFinal, long sequence) {
         if (historyStart == 0) {
             // The message's first stored batch: the batches after it say where its history begins.
             historyStart = sequence;
         }
         inFlight = false;
-        restartUnconfirmed = false;
+        fencePosition = -1;
         transport.historyGate().release();
         transport.metrics().historyPublished(batch.size());
-        if (!failed && !inFlightIsLive) {
-            live.publish(batch, body, historyStart);
+        if (!failed) {
+            live.acknowledged(batch.get(batch.size() - 1).chunkId(), historyStart);
         }
         if (isFinal) {
             finalRecorded.tryComplete();
             return;
         }
-        if (!pending.isEmpty()) {
-            // These chunks waited at least one round trip already: send them now.
+        if (writeNow()) {
             flush();
+        } else if (!pending.isEmpty()) {
+            scheduleFlush();
         } else if (drained != null) {
             drained.tryComplete();
         }
@@ -274,7 +297,7 @@ final class HistoryBatcher {
             return;
         }
         // History is in trouble: let nothing more run ahead of it.
-        liveBeforeAck = false;
+        live.historyFailed();
         HistoryRetryPolicy policy = transport.settings().historyRetry();
         boolean retry = policy.mayRetry(attempt, Duration.ofNanos(System.nanoTime() - inFlightSince));
         transport.metrics().historyFailed(retry);
@@ -296,9 +319,10 @@ final class HistoryBatcher {
         });
     }
 
-    /** The message's history fails for good: nothing more is written. */
+    /** The message's history fails for good: nothing more is written or sent live. */
     private void fail(HistoryWriteException cause) {
         failed = true;
+        live.close();
         inFlight = false;
         cancelTimer();
         transport.historyGate().release();

@@ -1,17 +1,13 @@
 package dev.chatstream.worker.fanout;
 
 import dev.chatstream.wire.BatchHeader;
-import io.nats.client.impl.Headers;
 
 import java.time.Clock;
 import java.util.List;
 
 /**
- * Live delivery of one message: publishes each batch, right behind its history write (or, after a
- * history failure, once history acknowledged it), to every current destination (the pods holding the
- * session, or the session broadcast). Grouping comes from the history pipeline: chunks that arrive
- * while a history write is in flight go out together.
- * Runs on the message's event-loop context.
+ * Live delivery of one message: publishes each batch {@link LiveRelease} lets go to every current destination
+ * (the pods holding the session, or the session broadcast). Runs on the message's event-loop context.
  */
 final class LivePublisher {
     private final ChunkTransport transport;
@@ -31,33 +27,25 @@ final class LivePublisher {
         this.clock = clock;
     }
 
-    /** Publishes a batch (its history body, byte for byte) to every destination, with fresh headers. */
+    /** Publishes a batch to every destination; {@code historyStart} > 0 says where the message's history begins. */
     void publish(List<EncodedChunk> batch, byte[] body) {
         publish(batch, body, 0);
     }
 
     /** The same, saying where the message's history starts ({@code historyStart} > 0) or not (0). */
     void publish(List<EncodedChunk> batch, byte[] body, long historyStart) {
-        EncodedChunk first = batch.get(0);
-        boolean isFinal = batch.get(batch.size() - 1).isFinal();
-        publish(batch, body, headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()),
-                historyStart), historyStart);
-    }
-
-    /**
-     * Publishes a batch with the headers its history write carries (they leave together); {@code historyStart}
-     * is the one they say, for pod frames, which carry no batch headers.
-     */
-    void publish(List<EncodedChunk> batch, byte[] body, Headers batchHeaders, long historyStart) {
         List<String> subjects = destinations.subjects();
         EncodedChunk first = batch.get(0);
+        boolean isFinal = batch.get(batch.size() - 1).isFinal();
+        long publishedAt = MessageInfo.epochMicros(clock.instant());
         BatchHeader header = new BatchHeader(info.sessionId(), info.messageId(), first.chunkId(), batch.size(),
-                Math.max(1, info.attempt()), batch.get(batch.size() - 1).isFinal(),
-                MessageInfo.epochMicros(clock.instant()), historyStart);
+                Math.max(1, info.attempt()), isFinal, publishedAt, historyStart);
         for (String subject : subjects) {
-            transport.podFrames().publish(subject, batchHeaders, header, info, body);
+            // NATS headers only for a message of its own (the broadcast): a pod frame carries the batch header.
+            transport.podFrames().publish(subject, () -> headers.of(first.chunkId(), batch.size(), isFinal, publishedAt,
+                    historyStart), header, info, body);
         }
         transport.metrics().livePublished(batch.size(), subjects.size());
-        spans.livePublished(subjects, batch.get(0).chunkId(), batch.size());
+        spans.livePublished(subjects, first.chunkId(), batch.size());
     }
 }

@@ -10,19 +10,17 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Fan-out of one message (answer): every chunk is recorded in {@code chat.history.{sid}} and published
- * live to the message's current {@link Destinations}, as batches with the same body
+ * Fan-out of one message (answer): every chunk is published live to the message's current
+ * {@link Destinations} and recorded in {@code chat.history.{sid}}, as batches of the same format
  * (docs/architecture.md "Chunk batches").
  *
- * <p>History and live leave together: a batch goes live right after its history write is queued on
- * the same NATS connection, so the server receives the history copy first and the live path does not
- * wait for the JetStream acknowledgement. A client resuming on any pod therefore finds in history
- * every chunk it can have seen (pods wait briefly for a write still being stored), and a redelivered
- * request continues chunk ids after everything recorded. Once a write of the message fails, live
- * waits for acknowledgements again ({@link HistoryBatcher}). One history write is in flight per
- * message; chunks arriving during it are grouped into the next batch, so the history rate follows the
- * round trip, not the chunk rate. Call only on the message's event-loop context, chunks in
- * {@code chunk_id} order.
+ * <p>Live does not wait for history: a chunk goes live at the end of the event-loop turn that produced it,
+ * while history is written per message per window ({@code HISTORY_FLUSH_INTERVAL}), so paced tokens cost one
+ * history write per window, not one per token. Live may run at most {@link dev.chatstream.wire.LiveAhead#MAX_CHUNKS}
+ * chunks past what history acknowledged (pods ask history again for what it does not hold yet), and a redelivered
+ * request numbers its chunks above that, so no id a client saw is reused. Once a write of the message fails, live
+ * waits for acknowledgements again ({@link HistoryBatcher}). Call only on the message's event-loop context,
+ * chunks in {@code chunk_id} order.
  */
 public final class MessageFanout {
     private final MessageCodec codec;
@@ -45,18 +43,19 @@ public final class MessageFanout {
                 live);
     }
 
-    /** Records {@code chunk} in history and publishes it live (at once, or grouped while a write is in flight). */
+    /** Publishes {@code chunk} live (at the end of this event-loop turn) and records it in history (per window). */
     public void publish(ResponseChunk chunk) {
         history.add(new EncodedChunk(chunk.chunkId(), codec.encode(chunk), chunk.isFinal()));
     }
 
     /**
-     * This attempt continues an earlier one: its first batch (the {@code restart} notice) goes live only once
-     * history acknowledged it as new, so a restart that collides with an older attempt's late batch is never
-     * seen. Call before the first {@link #publish}.
+     * This attempt continues an earlier one: its first batch (the {@code restart} notice) is written at
+     * {@code fencePosition} (right after what history holds) and goes live only once history acknowledged it as
+     * new, so a restart that collides with an older attempt's late batch is never seen. Call before the first
+     * {@link #publish}.
      */
-    public void restarting() {
-        history.holdLiveUntilFirstAck();
+    public void restarting(long fencePosition) {
+        history.holdLiveUntilFirstAck(fencePosition);
     }
 
     /**

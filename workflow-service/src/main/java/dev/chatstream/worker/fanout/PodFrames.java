@@ -11,6 +11,7 @@ import io.vertx.core.internal.ContextInternal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Coalesces the live batches this worker sends each pod into {@link PodFrame}s: paced answers each produce a
@@ -35,17 +36,17 @@ final class PodFrames {
     }
 
     /** Sends {@code body} to {@code subject}: into a frame for a pod subject, else as a message of its own. */
-    void publish(String subject, Headers single, BatchHeader header, MessageInfo info, byte[] body) {
+    void publish(String subject, Supplier<Headers> single, BatchHeader header, MessageInfo info, byte[] body) {
         Context context = Vertx.currentContext();
         if (tickNanos <= 0 || context == null || !context.isEventLoopContext()) {
-            transport.publishLive(subject, single, body);
+            transport.publishLive(subject, single.get(), body);
             return;
         }
         Pending pending = pending(context);
         if (Subjects.podOfResponse(subject) == null || !PodFrame.fits(header.sessionId())
                 || !PodFrame.fits(header.messageId())) {
             pending.sendAll();
-            transport.publishLive(subject, single, body);
+            transport.publishLive(subject, single.get(), body);
             return;
         }
         pending.add(subject, header, info, body);

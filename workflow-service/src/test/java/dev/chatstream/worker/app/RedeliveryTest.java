@@ -74,7 +74,7 @@ class RedeliveryTest {
     }
 
     @Test
-    @DisplayName("a redelivered request publishes a restart chunk and continues the chunk ids after its history")
+    @DisplayName("a redelivered request publishes a restart chunk numbered LiveAhead.MAX_CHUNKS past its history, then continues from there")
     void restartContinuesIds() throws Exception {
         String sid = Requests.id("s");
         WorkflowRequest request = Requests.demo(sid, 5);
@@ -90,13 +90,17 @@ class RedeliveryTest {
             List<ResponseChunk> chunks = broadcast.chunks(request.messageId());
             assertThat(chunks.getFirst().chunkType()).isEqualTo(ChunkType.SYSTEM);
             assertThat(chunks.getFirst().chunk()).isEqualTo(ResponseChunk.SYSTEM_RESTART);
+            // Up to MAX_CHUNKS chunks past chunk 3 may have gone live unrecorded: the new attempt's ids start above them.
+            long restart = dev.chatstream.wire.LiveAhead.restartChunkId(3);
+            assertThat(restart).isEqualTo(4 + dev.chatstream.wire.LiveAhead.MAX_CHUNKS);
             assertThat(chunks).extracting(ResponseChunk::chunkId)
-                    .containsExactlyElementsOf(LongStream.rangeClosed(4, 10).boxed().toList());
+                    .containsExactlyElementsOf(LongStream.rangeClosed(restart, restart + 6).boxed().toList());
             assertThat(broadcast.batches(request.messageId()))
                     .allSatisfy(b -> assertThat(b.header(ChunkHeaders.ATTEMPT)).isEqualTo("2"));
+            assertThat(history(sid, request.messageId())).extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(java.util.stream.Stream.concat(LongStream.rangeClosed(0, 3).boxed(),
+                            LongStream.rangeClosed(restart, restart + 6).boxed()).toList());
         }
-        assertThat(history(sid, request.messageId())).extracting(ResponseChunk::chunkId)
-                .containsExactlyElementsOf(LongStream.rangeClosed(0, 10).boxed().toList());
         assertNothingPending();
     }
 
@@ -172,15 +176,17 @@ class RedeliveryTest {
             List<ResponseChunk> chunks = broadcast.chunks(request.messageId());
             ResponseChunk restart = chunks.stream().filter(c -> c.chunkType() == ChunkType.SYSTEM).findFirst().orElseThrow();
             assertThat(restart.chunk()).isEqualTo(ResponseChunk.SYSTEM_RESTART);
-            // the leaving worker recorded everything it had published: no id is reused
-            assertThat(restart.chunkId()).isEqualTo(seenFromFirstAttempt);
-            assertThat(chunks).extracting(ResponseChunk::chunkId)
-                    .containsExactlyElementsOf(LongStream.range(0, chunks.size()).boxed().toList());
+            // the leaving worker recorded everything it had published: the restart follows it, past the live allowance
+            assertThat(restart.chunkId()).isEqualTo(dev.chatstream.wire.LiveAhead.restartChunkId(seenFromFirstAttempt - 1));
             List<ResponseChunk> fromRestart = chunks.subList(chunks.indexOf(restart), chunks.size());
+            assertThat(chunks.subList(0, chunks.indexOf(restart))).extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(LongStream.range(0, seenFromFirstAttempt).boxed().toList());
             assertThat(fromRestart).extracting(ResponseChunk::chunkId).containsExactlyElementsOf(
                     LongStream.range(restart.chunkId(), restart.chunkId() + 102).boxed().toList());
             assertThat(history(sid, request.messageId())).extracting(ResponseChunk::chunkId)
-                    .containsExactlyElementsOf(LongStream.rangeClosed(0, restart.chunkId() + 101).boxed().toList());
+                    .containsExactlyElementsOf(java.util.stream.Stream.concat(
+                            LongStream.range(0, seenFromFirstAttempt).boxed(),
+                            LongStream.range(restart.chunkId(), restart.chunkId() + 102).boxed()).toList());
         } finally {
             leaving.stop();
         }

@@ -26,7 +26,7 @@ class WorkerConfigTest {
         assertThat(config.provider().demoTokenDelay()).isEqualTo(Duration.ofMillis(20));
         assertThat(config.provider().openAiBaseUrl()).hasToString("https://api.openai.com/v1");
         assertThat(config.provider().anthropicBaseUrl()).hasToString("https://api.anthropic.com");
-        assertThat(config.fanout().historyFlushInterval()).isEqualTo(Duration.ZERO);
+        assertThat(config.fanout().historyFlushInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.fanout().liveFrameTick()).isEqualTo(Duration.ofMillis(1));
         assertThat(config.registry().redisEnabled()).isTrue();
         assertThat(config.registry().rereadInterval()).isEqualTo(Duration.ofSeconds(1));

@@ -36,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * History and live leave together: a batch goes live right behind its history write, grouped while a
- * write is in flight; once history fails, live waits for acknowledgements.
+ * Live goes out at once, history per window: a burst is one live batch, paced tokens go live one by one and
+ * are recorded a window at a time; live runs at most {@link dev.chatstream.wire.LiveAhead#MAX_CHUNKS} ahead of
+ * history's acknowledgements, and once history fails it waits for them.
  */
 @Timeout(60)
 class MessageFanoutTest {
@@ -88,35 +89,139 @@ class MessageFanoutTest {
         }
     }
 
-    @Test
-    @DisplayName("the first chunk goes out at once, alone; chunks produced during its history write follow grouped, in order")
-    void groupsWhileAWriteIsInFlight() throws Exception {
-        List<ChunkProbe.Batch> batches = run("grouped", 10);
-        assertThat(batches.getFirst().header(ChunkHeaders.CHUNK_COUNT)).isEqualTo("1");
-        assertThat(batches).hasSizeLessThan(11);
-        long expectedFirst = 0;
-        for (ChunkProbe.Batch batch : batches) {
-            assertThat(Long.parseLong(batch.header(ChunkHeaders.FIRST_CHUNK_ID))).isEqualTo(expectedFirst);
-            assertThat(Integer.parseInt(batch.header(ChunkHeaders.CHUNK_COUNT))).isEqualTo(batch.chunks().size());
-            expectedFirst += batch.chunks().size();
+    /** Publishes {@code chunks} content chunks and a final one, {@code spacingMs} apart like a paced provider. */
+    private static List<ChunkProbe.Batch> runPaced(String sid, int chunks, long spacingMs) throws Exception {
+        FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of()));
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE);
+        String subject = Subjects.podResponse("pod-" + sid);
+        String mid = "m-" + sid;
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            CompletableFuture<Void> recorded = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                MessageFanout fanout = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                        new MessageInfo(sid, mid, 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                fanout.finalRecorded().onComplete(ar -> recorded.complete(null));
+                long[] next = {0};
+                vertx.setPeriodic(spacingMs, id -> {
+                    long i = next[0]++;
+                    if (i < chunks) {
+                        fanout.publish(ResponseChunk.content(sid, mid, i, "t ", "c1", Instant.now()));
+                    } else {
+                        vertx.cancelTimer(id);
+                        fanout.publish(ResponseChunk.finalChunk(sid, mid, chunks,
+                                new ChunkMetadata("demo", chunks, FinishReason.STOP), "c1", Instant.now()));
+                    }
+                });
+            });
+            recorded.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.hasFinal(mid));
+            assertThat(probe.chunks(mid)).extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(0, chunks).boxed().toList());
+            return probe.batches(mid);
         }
-        assertThat(batches.getLast().header(ChunkHeaders.FINAL)).isEqualTo("true");
+    }
+
+    /** The history batches stored for {@code sid}, in stream order. */
+    private static List<io.nats.client.Message> history(String sid) throws Exception {
+        io.nats.client.JetStreamSubscription history = nc.jetStream().subscribe(Subjects.history(sid),
+                io.nats.client.PushSubscribeOptions.builder().stream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY)
+                        .ordered(true).build());
+        List<io.nats.client.Message> stored = new java.util.ArrayList<>();
+        for (io.nats.client.Message m = history.nextMessage(Duration.ofSeconds(2)); m != null;
+             m = history.nextMessage(Duration.ofMillis(300))) {
+            stored.add(m);
+        }
+        history.unsubscribe();
+        return stored;
     }
 
     @Test
-    @DisplayName("every batch after the message's first carries Chat-History-Start, the stream sequence of its first stored batch")
+    @DisplayName("a burst produced in one event-loop turn goes live as one batch, without waiting for history, and is recorded in one write")
+    void burstGoesLiveAsOneBatch() throws Exception {
+        List<ChunkProbe.Batch> batches = run("burst", 10);
+        assertThat(batches).hasSize(1);
+        assertThat(batches.getFirst().header(ChunkHeaders.CHUNK_COUNT)).isEqualTo("11");
+        assertThat(batches.getFirst().header(ChunkHeaders.FINAL)).isEqualTo("true");
+        assertThat(history("burst")).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("paced tokens go live one by one as they come, and history records them per window (HISTORY_FLUSH_INTERVAL), not per token")
+    void pacedTokensAreRecordedPerWindow() throws Exception {
+        // 30 tokens 20 ms apart: 600 ms, so about 6 windows of 100 ms (and the final chunk written at once).
+        List<ChunkProbe.Batch> batches = runPaced("paced", 30, 20);
+        assertThat(batches).as("live: one batch per token").hasSize(31);
+        List<io.nats.client.Message> stored = history("paced");
+        assertThat(stored).as("history: per window").hasSizeBetween(4, 10);
+        long expectedFirst = 0;
+        for (io.nats.client.Message m : stored) {
+            assertThat(Long.parseLong(m.getHeaders().getFirst(ChunkHeaders.FIRST_CHUNK_ID))).isEqualTo(expectedFirst);
+            expectedFirst += Integer.parseInt(m.getHeaders().getFirst(ChunkHeaders.CHUNK_COUNT));
+        }
+        assertThat(expectedFirst).as("every chunk recorded once, in order").isEqualTo(31);
+    }
+
+    @Test
+    @DisplayName("live batches after the message's first history acknowledgement carry Chat-History-Start, the stream sequence of its first stored batch")
     void laterBatchesSayWhereHistoryStarts() throws Exception {
-        List<ChunkProbe.Batch> batches = run("starts", 10);
+        List<ChunkProbe.Batch> batches = runPaced("starts", 15, 20);
         long first = nc.jetStreamManagement().getFirstMessage(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY,
                 Subjects.history("starts")).getSeq();
-        assertThat(batches).hasSizeGreaterThan(1);
-        assertThat(batches.getFirst().header(ChunkHeaders.HISTORY_START)).isNull();
-        assertThat(batches.subList(1, batches.size())).extracting(batch -> batch.header(ChunkHeaders.HISTORY_START))
-                .containsOnly(Long.toString(first));
+        assertThat(batches.getFirst().header(ChunkHeaders.HISTORY_START)).as("before any acknowledgement").isNull();
+        assertThat(batches.getLast().header(ChunkHeaders.HISTORY_START)).isEqualTo(Long.toString(first));
+        int known = 0;
+        while (batches.get(known).header(ChunkHeaders.HISTORY_START) == null) {
+            known++;
+        }
+        assertThat(batches.subList(known, batches.size())).as("once known, every later batch says it")
+                .extracting(batch -> batch.header(ChunkHeaders.HISTORY_START)).containsOnly(Long.toString(first));
     }
 
     @Test
-    @DisplayName("every batch that goes live is already in history, byte for byte")
+    @DisplayName("live runs at most LiveAhead.MAX_CHUNKS chunks past what history acknowledged; the rest follows once history takes it")
+    void liveRunsAtMostMaxChunksAhead() throws Exception {
+        String sid = "ahead";
+        String subject = Subjects.podResponse("pod-" + sid);
+        FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
+        // Longer than pods would wait, which configuration refuses: built directly, to keep retrying a while.
+        FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
+                new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
+                defaults.historyMaxInFlight(), defaults.liveFrameTick());
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE);
+        nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            CompletableFuture<Void> recorded = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                MessageFanout fanout = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                        new MessageInfo(sid, "m-ahead", 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                fanout.finalRecorded().onComplete(ar -> recorded.complete(null));
+                for (int i = 0; i < 100; i++) {
+                    fanout.publish(ResponseChunk.content(sid, "m-ahead", i, "t ", "c1", Instant.now()));
+                }
+                fanout.publish(ResponseChunk.finalChunk(sid, "m-ahead", 100, new ChunkMetadata("demo", 100, FinishReason.STOP),
+                        "c1", Instant.now()));
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.chunks("m-ahead").size() == dev.chatstream.wire.LiveAhead.MAX_CHUNKS);
+            Thread.sleep(300); // nothing more may follow while history holds nothing
+            assertThat(probe.chunks("m-ahead")).extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(LongStream.range(0, dev.chatstream.wire.LiveAhead.MAX_CHUNKS).boxed().toList());
+
+            new JetStreamProvisioner(nc.jetStreamManagement())
+                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            recorded.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.hasFinal("m-ahead"));
+            assertThat(probe.chunks("m-ahead")).as("each chunk once, in order").extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(0, 100).boxed().toList());
+        } finally {
+            new JetStreamProvisioner(nc.jetStreamManagement())
+                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+        }
+    }
+
+    @Test
+    @DisplayName("every chunk that went live is in history, byte for byte, once the final chunk is recorded")
     void liveOnlyWhatHistoryHolds() throws Exception {
         List<ChunkProbe.Batch> batches = run("durable", 6);
         io.nats.client.JetStreamSubscription history = nc.jetStream().subscribe(Subjects.history("durable"),
