@@ -22,9 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * Records one message's chunks in {@code CHAT_HISTORY}, per window: at most one publish is in flight per
  * message, so its batches land in order; a chunk waits at most {@code HISTORY_FLUSH_INTERVAL} (plus the round
  * trip of a write in flight) for its write, joined by every chunk of the message that comes meanwhile, up to
- * {@code HISTORY_FLUSH_BYTES} or half of {@link LiveAhead#MAX_CHUNKS} chunks. The final chunk, a restart
- * notice and a hand-over are written at once. Paced tokens (one every 10–30 ms) therefore cost one history
- * write per window, not one per token.
+ * {@code HISTORY_FLUSH_BYTES} or half of {@link LiveAhead#MAX_CHUNKS} chunks. The first chunk (so that history
+ * shows the answer streaming at once: pods find a session's streaming answer by its last stored batch), the final
+ * chunk, a restart notice and a hand-over are written at once. Paced tokens (one every 10–30 ms) therefore cost
+ * one history write per window, not one per token.
  *
  * <p>Live delivery does not wait for history: every chunk goes to {@link LiveRelease} as it comes, which lets
  * it run ahead of the last acknowledged chunk by at most {@link LiveAhead#MAX_CHUNKS} (docs/architecture.md
@@ -62,6 +63,8 @@ final class HistoryBatcher {
     private int pendingBytes;
     /** When the oldest pending chunk came ({@link System#nanoTime()}): it waits at most the flush interval. */
     private long pendingSince;
+    /** Whether this attempt's first write was sent: the first chunk is written at once. */
+    private boolean firstWritten;
     private boolean inFlight;
     private boolean waitingForGate;
     private long timerId = -1;
@@ -162,7 +165,7 @@ final class HistoryBatcher {
         if (pending.isEmpty()) {
             return false;
         }
-        return pending.get(pending.size() - 1).isFinal() || fencePosition >= 0 || drained != null
+        return !firstWritten || pending.get(pending.size() - 1).isFinal() || fencePosition >= 0 || drained != null
                 || pendingBytes >= transport.settings().historyFlushBytes() || pending.size() >= FLUSH_CHUNKS
                 || transport.settings().historyFlushInterval().isZero();
     }
@@ -208,6 +211,7 @@ final class HistoryBatcher {
             pendingBytes -= c.json().length + 1;
         }
         pendingSince = System.nanoTime();
+        firstWritten = true;
         inFlight = true;
         inFlightSince = System.nanoTime();
         byte[] body = ChunkBatch.join(batch.stream().map(EncodedChunk::json).toList());
