@@ -4,6 +4,7 @@ import dev.chatstream.wire.BatchHeader;
 import dev.chatstream.wire.ChunkBatch;
 import dev.chatstream.wire.HistoryRetryPolicy;
 import dev.chatstream.wire.LiveAhead;
+import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -23,7 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * message, so its batches land in order; a chunk waits at most {@code HISTORY_FLUSH_INTERVAL} (plus the round
  * trip of a write in flight) for its write, joined by every chunk of the message that comes meanwhile, up to
  * {@code HISTORY_FLUSH_BYTES} or half of {@link LiveAhead#MAX_CHUNKS} chunks. The final chunk, a restart
- * notice and a hand-over are written at once. Paced tokens (one every 10–30 ms) therefore cost one history
+ * notice and a hand-over are written at once, and an attempt's first write at the end of the event-loop turn
+ * that produced its first chunk, ahead of that chunk's live copy (see {@link LiveRelease}). Paced tokens (one every 10–30 ms) therefore cost one history
  * write per window, not one per token.
  *
  * <p>Live delivery does not wait for history: every chunk goes to {@link LiveRelease} as it comes, which lets
@@ -64,6 +67,10 @@ final class HistoryBatcher {
     private long pendingSince;
     private boolean inFlight;
     private boolean waitingForGate;
+    /** This attempt's first write is due at the end of the current event-loop turn. */
+    private boolean firstWriteDue;
+    /** This attempt has sent a history write (live waits for the first one). */
+    private boolean sentAny;
     private long timerId = -1;
     private long retryTimerId = -1;
     private boolean failed;
@@ -119,12 +126,29 @@ final class HistoryBatcher {
         }
         pending.add(chunk);
         pendingBytes += chunk.json().length + 1;
+        boolean now = writeNow();
+        if (!now && !sentAny) {
+            // Queued before the live copy's release, so at the end of this turn it leaves first.
+            writeFirstAtEndOfTurn();
+        }
         live.offer(chunk);
-        if (writeNow()) {
+        if (now) {
             flush();
-        } else {
+        } else if (sentAny) {
             scheduleFlush();
         }
+    }
+
+    /** Nothing goes live before this attempt's first write, so it does not wait for the window. */
+    private void writeFirstAtEndOfTurn() {
+        if (firstWriteDue) {
+            return;
+        }
+        firstWriteDue = true;
+        context.runOnContext(v -> {
+            firstWriteDue = false;
+            flush();
+        });
     }
 
     /** Writes what is pending now; completes when history holds every chunk added so far. */
@@ -223,8 +247,15 @@ final class HistoryBatcher {
         Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()),
                 historyStart);
         Span span = spans.historyWrite(first.chunkId(), batch.size(), attempt);
-        transport.publishHistory(info.historySubject(), batchHeaders, body, msgId)
-                .whenComplete((ack, err) -> context.runOnContext(v -> {
+        CompletableFuture<PublishAck> written =
+                transport.publishHistory(info.historySubject(), batchHeaders, body, msgId);
+        if (!sentAny) {
+            // On the connection now, ahead of any live copy (a publish that throws means a closed connection,
+            // which takes no live copy either).
+            sentAny = true;
+            live.historySent();
+        }
+        written.whenComplete((ack, err) -> context.runOnContext(v -> {
                     if (err != null) {
                         span.setStatus(StatusCode.ERROR, String.valueOf(err.getMessage()));
                     }

@@ -242,6 +242,36 @@ class MessageFanoutTest {
     }
 
     @Test
+    @DisplayName("an answer's first chunk goes live only behind its history write: a worker that stops right after showing it leaves it in history, so the redelivery restarts above it")
+    void firstChunkLiveIsAlreadyOnItsWayToHistory() throws Exception {
+        String sid = "first";
+        String mid = "m-first";
+        String subject = Subjects.podResponse("pod-" + sid);
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), FanoutSettings.fromEnv(new Env(Map.of())),
+                FanoutMetrics.NONE);
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                MessageFanout fanout = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                        new MessageInfo(sid, mid, 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                fanout.publish(ResponseChunk.content(sid, mid, 0, "t ", "c1", Instant.now()));
+                // The worker dies right after the turn that showed the chunk (well inside HISTORY_FLUSH_INTERVAL):
+                // nothing more is written, retries included.
+                context.runOnContext(w -> {
+                    fanout.abandon();
+                    stopped.complete(null);
+                });
+            });
+            stopped.get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.chunks(mid).size() == 1);
+            // Empty history would make the redelivery start again at chunk 0, no restart notice: clients would
+            // get ids 0.. twice, two attempts glued together.
+            assertThat(history(sid)).as("the chunk clients saw is recorded").hasSize(1);
+        }
+    }
+
+    @Test
     @DisplayName("batches of several answers for one pod in one event-loop turn leave as one pod frame")
     void answersShareAPodFrame() throws Exception {
         FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of()));
