@@ -1,7 +1,5 @@
 package dev.chatstream.wire;
 
-import java.time.Duration;
-
 /**
  * How far live delivery may run ahead of history, shared by every worker. History is written per message per
  * window ({@code HISTORY_FLUSH_INTERVAL}), live goes out at once, so clients may see chunks history does not
@@ -13,11 +11,6 @@ import java.time.Duration;
 public final class LiveAhead {
     /** Chunks of a message live may run past history's last acknowledged one. */
     public static final int MAX_CHUNKS = 64;
-    /**
-     * The longest {@code HISTORY_FLUSH_INTERVAL} a worker takes: a chunk can be live that long before its history
-     * write even starts, so a pod asks history about a resume cursor's unknown message at least that long.
-     */
-    public static final Duration MAX_HISTORY_WINDOW = Duration.ofSeconds(1);
 
     private LiveAhead() {
     }

@@ -22,7 +22,7 @@ final class ReplayMerge {
     /** How often a hole or resume cursor history does not have yet is asked for again ({@link ReplayPolicy#HISTORY_WAIT} in all). */
     static final int MAX_LAG_RETRIES = ReplayPolicy.MAX_LAG_RETRIES;
     /** Retries for a cursor whose message history does not know, when nothing of it arrives live. */
-    static final int UNKNOWN_CURSOR_RETRIES = ReplayPolicy.UNKNOWN_CURSOR_RETRIES;
+    static final int UNKNOWN_CURSOR_RETRIES = 2;
 
     /** Live batches that arrived during the replay, kept across its retries. */
     final ArrayDeque<Batch> held;

@@ -1,7 +1,6 @@
 package dev.chatstream.pod.resume;
 
 import dev.chatstream.wire.HistoryRetryPolicy;
-import dev.chatstream.wire.LiveAhead;
 
 import java.time.Duration;
 
@@ -25,15 +24,6 @@ final class ReplayPolicy {
     static final long MAX_LAG_DELAY_MS = 2_000;
     /** How many asks {@link #lagDelay} spreads over {@link #HISTORY_WAIT}. */
     static final int MAX_LAG_RETRIES = lagRetriesWithin(HISTORY_WAIT);
-    /**
-     * How often a resume cursor's message history does not know at all is asked for again when nothing of it
-     * arrives live here (the pod may not be routed its live copy yet): for at least
-     * {@link LiveAhead#MAX_HISTORY_WINDOW}, the longest a worker lets a live chunk wait for its history write
-     * to start (50 ms doubling: 1.55 s, the rest for the write's round trip). Fewer, a resume right after an
-     * answer began would say {@code history_gap} and skip the chunks the client had not got yet. A cursor of a
-     * message history no longer holds gets its gap notice that much later.
-     */
-    static final int UNKNOWN_CURSOR_RETRIES = lagRetriesWithin(LiveAhead.MAX_HISTORY_WINDOW);
     /** A replay keeps retrying for at least this many replay timeouts ({@link #retryFor}). */
     static final int ATTEMPT_WINDOWS = 3;
     static final long FIRST_BACKOFF_MS = 100;

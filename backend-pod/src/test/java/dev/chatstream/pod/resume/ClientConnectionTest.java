@@ -7,7 +7,6 @@ import dev.chatstream.pod.routing.SessionRouter;
 import dev.chatstream.pod.sse.ChunkEventEncoder;
 import dev.chatstream.wire.ChunkBatch;
 import dev.chatstream.wire.Cursor;
-import dev.chatstream.wire.LiveAhead;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -538,33 +537,6 @@ class ClientConnectionTest {
         ClientConnection again = replays.getLast();
         again.deliverHistory(batch("s", "m", 0, 3, 1));
         again.endReplay(true);
-        assertThat(sink.ids()).containsExactly("m:2", "m:3");
-        assertThat(sink.written.toString()).doesNotContain("GAP");
-    }
-
-    @Test
-    @DisplayName("resume: a cursor whose message history stores only after a whole history window, nothing of it live here yet, gets no gap notice and misses nothing")
-    void resumeWaitsAWholeHistoryWindowForTheCursorsMessage() {
-        FakeSink sink = new FakeSink();
-        List<Long> delays = new ArrayList<>();
-        List<ClientConnection> replays = new ArrayList<>();
-        replayer = (c, delayMs) -> {
-            delays.add(delayMs);
-            replays.add(c);
-        };
-        // The client saw m:0..1 live; the worker writes m's history a window later (HISTORY_FLUSH_INTERVAL, up to
-        // LiveAhead.MAX_HISTORY_WINDOW), and this pod is not routed the live copy yet (workers re-read the registry).
-        ClientConnection subscriber = attach("s", sink, Cursor.parse("m:1"), Buffer.buffer("GAP"));
-        subscriber.endReplay(true);
-        while (delays.stream().mapToLong(Long::longValue).sum() < LiveAhead.MAX_HISTORY_WINDOW.toMillis()) {
-            assertThat(sink.written.toString()).as("no gap notice while history may still be in its window").isEmpty();
-            int asked = replays.size();
-            replays.getLast().endReplay(true);
-            assertThat(replays).as("looked again").hasSize(asked + 1);
-        }
-        ClientConnection stored = replays.getLast();
-        stored.deliverHistory(batch("s", "m", 0, 4, 1));
-        stored.endReplay(true);
         assertThat(sink.ids()).containsExactly("m:2", "m:3");
         assertThat(sink.written.toString()).doesNotContain("GAP");
     }

@@ -3,7 +3,6 @@ package dev.chatstream.worker.config;
 import dev.chatstream.config.ConfigException;
 import dev.chatstream.config.Env;
 import dev.chatstream.wire.HistoryRetryPolicy;
-import dev.chatstream.wire.LiveAhead;
 
 import java.time.Duration;
 
@@ -48,8 +47,7 @@ public record FanoutSettings(
                     + " (with HISTORY_ATTEMPT_TIMEOUT and HISTORY_RETRY_BACKOFF)");
         }
         return new FanoutSettings(
-                env.duration("HISTORY_FLUSH_INTERVAL", DEFAULT_HISTORY_FLUSH_INTERVAL, Duration.ZERO,
-                        LiveAhead.MAX_HISTORY_WINDOW), // pods wait for history that long for a resume's message
+                env.duration("HISTORY_FLUSH_INTERVAL", DEFAULT_HISTORY_FLUSH_INTERVAL, Duration.ZERO, Duration.ofSeconds(1)),
                 env.integer("HISTORY_FLUSH_BYTES", DEFAULT_HISTORY_FLUSH_BYTES, 256, 512 * 1024),
                 retry,
                 env.integer("HISTORY_MAX_IN_FLIGHT", DEFAULT_HISTORY_MAX_IN_FLIGHT, 1, 100_000),
