@@ -4,7 +4,6 @@ import dev.chatstream.wire.BatchHeader;
 import dev.chatstream.wire.ChunkBatch;
 import dev.chatstream.wire.HistoryRetryPolicy;
 import dev.chatstream.wire.LiveAhead;
-import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -17,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -247,15 +245,8 @@ final class HistoryBatcher {
         Headers batchHeaders = headers.of(first.chunkId(), batch.size(), isFinal, MessageInfo.epochMicros(clock.instant()),
                 historyStart);
         Span span = spans.historyWrite(first.chunkId(), batch.size(), attempt);
-        CompletableFuture<PublishAck> written =
-                transport.publishHistory(info.historySubject(), batchHeaders, body, msgId);
-        if (!sentAny) {
-            // On the connection now, ahead of any live copy (a publish that throws means a closed connection,
-            // which takes no live copy either).
-            sentAny = true;
-            live.historySent();
-        }
-        written.whenComplete((ack, err) -> context.runOnContext(v -> {
+        transport.publishHistory(info.historySubject(), batchHeaders, body, msgId)
+                .whenComplete((ack, err) -> context.runOnContext(v -> {
                     if (err != null) {
                         span.setStatus(StatusCode.ERROR, String.valueOf(err.getMessage()));
                     }
@@ -268,6 +259,13 @@ final class HistoryBatcher {
                         acknowledged(batch, isFinal, ack.getSeqno());
                     }
                 }));
+        if (!sentAny) {
+            // On the connection now, ahead of any live copy (a publish that throws means a closed connection,
+            // which takes no live copy either). After the completion handler: a live publish that throws must
+            // not leave this write unhandled (its gate permit and in-flight mark).
+            sentAny = true;
+            live.historySent();
+        }
     }
 
     /** The retry that follows a lost acknowledgement of this attempt's own write, or another attempt's batch. */
