@@ -184,7 +184,9 @@ final class HistoryBatcher {
         if (pending.isEmpty()) {
             return false;
         }
+        // Once live waits for acknowledgements, a window would hold clients' tokens back that long too.
         return pending.get(pending.size() - 1).isFinal() || fencePosition >= 0 || drained != null
+                || live.waitsForHistory()
                 || pendingBytes >= transport.settings().historyFlushBytes() || pending.size() >= FLUSH_CHUNKS
                 || transport.settings().historyFlushInterval().isZero();
     }

@@ -82,6 +82,11 @@ final class LiveRelease {
         aheadAllowed = false;
     }
 
+    /** Whether live waits for each acknowledgement (a history write failed): then history must not wait for a window. */
+    boolean waitsForHistory() {
+        return !aheadAllowed;
+    }
+
     /** Nothing more goes live (the answer was abandoned, or its history failed for good). */
     void close() {
         closed = true;

@@ -310,6 +310,67 @@ class MessageFanoutTest {
     }
 
     @Test
+    @DisplayName("after a failed history write live waits for each acknowledgement, so history no longer waits for a window: paced tokens are written as they come")
+    void afterAFailureHistoryDoesNotWaitForAWindow() throws Exception {
+        String sid = "degraded";
+        String mid = "m-degraded";
+        String subject = Subjects.podResponse("pod-" + sid);
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        FanoutMetrics countFailures = new FanoutMetrics() {
+            @Override
+            public void historyFailed(boolean willRetry) {
+                failures.incrementAndGet();
+            }
+        };
+        FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
+        FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
+                new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
+                defaults.historyMaxInFlight(), defaults.liveFrameTick());
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, countFailures);
+        nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            MessageFanout[] fanout = new MessageFanout[1];
+            context.runOnContext(v -> {
+                fanout[0] = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                        new MessageInfo(sid, mid, 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                fanout[0].publish(ResponseChunk.content(sid, mid, 0, "t ", "c1", Instant.now()));
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> failures.get() >= 1);
+            new JetStreamProvisioner(nc.jetStreamManagement())
+                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !history(sid).isEmpty());
+
+            // 10 tokens 30 ms apart (300 ms: three windows), then the final chunk.
+            CompletableFuture<Void> recorded = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                fanout[0].finalRecorded().onComplete(ar -> recorded.complete(null));
+                long[] next = {1};
+                vertx.setPeriodic(30, id -> {
+                    long i = next[0]++;
+                    if (i <= 10) {
+                        fanout[0].publish(ResponseChunk.content(sid, mid, i, "t ", "c1", Instant.now()));
+                    } else {
+                        vertx.cancelTimer(id);
+                        fanout[0].publish(ResponseChunk.finalChunk(sid, mid, 11,
+                                new ChunkMetadata("demo", 11, FinishReason.STOP), "c1", Instant.now()));
+                    }
+                });
+            });
+            recorded.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.hasFinal(mid));
+            assertThat(probe.chunks(mid)).extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(0, 11).boxed().toList());
+            // Per window, tokens 1..10 would take about four writes; each waiting for its acknowledgement to go live,
+            // they would reach clients in bursts a window apart.
+            assertThat(history(sid)).as("tokens written as they come, not per window").hasSizeGreaterThanOrEqualTo(8);
+        } finally {
+            new JetStreamProvisioner(nc.jetStreamManagement())
+                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+        }
+    }
+
+    @Test
     @DisplayName("a batch goes live without waiting for its history acknowledgement; after a failed write, later batches wait for theirs")
     void liveRunsAheadOfAcksOnlyWhileHistoryIsHealthy() throws Exception {
         String sid = "outage";
