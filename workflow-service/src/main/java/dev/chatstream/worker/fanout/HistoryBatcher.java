@@ -24,8 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * trip of a write in flight) for its write, joined by every chunk of the message that comes meanwhile, up to
  * {@code HISTORY_FLUSH_BYTES} or half of {@link LiveAhead#MAX_CHUNKS} chunks. The final chunk, a restart
  * notice and a hand-over are written at once, and an attempt's first write at the end of the event-loop turn
- * that produced its first chunk, ahead of that chunk's live copy (see {@link LiveRelease}). Paced tokens (one every 10–30 ms) therefore cost one history
- * write per window, not one per token.
+ * that produced its first chunk, ahead of that chunk's live copy (see {@link LiveRelease}); once a write
+ * failed and live waits for acknowledgements, every write starts as soon as none is in flight. Paced tokens
+ * (one every 10–30 ms) therefore cost one history write per window, not one per token.
  *
  * <p>Live delivery does not wait for history: every chunk goes to {@link LiveRelease} as it comes, which lets
  * it run ahead of the last acknowledged chunk by at most {@link LiveAhead#MAX_CHUNKS} (docs/architecture.md

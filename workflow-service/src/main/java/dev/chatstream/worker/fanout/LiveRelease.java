@@ -82,7 +82,7 @@ final class LiveRelease {
         aheadAllowed = false;
     }
 
-    /** Whether live waits for each acknowledgement (a history write failed): then history must not wait for a window. */
+    /** Whether live waits for each acknowledgement (a history write failed): history must not wait for a window. */
     boolean waitsForHistory() {
         return !aheadAllowed;
     }
