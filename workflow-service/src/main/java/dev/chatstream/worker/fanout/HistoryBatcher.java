@@ -22,10 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * Records one message's chunks in {@code CHAT_HISTORY}, per window: at most one publish is in flight per
  * message, so its batches land in order; a chunk waits at most {@code HISTORY_FLUSH_INTERVAL} (plus the round
  * trip of a write in flight) for its write, joined by every chunk of the message that comes meanwhile, up to
- * {@code HISTORY_FLUSH_BYTES} or half of {@link LiveAhead#MAX_CHUNKS} chunks. The first chunk (so that history
- * shows the answer streaming at once: pods find a session's streaming answer by its last stored batch), the final
- * chunk, a restart notice and a hand-over are written at once. Paced tokens (one every 10–30 ms) therefore cost
- * one history write per window, not one per token.
+ * {@code HISTORY_FLUSH_BYTES} or half of {@link LiveAhead#MAX_CHUNKS} chunks. The final chunk, a restart
+ * notice and a hand-over are written at once, and an attempt's first write at the end of the event-loop turn
+ * that produced its first chunk, ahead of that chunk's live copy (see {@link LiveRelease}); once a write
+ * failed and live waits for acknowledgements, every write starts as soon as none is in flight. Paced tokens
+ * (one every 10–30 ms) therefore cost one history write per window, not one per token.
  *
  * <p>Live delivery does not wait for history: every chunk goes to {@link LiveRelease} as it comes, which lets
  * it run ahead of the last acknowledged chunk by at most {@link LiveAhead#MAX_CHUNKS} (docs/architecture.md
@@ -63,10 +64,12 @@ final class HistoryBatcher {
     private int pendingBytes;
     /** When the oldest pending chunk came ({@link System#nanoTime()}): it waits at most the flush interval. */
     private long pendingSince;
-    /** Whether this attempt's first write was sent: the first chunk is written at once. */
-    private boolean firstWritten;
     private boolean inFlight;
     private boolean waitingForGate;
+    /** This attempt's first write is due at the end of the current event-loop turn. */
+    private boolean firstWriteDue;
+    /** This attempt has sent a history write (live waits for the first one). */
+    private boolean sentAny;
     private long timerId = -1;
     private long retryTimerId = -1;
     private boolean failed;
@@ -122,12 +125,29 @@ final class HistoryBatcher {
         }
         pending.add(chunk);
         pendingBytes += chunk.json().length + 1;
+        boolean now = writeNow();
+        if (!now && !sentAny) {
+            // Queued before the live copy's release, so at the end of this turn it leaves first.
+            writeFirstAtEndOfTurn();
+        }
         live.offer(chunk);
-        if (writeNow()) {
+        if (now) {
             flush();
-        } else {
+        } else if (sentAny) {
             scheduleFlush();
         }
+    }
+
+    /** Nothing goes live before this attempt's first write, so it does not wait for the window. */
+    private void writeFirstAtEndOfTurn() {
+        if (firstWriteDue) {
+            return;
+        }
+        firstWriteDue = true;
+        context.runOnContext(v -> {
+            firstWriteDue = false;
+            flush();
+        });
     }
 
     /** Writes what is pending now; completes when history holds every chunk added so far. */
@@ -165,7 +185,9 @@ final class HistoryBatcher {
         if (pending.isEmpty()) {
             return false;
         }
-        return !firstWritten || pending.get(pending.size() - 1).isFinal() || fencePosition >= 0 || drained != null
+        // Once live waits for acknowledgements, a window would hold clients' tokens back that long too.
+        return pending.get(pending.size() - 1).isFinal() || fencePosition >= 0 || drained != null
+                || live.waitsForHistory()
                 || pendingBytes >= transport.settings().historyFlushBytes() || pending.size() >= FLUSH_CHUNKS
                 || transport.settings().historyFlushInterval().isZero();
     }
@@ -211,7 +233,6 @@ final class HistoryBatcher {
             pendingBytes -= c.json().length + 1;
         }
         pendingSince = System.nanoTime();
-        firstWritten = true;
         inFlight = true;
         inFlightSince = System.nanoTime();
         byte[] body = ChunkBatch.join(batch.stream().map(EncodedChunk::json).toList());
@@ -241,6 +262,13 @@ final class HistoryBatcher {
                         acknowledged(batch, isFinal, ack.getSeqno());
                     }
                 }));
+        if (!sentAny) {
+            // On the connection now, ahead of any live copy (a publish that throws means a closed connection,
+            // which takes no live copy either). After the completion handler: a live publish that throws must
+            // not leave this write unhandled (its gate permit and in-flight mark).
+            sentAny = true;
+            live.historySent();
+        }
     }
 
     /** The retry that follows a lost acknowledgement of this attempt's own write, or another attempt's batch. */

@@ -11,9 +11,12 @@ import java.util.List;
  * When one message's chunks go live. A chunk leaves at the end of the event-loop turn that produced it (the
  * chunks of one turn, e.g. a provider's burst, as one batch), without waiting for its history write, while it
  * is at most {@link LiveAhead#MAX_CHUNKS} past the last chunk history acknowledged; past that it waits for the
- * next acknowledgement. After a history write failed, live waits for acknowledgements (history first), and a
- * restarted attempt shows nothing until history took its {@code restart} notice as new. Runs on the message's
- * event-loop context.
+ * next acknowledgement. Nothing goes live before this attempt's first history write is on the connection
+ * (one NATS connection delivers in order, so the server gets that write first): a worker that dies after
+ * showing chunks has left some of them in history, and its redelivery numbers its chunks above them
+ * ({@link LiveAhead#restartChunkId}) instead of starting again at chunk 0 without a restart notice. After a
+ * history write failed, live waits for acknowledgements (history first), and a restarted attempt shows nothing
+ * until history took its {@code restart} notice as new. Runs on the message's event-loop context.
  */
 final class LiveRelease {
     private static final long UNSET = Long.MIN_VALUE;
@@ -25,6 +28,7 @@ final class LiveRelease {
     private long acknowledged = UNSET;
     private boolean aheadAllowed = true;
     private boolean heldForFirstAck;
+    private boolean heldForFirstWrite = true;
     private boolean scheduled;
     private boolean closed;
     private long historyStart;
@@ -38,6 +42,14 @@ final class LiveRelease {
     /** Nothing goes live until history acknowledged the first write (a restart notice). */
     void holdUntilFirstAck() {
         heldForFirstAck = true;
+    }
+
+    /** This attempt's first history write is queued on the connection: live may follow it. */
+    void historySent() {
+        if (heldForFirstWrite) {
+            heldForFirstWrite = false;
+            release();
+        }
     }
 
     void offer(EncodedChunk chunk) {
@@ -70,6 +82,11 @@ final class LiveRelease {
         aheadAllowed = false;
     }
 
+    /** Whether live waits for each acknowledgement (a history write failed): history must not wait for a window. */
+    boolean waitsForHistory() {
+        return !aheadAllowed;
+    }
+
     /** Nothing more goes live (the answer was abandoned, or its history failed for good). */
     void close() {
         closed = true;
@@ -77,7 +94,7 @@ final class LiveRelease {
     }
 
     private void release() {
-        if (closed || heldForFirstAck || waiting.isEmpty()) {
+        if (closed || heldForFirstWrite || heldForFirstAck || waiting.isEmpty()) {
             return;
         }
         long limit = aheadAllowed ? acknowledged + LiveAhead.MAX_CHUNKS : acknowledged;

@@ -137,13 +137,13 @@ class MessageFanoutTest {
     }
 
     @Test
-    @DisplayName("a burst produced in one event-loop turn goes live as one batch, without waiting for history, and is recorded in two writes")
+    @DisplayName("a burst produced in one event-loop turn goes live as one batch, without waiting for history's acknowledgement, and is recorded in one write")
     void burstGoesLiveAsOneBatch() throws Exception {
         List<ChunkProbe.Batch> batches = run("burst", 10);
         assertThat(batches).hasSize(1);
         assertThat(batches.getFirst().header(ChunkHeaders.CHUNK_COUNT)).isEqualTo("11");
         assertThat(batches.getFirst().header(ChunkHeaders.FINAL)).isEqualTo("true");
-        assertThat(history("burst")).as("the first chunk at once, the rest in the next write").hasSize(2);
+        assertThat(history("burst")).as("the turn's chunks in one write, sent before they went live").hasSize(1);
     }
 
     @Test
@@ -244,6 +244,36 @@ class MessageFanoutTest {
     }
 
     @Test
+    @DisplayName("an answer's first chunk goes live only behind its history write: a worker that stops right after showing it leaves it in history, so the redelivery restarts above it")
+    void firstChunkLiveIsAlreadyOnItsWayToHistory() throws Exception {
+        String sid = "first";
+        String mid = "m-first";
+        String subject = Subjects.podResponse("pod-" + sid);
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), FanoutSettings.fromEnv(new Env(Map.of())),
+                FanoutMetrics.NONE);
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                MessageFanout fanout = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                        new MessageInfo(sid, mid, 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                fanout.publish(ResponseChunk.content(sid, mid, 0, "t ", "c1", Instant.now()));
+                // The worker dies right after the turn that showed the chunk (well inside HISTORY_FLUSH_INTERVAL):
+                // nothing more is written, retries included.
+                context.runOnContext(w -> {
+                    fanout.abandon();
+                    stopped.complete(null);
+                });
+            });
+            stopped.get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.chunks(mid).size() == 1);
+            // Empty history would make the redelivery start again at chunk 0, no restart notice: clients would
+            // get ids 0.. twice, two attempts glued together.
+            assertThat(history(sid)).as("the chunk clients saw is recorded").hasSize(1);
+        }
+    }
+
+    @Test
     @DisplayName("batches of several answers for one pod in one event-loop turn leave as one pod frame")
     void answersShareAPodFrame() throws Exception {
         FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of()));
@@ -279,6 +309,67 @@ class MessageFanoutTest {
         dev.chatstream.wire.ChunkBatch.forEach(body, (index, bytes, offset, length) ->
                 chunks.put(first + index, tag + new String(bytes, offset, length, java.nio.charset.StandardCharsets.UTF_8)));
         return chunks;
+    }
+
+    @Test
+    @DisplayName("after a failed history write live waits for each acknowledgement, so history no longer waits for a window: paced tokens are written as they come")
+    void afterAFailureHistoryDoesNotWaitForAWindow() throws Exception {
+        String sid = "degraded";
+        String mid = "m-degraded";
+        String subject = Subjects.podResponse("pod-" + sid);
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        FanoutMetrics countFailures = new FanoutMetrics() {
+            @Override
+            public void historyFailed(boolean willRetry) {
+                failures.incrementAndGet();
+            }
+        };
+        FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
+        FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
+                new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
+                defaults.historyMaxInFlight(), defaults.liveFrameTick());
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, countFailures);
+        nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
+        try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
+            Context context = vertx.getOrCreateContext();
+            MessageFanout[] fanout = new MessageFanout[1];
+            context.runOnContext(v -> {
+                fanout[0] = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                        new MessageInfo(sid, mid, 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+                fanout[0].publish(ResponseChunk.content(sid, mid, 0, "t ", "c1", Instant.now()));
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> failures.get() >= 1);
+            new JetStreamProvisioner(nc.jetStreamManagement())
+                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !history(sid).isEmpty());
+
+            // 10 tokens 30 ms apart (300 ms: three windows), then the final chunk.
+            CompletableFuture<Void> recorded = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                fanout[0].finalRecorded().onComplete(ar -> recorded.complete(null));
+                long[] next = {1};
+                vertx.setPeriodic(30, id -> {
+                    long i = next[0]++;
+                    if (i <= 10) {
+                        fanout[0].publish(ResponseChunk.content(sid, mid, i, "t ", "c1", Instant.now()));
+                    } else {
+                        vertx.cancelTimer(id);
+                        fanout[0].publish(ResponseChunk.finalChunk(sid, mid, 11,
+                                new ChunkMetadata("demo", 11, FinishReason.STOP), "c1", Instant.now()));
+                    }
+                });
+            });
+            recorded.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.hasFinal(mid));
+            assertThat(probe.chunks(mid)).extracting(ResponseChunk::chunkId)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(0, 11).boxed().toList());
+            // Per window, tokens 1..10 would take about four writes; each waiting for its acknowledgement to go live,
+            // they would reach clients in bursts a window apart.
+            assertThat(history(sid)).as("tokens written as they come, not per window").hasSizeGreaterThanOrEqualTo(8);
+        } finally {
+            new JetStreamProvisioner(nc.jetStreamManagement())
+                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+        }
     }
 
     @Test
