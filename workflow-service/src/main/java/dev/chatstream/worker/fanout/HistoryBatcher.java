@@ -311,6 +311,10 @@ final class HistoryBatcher {
         }
         if (isFinal) {
             finalRecorded.tryComplete();
+            if (drained != null) {
+                // A hand-over asked while the final write was in flight: history now holds everything.
+                drained.tryComplete();
+            }
             return;
         }
         if (writeNow()) {

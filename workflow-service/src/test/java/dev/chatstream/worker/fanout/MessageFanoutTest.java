@@ -223,6 +223,27 @@ class MessageFanoutTest {
     }
 
     @Test
+    @DisplayName("a hand-over asked while the final chunk's write is in flight completes once it is recorded")
+    void handOverDuringTheFinalWriteCompletes() throws Exception {
+        FanoutSettings settings = FanoutSettings.fromEnv(new Env(Map.of()));
+        ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE);
+        String subject = Subjects.podResponse("pod-handover");
+        CompletableFuture<Boolean> handedOver = new CompletableFuture<>();
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> {
+            MessageFanout fanout = MessageFanout.open(vertx, context, transport, MessageCodec.standard(),
+                    new MessageInfo("handover", "m-handover", 1, "c1", null), () -> List.of(subject), Clock.systemUTC());
+            fanout.publish(ResponseChunk.content("handover", "m-handover", 0, "t ", "c1", Instant.now()));
+            fanout.publish(ResponseChunk.finalChunk("handover", "m-handover", 1, new ChunkMetadata("demo", 1, FinishReason.STOP),
+                    "c1", Instant.now()));
+            // A worker stopping right now: the final chunk's write is on its way, not yet acknowledged.
+            fanout.flushForHandOver().onComplete(ar -> handedOver.complete(ar.succeeded()));
+        });
+        assertThat(handedOver.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(history("handover")).extracting(m -> m.getHeaders().getFirst(ChunkHeaders.FINAL)).contains("true");
+    }
+
+    @Test
     @DisplayName("every chunk that went live is in history, byte for byte, once the final chunk is recorded")
     void liveOnlyWhatHistoryHolds() throws Exception {
         List<ChunkProbe.Batch> batches = run("durable", 6);
