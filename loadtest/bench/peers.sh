@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Side by side with two peers: ONE driver (dev.chatstream.loadtest.peers.PeersMain in loadtest.jar) feeds the
 # SAME paced answers — N answers streaming at once, a token every TOKEN_MS, TOKENS tokens each — to
-#   ours     one backend pod alone: the driver publishes each chunk as a worker does (JetStream history write
-#            to chat.history.{sid}, then the live batch to chat.pod.{podId}.response, BatchHeader headers);
-#            nats-server and redis-server beside it, no worker
+#   ours     one backend pod alone: the driver publishes each chunk as a worker does (each 1 ms tick's chunks
+#            live at once in one pod frame to chat.pod.{podId}.response, history to chat.history.{sid} per
+#            message per 100 ms window); nats-server and redis-server beside it, no worker
 #   pushpin  Pushpin (Debian pushpin 1.36, message_rate=1000000), HTTP publish, a GRIP origin in the driver
 #   nchan    Nchan (Debian libnginx-mod-nchan 1.3.6) in nginx, memory store, one worker, HTTP publish
 # and the same CLIENTS SSE readers (one per channel) read from each. Per server and N it prints delivery
