@@ -31,6 +31,7 @@ public final class ClientConnection implements RoutedConnection {
     private final BatchEncoder encoder;
     private final DeliveryTracker tracker = new DeliveryTracker();
     private final BatchInbox inbox;
+    private final LiveStarts starts;
     final TailWatch tail = new TailWatch(); // driven by SharedReplays on the connection's thread
     private final OwedChunks owed;
     private volatile State state; // written on the connection's thread, read by replays on other threads
@@ -38,7 +39,6 @@ public final class ClientConnection implements RoutedConnection {
     private Buffer coalesced; // while one task writes several live batches: their bytes, written at once
     private boolean pumping;
     private long lastWriteNanos = System.nanoTime();
-    private volatile LearnedStart learned; // offer runs on NATS threads, deliver on the sink's
 
     /** With a {@code cursor} the caller starts the replay; {@code gapNotice} is sent if history lacks it. */
     public ClientConnection(String sessionId, ClientSink sink, BatchEncoder encoder, PodMetrics metrics,
@@ -50,6 +50,7 @@ public final class ClientConnection implements RoutedConnection {
         this.replayer = replayer;
         this.owed = new OwedChunks(tracker, cursor);
         this.inbox = new BatchInbox(sink, this::takeLive);
+        this.starts = new LiveStarts(replayer);
         if (cursor != null) {
             merge = new ReplayMerge(cursor, false, gapNotice, new ArrayDeque<>());
             state = State.RESUMING;
@@ -75,37 +76,8 @@ public final class ClientConnection implements RoutedConnection {
         }
     }
 
-    @Override
-    public void offer(Batch batch) { seenLive(batch); inbox.offer(batch); }
-    @Override
-    public void deliver(ArrayDeque<Batch> batches) {
-        for (Batch batch : batches) {
-            seenLive(batch);
-        }
-        inbox.takeWith(batches);
-    }
-
-    /**
-     * Tells the replayer where a message's history begins once per message and start, not per batch: after its
-     * acknowledgement every live batch of a message says the same, and learning it costs a shared map lookup
-     * and a lock.
-     */
-    private void seenLive(Batch batch) {
-        long start = batch.historyStart();
-        if (start <= 0) {
-            return;
-        }
-        LearnedStart last = learned;
-        if (last != null && last.start() == start && last.messageId().equals(batch.messageId())) {
-            return;
-        }
-        replayer.seenLive(batch);
-        learned = new LearnedStart(batch.messageId(), start);
-    }
-
-    /** The last message start handed to the replayer. */
-    private record LearnedStart(String messageId, long start) {
-    }
+    @Override public void offer(Batch batch) { starts.seen(batch); inbox.offer(batch); }
+    @Override public void deliver(ArrayDeque<Batch> batches) { batches.forEach(starts::seen); inbox.takeWith(batches); }
 
     private void takeLive(ArrayDeque<Batch> batches) {
         if (batches.size() == 1) {
