@@ -5,8 +5,11 @@ import dev.chatstream.pod.routing.Batch;
 /**
  * Hands a connection's live batches to {@link Replayer#seenLive} once per message and history start, not one by
  * one: after its history acknowledgement every live batch of a message repeats the same start, and learning it
- * costs a shared map lookup and a lock (4 % of the pod's CPU at 10 k paced chunks/s, docs/benchmarks.md §9).
- * Any thread: single batches come on NATS threads, delivery rounds on the connection's.
+ * costs a shared map lookup and a lock (4 % of the pod's sampled Java CPU at 10 k paced chunks/s,
+ * docs/benchmarks.md §9).
+ * A start the bounded {@link MessageStarts} forgot meanwhile is not handed over again by this connection: a replay
+ * of that message then starts by time, which costs a longer read, never a chunk. Any thread: single batches come
+ * on NATS threads, delivery rounds on the connection's.
  */
 final class LiveStarts {
     /** The last start handed over. */
