@@ -3,11 +3,18 @@
 # (first dev.chatstream frame on each sampled stack, i.e. where our code spends or waits for CPU),
 # allocation by class and site, GC pauses and lock contention.
 #   loadtest/bench/jfr-summary.sh pod-throughput.jfr
+# A recording with JDK 25's CPU-time sampler on (-XX:StartFlightRecording=settings=profile,
+# jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=1ms,...) also gets its hottest methods by CPU time,
+# syscalls included (the execution sampler above sees only threads running Java code).
 set -euo pipefail
 FILE=$1
 JFR=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jfr
 echo "== $FILE"
 "$JFR" view --width 160 hot-methods "$FILE" | head -28
+if "$JFR" summary "$FILE" | grep -Eq 'jdk.CPUTimeSample +[1-9]'; then
+  echo
+  "$JFR" view --width 160 cpu-time-hot-methods "$FILE" | head -28
+fi
 echo
 echo "Samples by first project frame (dev.chatstream.*) on the stack, top 20:"
 "$JFR" print --events jdk.ExecutionSample --stack-depth 64 "$FILE" \

@@ -31,6 +31,7 @@ public final class ClientConnection implements RoutedConnection {
     private final BatchEncoder encoder;
     private final DeliveryTracker tracker = new DeliveryTracker();
     private final BatchInbox inbox;
+    private final LiveStarts starts;
     final TailWatch tail = new TailWatch(); // driven by SharedReplays on the connection's thread
     private final OwedChunks owed;
     private volatile State state; // written on the connection's thread, read by replays on other threads
@@ -49,6 +50,7 @@ public final class ClientConnection implements RoutedConnection {
         this.replayer = replayer;
         this.owed = new OwedChunks(tracker, cursor);
         this.inbox = new BatchInbox(sink, this::takeLive);
+        this.starts = new LiveStarts(replayer);
         if (cursor != null) {
             merge = new ReplayMerge(cursor, false, gapNotice, new ArrayDeque<>());
             state = State.RESUMING;
@@ -74,10 +76,8 @@ public final class ClientConnection implements RoutedConnection {
         }
     }
 
-    @Override
-    public void offer(Batch batch) { replayer.seenLive(batch); inbox.offer(batch); }
-    @Override
-    public void deliver(ArrayDeque<Batch> batches) { batches.forEach(replayer::seenLive); inbox.takeWith(batches); }
+    @Override public void offer(Batch batch) { starts.seen(batch); inbox.offer(batch); }
+    @Override public void deliver(ArrayDeque<Batch> batches) { batches.forEach(starts::seen); inbox.takeWith(batches); }
 
     private void takeLive(ArrayDeque<Batch> batches) {
         if (batches.size() == 1) {

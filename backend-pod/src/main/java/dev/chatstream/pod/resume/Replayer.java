@@ -15,7 +15,10 @@ public interface Replayer {
      */
     void replay(ClientConnection connection, long delayMs);
 
-    /** A live batch for a connection (any thread): it may say where its message's history begins. */
+    /**
+     * A live batch for a connection (any thread) that says where its message's history begins; a connection
+     * passes on each message's start once, not every batch that repeats it.
+     */
     default void seenLive(Batch batch) {
     }
 

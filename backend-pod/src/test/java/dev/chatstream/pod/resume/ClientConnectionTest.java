@@ -30,8 +30,19 @@ class ClientConnectionTest {
     }
 
     private ClientConnection attach(String session, FakeSink sink, Cursor cursor, Buffer gapNotice) {
+        Replayer current = new Replayer() {
+            @Override
+            public void replay(ClientConnection c, long delayMs) {
+                replayer.replay(c, delayMs);
+            }
+
+            @Override
+            public void seenLive(Batch batch) {
+                replayer.seenLive(batch);
+            }
+        };
         ClientConnection connection = new ClientConnection(session, sink, ChunkEventEncoder.INSTANCE, metrics,
-                (c, delayMs) -> replayer.replay(c, delayMs), cursor, gapNotice);
+                current, cursor, gapNotice);
         router.attach(connection);
         return connection;
     }
@@ -565,5 +576,38 @@ class ClientConnectionTest {
         assertThat(a.closed).isTrue();
         assertThat(b.closed).isTrue();
         assertThat(a.written.toString()).endsWith("retry: 1000\n\n");
+    }
+
+    @Test
+    @DisplayName("hands the replayer where a message's history begins once per message and start, not per batch")
+    void learnsEachMessageStartOnce() {
+        List<String> learned = new ArrayList<>();
+        replayer = new Replayer() {
+            @Override
+            public void replay(ClientConnection connection, long delayMs) {
+                connection.sink().execute(() -> connection.endReplay(true));
+            }
+
+            @Override
+            public void seenLive(Batch batch) {
+                learned.add(batch.messageId() + "@" + batch.historyStart());
+            }
+        };
+        FakeSink sink = new FakeSink();
+        attach("s", sink);
+        route(startedAt("m1", 0, 0));
+        for (long first = 1; first < 4; first++) {
+            route(startedAt("m1", first, 7));
+        }
+        route(startedAt("m2", 0, 12));
+        route(startedAt("m2", 1, 12));
+        route(startedAt("m1", 4, 5)); // learned lower (a restart stored earlier): passed on again
+        assertThat(learned).containsExactly("m1@7", "m2@12", "m1@5");
+        assertThat(sink.ids()).hasSize(7);
+    }
+
+    private static Batch startedAt(String message, long chunkId, long historyStart) {
+        byte[] body = ("{\"chunk_id\":" + chunkId + "}").getBytes(StandardCharsets.UTF_8);
+        return new Batch("s", message, chunkId, 1, 0, body, false, historyStart);
     }
 }
