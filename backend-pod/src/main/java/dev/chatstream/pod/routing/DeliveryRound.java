@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The routing of one NATS message that holds many batches (a pod frame): instead of one task per connection
  * per batch, each connection's batches are handed over together and every connection served by one thread
- * gets them in one task on that thread. Used by one thread, once: {@link #route} each batch, then
+ * gets them in one task on that thread (or in the task an earlier round already queued there, {@link LoopInbox}). Used by one thread, once: {@link #route} each batch, then
  * {@link #dispatch()}.
  */
 public final class DeliveryRound {
@@ -32,10 +32,13 @@ public final class DeliveryRound {
                 (target, batch) -> group(target.sink()).batches().computeIfAbsent(target, t -> new ArrayDeque<>(2)).add(batch));
     }
 
-    /** One task per thread, handing each of its connections the batches routed to it. */
+    /**
+     * One task per thread, handing each of its connections the batches routed to it; a thread that has not yet
+     * run the task of an earlier round gets these in that task ({@link LoopInbox}).
+     */
     public void dispatch() {
-        for (Group group : groups) {
-            group.executor().execute(() -> group.batches().forEach(RoutedConnection::deliver));
+        for (int i = 0; i < groups.size(); i++) {
+            router.loopInbox(threads.get(i)).add(groups.get(i).executor(), groups.get(i).batches());
         }
         groups.clear();
         threads.clear();

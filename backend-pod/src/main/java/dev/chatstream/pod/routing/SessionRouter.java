@@ -43,6 +43,8 @@ public final class SessionRouter {
 
     private final ConcurrentHashMap<String, RoutedConnection[]> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
+    /** Per event loop: delivery rounds merged while the loop has not run the previous one. */
+    private final ConcurrentHashMap<Object, LoopInbox> loopInboxes = new ConcurrentHashMap<>();
     private final PodMetrics metrics;
     private volatile Listener listener = Listener.none();
     public SessionRouter(PodMetrics metrics) {
@@ -137,6 +139,11 @@ public final class SessionRouter {
     /** A round for the batches of one NATS message, handed over one task per thread ({@link DeliveryRound}). */
     public DeliveryRound round() {
         return new DeliveryRound(this);
+    }
+
+    /** The rounds waiting for event loop {@code thread} ({@link ClientSink#thread()}); a handful of loops. */
+    LoopInbox loopInbox(Object thread) {
+        return loopInboxes.computeIfAbsent(thread, t -> new LoopInbox());
     }
 
     private RoutedConnection[] targets(String sessionId) {

@@ -101,6 +101,42 @@ class ClientConnectionTest {
     }
 
     @Test
+    @DisplayName("rounds for an event loop that has not run the previous one join it: one task, one write per connection, in order")
+    void roundsJoinWhileTheLoopIsBehind() {
+        Object loop = new Object();
+        FakeSink a = new FakeSink();
+        FakeSink b = new FakeSink();
+        a.thread = loop;
+        b.thread = loop;
+        a.deferred = new ArrayList<>();
+        b.deferred = a.deferred;
+        attach("s1", a);
+        attach("s2", b);
+        // Three frames arrive before the loop runs anything (it is busy): their rounds join the first one's task.
+        for (List<Batch> frame : List.of(List.of(batch("s1", "m1", 0, 1, 1), batch("s2", "m2", 0, 1, 1)),
+                List.of(batch("s1", "m1", 1, 1, 1)), List.of(batch("s1", "m1", 2, 1, 1), batch("s2", "m2", 1, 1, 1)))) {
+            DeliveryRound round = router.round();
+            frame.forEach(batch -> round.route(batch.sessionId(), () -> batch));
+            round.dispatch();
+        }
+        assertThat(a.deferred).as("one task queued on the loop").hasSize(1);
+        a.runDeferred();
+        assertThat(a.ids()).containsExactly("m1:0", "m1:1", "m1:2");
+        assertThat(a.writes).as("the three frames' chunks in one write").isEqualTo(1);
+        assertThat(b.ids()).containsExactly("m2:0", "m2:1");
+        assertThat(b.writes).isEqualTo(1);
+
+        // The loop caught up: the next frame gets a task of its own, at once.
+        DeliveryRound next = router.round();
+        Batch later = batch("s1", "m1", 3, 1, 1);
+        next.route("s1", () -> later);
+        next.dispatch();
+        assertThat(a.deferred).hasSize(1);
+        a.runDeferred();
+        assertThat(a.ids()).containsExactly("m1:0", "m1:1", "m1:2", "m1:3");
+    }
+
+    @Test
     @DisplayName("a batch for a session held nowhere here is not framed and reaches no one")
     void dropsUnknownSessions() {
         attach("s1", new FakeSink());

@@ -23,10 +23,24 @@ final class FakeSink implements ClientSink {
     int tasks;
     int writes;
 
+    /** When set, tasks wait here (a busy event loop) until {@link #runDeferred}; else they run at once. */
+    List<Runnable> deferred;
+
     @Override
     public void execute(Runnable task) {
         tasks++;
-        task.run();
+        if (deferred != null) {
+            deferred.add(task);
+        } else {
+            task.run();
+        }
+    }
+
+    /** The busy loop gets to its queued tasks. */
+    void runDeferred() {
+        List<Runnable> queued = List.copyOf(deferred);
+        deferred.clear();
+        queued.forEach(Runnable::run);
     }
 
     @Override
