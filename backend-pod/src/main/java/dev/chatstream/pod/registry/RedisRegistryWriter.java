@@ -48,6 +48,8 @@ public final class RedisRegistryWriter implements SessionRegistry {
     private final PodMetrics metrics;
     private volatile boolean reachable = true;
     private volatile boolean stopped;
+    /** The refresh in progress (its slices); removeAll waits for it so no re-registration lands after it. */
+    private volatile Future<Void> refreshing = Future.succeededFuture();
     private long timer = -1;
 
     public RedisRegistryWriter(Vertx vertx, Redis redis, RegistrySettings settings, String podId,
@@ -102,7 +104,9 @@ public final class RedisRegistryWriter implements SessionRegistry {
         }
         long expiresAt = expiry();
         // A slice still waiting when the pod stops is skipped: nothing re-registers after removeAll.
-        return inSlices(sessions, slice -> stopped ? Future.succeededFuture() : run("refresh", register(slice, expiresAt)));
+        Future<Void> slices = inSlices(sessions, slice -> stopped ? Future.succeededFuture() : run("refresh", register(slice, expiresAt)));
+        refreshing = slices;
+        return slices;
     }
 
     @Override
@@ -114,13 +118,18 @@ public final class RedisRegistryWriter implements SessionRegistry {
         if (sessionIds.isEmpty()) {
             return Future.succeededFuture();
         }
-        return inSlices(sessionIds, slice -> {
+        // Registrations already sent (a refresh slice, a session's ZADD) may travel on another pooled connection
+        // and land after a ZREM sent now, leaving this pod registered until the entry expires: remove once they
+        // completed (none fails: run() recovers).
+        List<Future<Void>> inFlight = new ArrayList<>(pendingWrites.values());
+        inFlight.add(refreshing);
+        return Future.join(inFlight).transform(ignored -> inSlices(sessionIds, slice -> {
             List<Request> requests = new ArrayList<>(slice.size());
             for (String sessionId : slice) {
                 requests.add(Request.cmd(Command.ZREM).arg(RegistryKeys.sessionPods(sessionId)).arg(podId));
             }
             return run("remove all", requests);
-        });
+        }));
     }
 
     @Override

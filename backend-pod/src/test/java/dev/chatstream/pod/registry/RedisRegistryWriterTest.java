@@ -81,6 +81,34 @@ class RedisRegistryWriterTest {
     }
 
     @Test
+    @DisplayName("shutdown's removal right after a refresh went out leaves none of the pod's sessions registered, every time")
+    void removalAfterARefreshInFlightLeavesNothing() throws Exception {
+        Set<String> held = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 600; i++) {
+            held.add("x-" + i);
+        }
+        // The pod's pool: the refresh and the removal may travel on different connections.
+        Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisServer.url())
+                .setMaxPoolSize(4).setMaxPoolWaiting(4096));
+        RedisRegistryWriter registry = writer(redis, "pod-stop", held);
+        java.util.concurrent.CompletableFuture<Void> removed = new java.util.concurrent.CompletableFuture<>();
+        vertx.runOnContext(v -> {
+            registry.refresh();
+            // SIGTERM while that refresh's slices are on their way.
+            registry.removeAll(Set.copyOf(held)).onComplete(ar -> removed.complete(null));
+        });
+        removed.get(20, TimeUnit.SECONDS);
+        RedisAPI api = RedisAPI.api(redis);
+        List<String> left = new ArrayList<>();
+        for (String sid : held) {
+            if (api.zscore(RegistryKeys.sessionPods(sid), "pod-stop").await(2, TimeUnit.SECONDS) != null) {
+                left.add(sid);
+            }
+        }
+        assertThat(left).as("still registered after the removal").isEmpty();
+    }
+
+    @Test
     @DisplayName("a refresh of 10,000 held sessions registers every one and the registry stays reachable")
     void refreshOfManySessionsStaysReachable() throws Exception {
         Set<String> held = new HashSet<>();
