@@ -50,7 +50,7 @@ class MessageFanoutTest {
     static void start() throws Exception {
         nats = NatsServer.start();
         nc = Nats.connect(new Options.Builder().server(nats.url()).build());
-        new JetStreamProvisioner(nc.jetStreamManagement()).applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+        provisionStreams();
         vertx = Vertx.vertx();
     }
 
@@ -59,6 +59,23 @@ class MessageFanoutTest {
         vertx.close();
         nc.close();
         nats.close();
+    }
+
+    /** The test streams, in memory (again, after a test deleted CHAT_HISTORY). */
+    private static void provisionStreams() throws Exception {
+        new JetStreamProvisioner(nc.jetStreamManagement())
+                .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+    }
+
+    /**
+     * The defaults with history writes retried longer than pods would wait, which configuration refuses: built
+     * directly, so a test can keep history failing a while.
+     */
+    private static FanoutSettings retryingLong() {
+        FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
+        return new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
+                new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
+                defaults.historyMaxInFlight(), defaults.liveFrameTick());
     }
 
     private static List<ChunkProbe.Batch> run(String sid, int chunks) throws Exception {
@@ -185,11 +202,7 @@ class MessageFanoutTest {
     void liveRunsAtMostMaxChunksAhead() throws Exception {
         String sid = "ahead";
         String subject = Subjects.podResponse("pod-" + sid);
-        FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
-        // Longer than pods would wait, which configuration refuses: built directly, to keep retrying a while.
-        FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
-                new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
-                defaults.historyMaxInFlight(), defaults.liveFrameTick());
+        FanoutSettings settings = retryingLong();
         ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, FanoutMetrics.NONE);
         nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
         try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
@@ -206,19 +219,19 @@ class MessageFanoutTest {
                         "c1", Instant.now()));
             });
             await().atMost(Duration.ofSeconds(5)).until(() -> probe.chunks("m-ahead").size() == dev.chatstream.wire.LiveAhead.MAX_CHUNKS);
-            Thread.sleep(300); // nothing more may follow while history holds nothing
+            // Nothing more may follow while history holds nothing.
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> probe.chunks("m-ahead").size() == dev.chatstream.wire.LiveAhead.MAX_CHUNKS);
             assertThat(probe.chunks("m-ahead")).extracting(ResponseChunk::chunkId)
                     .containsExactlyElementsOf(LongStream.range(0, dev.chatstream.wire.LiveAhead.MAX_CHUNKS).boxed().toList());
 
-            new JetStreamProvisioner(nc.jetStreamManagement())
-                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            provisionStreams();
             recorded.get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(5)).until(() -> probe.hasFinal("m-ahead"));
             assertThat(probe.chunks("m-ahead")).as("each chunk once, in order").extracting(ResponseChunk::chunkId)
                     .containsExactlyElementsOf(LongStream.rangeClosed(0, 100).boxed().toList());
         } finally {
-            new JetStreamProvisioner(nc.jetStreamManagement())
-                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            provisionStreams();
         }
     }
 
@@ -345,10 +358,7 @@ class MessageFanoutTest {
                 failures.incrementAndGet();
             }
         };
-        FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
-        FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
-                new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
-                defaults.historyMaxInFlight(), defaults.liveFrameTick());
+        FanoutSettings settings = retryingLong();
         ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, countFailures);
         nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
         try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
@@ -360,8 +370,7 @@ class MessageFanoutTest {
                 fanout[0].publish(ResponseChunk.content(sid, mid, 0, "t ", "c1", Instant.now()));
             });
             await().atMost(Duration.ofSeconds(5)).until(() -> failures.get() >= 1);
-            new JetStreamProvisioner(nc.jetStreamManagement())
-                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            provisionStreams();
             await().atMost(Duration.ofSeconds(10)).until(() -> !history(sid).isEmpty());
 
             // 10 tokens 30 ms apart (300 ms: three windows), then the final chunk.
@@ -388,8 +397,7 @@ class MessageFanoutTest {
             // they would reach clients in bursts a window apart.
             assertThat(history(sid)).as("tokens written as they come, not per window").hasSizeGreaterThanOrEqualTo(8);
         } finally {
-            new JetStreamProvisioner(nc.jetStreamManagement())
-                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            provisionStreams();
         }
     }
 
@@ -405,11 +413,7 @@ class MessageFanoutTest {
                 failures.incrementAndGet();
             }
         };
-        // Longer than pods would wait, which configuration refuses: built directly, to keep failing a while.
-        FanoutSettings defaults = FanoutSettings.fromEnv(new Env(Map.of()));
-        FanoutSettings settings = new FanoutSettings(defaults.historyFlushInterval(), defaults.historyFlushBytes(),
-                new dev.chatstream.wire.HistoryRetryPolicy(20, Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(20)),
-                defaults.historyMaxInFlight(), defaults.liveFrameTick());
+        FanoutSettings settings = retryingLong();
         ChunkTransport transport = new ChunkTransport(nc, nc.jetStream(), settings, countFailures);
         nc.jetStreamManagement().deleteStream(dev.chatstream.streams.StreamDefinitions.CHAT_HISTORY);
         try (ChunkProbe probe = new ChunkProbe(nc, subject)) {
@@ -434,8 +438,7 @@ class MessageFanoutTest {
             assertThat(probe.chunks("m-outage")).as("nothing more goes live while history fails")
                     .extracting(ResponseChunk::chunkId).containsExactly(0L);
 
-            new JetStreamProvisioner(nc.jetStreamManagement())
-                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            provisionStreams();
             await().atMost(Duration.ofSeconds(10)).until(() -> probe.hasFinal("m-outage"));
             assertThat(probe.chunks("m-outage")).as("each chunk once, in order")
                     .extracting(ResponseChunk::chunkId).containsExactly(0L, 1L, 2L);
@@ -443,8 +446,7 @@ class MessageFanoutTest {
             context.runOnContext(v -> fanout[0].finalRecorded().onComplete(ar -> recorded.complete(null)));
             recorded.get(10, TimeUnit.SECONDS);
         } finally {
-            new JetStreamProvisioner(nc.jetStreamManagement())
-                    .applyStreams(StreamSettings.fromEnv(new Env(Map.of("STREAM_STORAGE", "memory"))));
+            provisionStreams();
         }
     }
 }
