@@ -9,9 +9,12 @@ import java.util.Set;
 /**
  * Where the session registry lives and how the worker reads it: {@code REDIS_URL} (default
  * {@code redis://127.0.0.1:6379}), {@code REDIS_ENABLED} (false: always broadcast),
- * {@code REGISTRY_REREAD_INTERVAL} (1 s), {@code REGISTRY_LOOKUP_TIMEOUT} (250 ms),
- * {@code REGISTRY_BREAKER_MAX_FAILURES} (3), {@code REGISTRY_BREAKER_RESET} (2 s) and
- * {@code HEARTBEAT_STALE_AFTER} (6 s: three missed 2 s pod heartbeats).
+ * {@code REGISTRY_REREAD_INTERVAL} (1 s), {@code REGISTRY_LOOKUP_TIMEOUT} (1 s),
+ * {@code REGISTRY_BREAKER_MAX_FAILURES} (5), {@code REGISTRY_BREAKER_RESET} (2 s) and
+ * {@code HEARTBEAT_STALE_AFTER} (6 s: three missed 2 s pod heartbeats). The breaker is for a registry that is down,
+ * not for a slow answer: Redis answers in well under a millisecond, but a worker short of CPU runs its event loop
+ * hundreds of milliseconds late, and with 250 ms and 3 failures the breaker opened under load and sent every answer
+ * to every pod by broadcast, doubling the pods' work when they had least to spare (docs/benchmarks.md §7).
  */
 public record RegistrySettings(
         boolean redisEnabled,
@@ -24,8 +27,8 @@ public record RegistrySettings(
 
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final Duration DEFAULT_REREAD_INTERVAL = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofMillis(250);
-    public static final int DEFAULT_BREAKER_MAX_FAILURES = 3;
+    public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(1);
+    public static final int DEFAULT_BREAKER_MAX_FAILURES = 5;
     public static final Duration DEFAULT_BREAKER_RESET = Duration.ofSeconds(2);
     public static final Duration DEFAULT_HEARTBEAT_STALE_AFTER = Duration.ofSeconds(6);
 

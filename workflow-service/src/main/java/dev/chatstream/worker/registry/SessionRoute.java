@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The live destinations of one answer: {@code chat.pod.{podId}.response} for each live pod the
  * registry names, else {@code chat.session.{sid}.broadcast}; both while some live pod reports that its
- * registry writes fail. Looked up when the answer starts and
+ * registry writes fail. A re-read that fails keeps the destinations it had unless the registry is down. Looked up
+ * when the answer starts and
  * again every {@code REGISTRY_REREAD_INTERVAL} while it runs (never per chunk), so a tab opened on
  * another pod mid-answer gets the rest. Runs on the answer's context.
  */
@@ -70,12 +71,23 @@ public final class SessionRoute implements Destinations {
         lookingUp = true;
         return registry.podsOf(sessionId)
                 .map(this::toSubjects)
-                .otherwise(err -> broadcast)
+                .otherwise(err -> afterFailedLookup())
                 .map(found -> {
                     lookingUp = false;
                     subjects = found;
                     return null;
                 });
+    }
+
+    /**
+     * A failed re-read keeps what the last lookup found while the registry is up: one lookup slower than
+     * {@code REGISTRY_LOOKUP_TIMEOUT} (an event loop behind under load) says nothing about where the session is, and
+     * switching a running answer to the broadcast sends its chunks to every pod, unframed, just when the cluster is
+     * short of CPU. With nothing found yet, or the registry deemed down (its breaker open), every pod may hold the
+     * session: broadcast.
+     */
+    private List<String> afterFailedLookup() {
+        return registry.available() ? subjects : broadcast;
     }
 
     private List<String> toSubjects(List<String> pods) {

@@ -3,6 +3,7 @@ package dev.chatstream.worker.app;
 import dev.chatstream.registry.RegistryKeys;
 import dev.chatstream.schemas.WorkflowRequest;
 import dev.chatstream.subjects.Subjects;
+import dev.chatstream.worker.config.RegistrySettings;
 import dev.chatstream.testkit.NatsServer;
 import dev.chatstream.testkit.RedisServer;
 import dev.chatstream.worker.support.ChunkProbe;
@@ -77,7 +78,7 @@ class RedisOutageTest {
             redis.kill();
             // The first lookups fail (and open the breaker); each answer still arrives, by broadcast.
             // They carry a user id: releasing their active-answer ledger entries fails too, and is only logged.
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < RegistrySettings.DEFAULT_BREAKER_MAX_FAILURES + 1; i++) {
                 WorkflowRequest during = Requests.demo(sid, 3, "u-" + i);
                 Requests.publish(js, during);
                 await().atMost(Duration.ofSeconds(10)).until(() -> broadcast.hasFinal(during.messageId()));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -38,6 +39,8 @@ class SessionRouteTest {
     private static final class StubRegistry implements SessionRegistry {
         final AtomicReference<Future<List<String>>> answer = new AtomicReference<>(Future.succeededFuture(List.of()));
         final AtomicInteger lookups = new AtomicInteger();
+        /** Whether the registry is deemed up (its breaker closed). */
+        final AtomicBoolean up = new AtomicBoolean(true);
 
         @Override
         public Future<List<String>> podsOf(String sessionId) {
@@ -47,7 +50,7 @@ class SessionRouteTest {
 
         @Override
         public boolean available() {
-            return true;
+            return up.get();
         }
     }
 
@@ -132,5 +135,22 @@ class SessionRouteTest {
         int lookups = registry.lookups.get();
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> registry.lookups.get() <= lookups + 1);
+    }
+
+    @Test
+    @DisplayName("a re-read that fails while the registry is up keeps the pods found: a slow lookup under load does not turn a running answer into a broadcast")
+    void failedRereadKeepsThePods() throws Exception {
+        StubRegistry registry = new StubRegistry();
+        registry.answer.set(Future.succeededFuture(List.of("pod-a")));
+        SessionRoute route = started(registry, noHeartbeats());
+        registry.answer.set(Future.failedFuture("lookup timed out"));
+        int lookups = registry.lookups.get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> registry.lookups.get() >= lookups + 3);
+        assertThat(route.subjects()).containsExactly(Subjects.podResponse("pod-a"));
+
+        // The registry deemed down (breaker open): the session may be on any pod.
+        registry.up.set(false);
+        await().atMost(Duration.ofSeconds(5)).until(route::broadcasting);
+        vertx.runOnContext(v -> route.close());
     }
 }
