@@ -30,6 +30,7 @@ final class Lease {
     private long renewTimer = -1;
     private long renewedAt = System.nanoTime();
     private boolean settled;
+    private Runnable onSettled = () -> { };
 
     Lease(AnswerServices services, Message msg) {
         this.s = services;
@@ -80,38 +81,71 @@ final class Lease {
         return settled;
     }
 
+    /** Runs {@code action} once the request is settled (acked, naked, terminated or left), on this context. */
+    void whenSettled(Runnable action) {
+        if (settled) {
+            action.run();
+            return;
+        }
+        Runnable before = onSettled;
+        onSettled = () -> {
+            before.run();
+            action.run();
+        };
+    }
+
     /** Done: the answer's final chunk is recorded (or the request needs no answer). */
     void ack() {
         if (settle()) {
-            msg.ack();
+            try {
+                msg.ack();
+            } finally {
+                settledNow();
+            }
         }
     }
 
     /** An infrastructure failure: redelivered later, ever more slowly while the cause lasts. */
     void retryLater() {
         if (settle()) {
-            msg.nakWithDelay(s.settings().retryNakDelay().multipliedBy(deliveries));
+            try {
+                msg.nakWithDelay(s.settings().retryNakDelay().multipliedBy(deliveries));
+            } finally {
+                settledNow();
+            }
         }
     }
 
     /** This worker cannot take it now (e.g. the same message still streams here); no growing delay. */
     void notNow() {
         if (settle()) {
-            msg.nakWithDelay(s.settings().retryNakDelay());
+            try {
+                msg.nakWithDelay(s.settings().retryNakDelay());
+            } finally {
+                settledNow();
+            }
         }
     }
 
     /** Shutdown hand-over: another worker should start it at once. */
     void handBack() {
         if (settle()) {
-            msg.nak();
+            try {
+                msg.nak();
+            } finally {
+                settledNow();
+            }
         }
     }
 
     /** Dead-lettered: never deliver it again. */
     void term() {
         if (settle()) {
-            msg.term();
+            try {
+                msg.term();
+            } finally {
+                settledNow();
+            }
         }
     }
 
@@ -140,7 +174,9 @@ final class Lease {
 
     /** The lease is lost: leave the request to whoever holds it now, touching nothing. */
     void leave() {
-        settle();
+        if (settle()) {
+            settledNow();
+        }
     }
 
     private boolean settle() {
@@ -150,5 +186,12 @@ final class Lease {
         }
         settled = true;
         return true;
+    }
+
+    /** After the settling call went out, so whoever it wakes finds the request gone. */
+    private void settledNow() {
+        Runnable action = onSettled;
+        onSettled = () -> { };
+        action.run();
     }
 }

@@ -13,8 +13,12 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,6 +36,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * worker held when the cancel went out), then waits the same way. {@code reject} is the pod's (409 before
  * publishing); its requests wait like {@code queue} ones, which only matters if pods disagree on the policy.
  *
+ * <p>Only the first of a session's requests on this worker reads the queue: the others wait without a JetStream
+ * call until it has ended here ({@link Line}), and the next one looks at once when it has. Under load a session's
+ * queue grows (its sender does not wait for answers); when every waiting request polled, the polls took the
+ * worker threads and JetStream API that starting and ending answers need, every answer started later and
+ * more requests waited — a spiral that left README's example load with TTFTs of 15–20 s.
+ *
  * <p>Never stuck: a request waits for one earlier request at most {@code ANSWER_MAX_DURATION} +
  * {@link #WAIT_SLACK} (an answer cannot stream longer, so a first request that never ends is stuck in retries),
  * and starts anyway, logged, when the stream cannot be read for {@link #UNREADABLE_LIMIT}.
@@ -47,6 +57,8 @@ final class SessionTurns {
     static final Duration CANCEL_REPEAT = Duration.ofSeconds(10);
     static final Duration WAIT_SLACK = Duration.ofSeconds(30);
     static final Duration UNREADABLE_LIMIT = Duration.ofSeconds(10);
+    /** A request waiting behind one of its session's on this worker looks again this often anyway (a missed wake-up). */
+    static final Duration PARKED_RECHECK = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final RequestsAhead ahead;
@@ -54,9 +66,14 @@ final class SessionTurns {
     private final MessageCodec codec;
     private final Duration headLimit;
     private final Set<Turn> waiting = ConcurrentHashMap.newKeySet();
+    /** This worker's requests by session; guarded by itself (answers of one session may run on different event loops). */
+    private final Map<String, Line> lines = new HashMap<>();
+    private final Runnable onCheck;
 
-    SessionTurns(Vertx vertx, RequestsAhead ahead, Connection connection, MessageCodec codec, Duration maxAnswer) {
+    SessionTurns(Vertx vertx, RequestsAhead ahead, Connection connection, MessageCodec codec, Duration maxAnswer,
+                 Runnable onCheck) {
         this.vertx = vertx;
+        this.onCheck = onCheck;
         this.ahead = ahead;
         this.connection = connection;
         this.codec = codec;
@@ -74,6 +91,9 @@ final class SessionTurns {
         }
         Turn turn = new Turn(msg.metaData().streamSequence(), sessionId, messageId, BusyPolicy.of(msg.getHeaders()),
                 answer, lease, log, context);
+        synchronized (lines) {
+            lines.computeIfAbsent(sessionId, k -> new Line()).waiting.put(turn.sequence, turn);
+        }
         turn.check();
         return turn.started.future();
     }
@@ -87,6 +107,75 @@ final class SessionTurns {
     void handBackWaiting() {
         for (Turn turn : waiting) {
             turn.context.runOnContext(v -> turn.answer.abandon());
+        }
+    }
+
+    /**
+     * A session's requests on this worker: waiting for their turn, or started and not yet settled. A request with
+     * an earlier one in either set cannot start before that one ends, which this worker will see: it need not ask
+     * JetStream meanwhile.
+     */
+    private static final class Line {
+        final TreeMap<Long, Turn> waiting = new TreeMap<>();
+        final TreeSet<Long> running = new TreeSet<>();
+
+        boolean behind(long sequence) {
+            return running.lower(sequence) != null || waiting.lowerKey(sequence) != null;
+        }
+
+        boolean empty() {
+            return waiting.isEmpty() && running.isEmpty();
+        }
+    }
+
+    /** Whether an earlier request of the session is waiting or running on this worker. */
+    private boolean behindLocal(Turn turn) {
+        synchronized (lines) {
+            Line line = lines.get(turn.sessionId);
+            return line != null && line.behind(turn.sequence);
+        }
+    }
+
+    /** {@code turn} stopped waiting: started ({@code started}) or settled; the session's next request may look. */
+    private void left(Turn turn, boolean started) {
+        synchronized (lines) {
+            Line line = lines.get(turn.sessionId);
+            if (line == null || line.waiting.remove(turn.sequence) == null) {
+                return;
+            }
+            if (started) {
+                line.running.add(turn.sequence);
+            }
+            wakeFirst(line);
+            if (line.empty()) {
+                lines.remove(turn.sessionId);
+            }
+        }
+        if (started) {
+            turn.lease.whenSettled(() -> ended(turn));
+        }
+    }
+
+    /** A request that started here was settled: the session's next request here looks at once. */
+    private void ended(Turn turn) {
+        synchronized (lines) {
+            Line line = lines.get(turn.sessionId);
+            if (line == null || !line.running.remove(turn.sequence)) {
+                return;
+            }
+            wakeFirst(line);
+            if (line.empty()) {
+                lines.remove(turn.sessionId);
+            }
+        }
+    }
+
+    /** Holding {@code lines}: the first waiting request looks again now if it was parked behind another one here. */
+    private static void wakeFirst(Line line) {
+        Map.Entry<Long, Turn> first = line.waiting.firstEntry();
+        if (first != null && !line.behind(first.getKey())) {
+            Turn next = first.getValue();
+            next.context.runOnContext(v -> next.wake());
         }
     }
 
@@ -106,6 +195,8 @@ final class SessionTurns {
         private long lastCancel;
         private long unreadableSince = -1;
         private long pollMs = POLL_MIN.toMillis();
+        private boolean parked;
+        private long parkedTimer = -1;
 
         Turn(long sequence, String sessionId, String messageId, BusyPolicy policy, Answer answer, Lease lease,
              AnswerLog log, Context context) {
@@ -125,6 +216,13 @@ final class SessionTurns {
                 return;
             }
             boolean all = policy == BusyPolicy.INTERRUPT;
+            // Interrupting requests still look themselves: each cancels every earlier one as soon as it can.
+            if (!all && behindLocal(this)) {
+                park();
+                return;
+            }
+            parked = false;
+            onCheck.run();
             context.<List<RequestsAhead.Ahead>>executeBlocking(() -> ahead.of(sessionId, sequence, all), false)
                     .onComplete(ar -> {
                         if (lease.settled()) {
@@ -138,9 +236,44 @@ final class SessionTurns {
                     });
         }
 
+        /** Waits, without asking JetStream, for the earlier request here to end (or {@link #PARKED_RECHECK}). */
+        private void park() {
+            markWaiting();
+            if (!parked) {
+                parked = true;
+                parkedTimer = vertx.setTimer(PARKED_RECHECK.toMillis(), id -> {
+                    parkedTimer = -1;
+                    if (parked) {
+                        check();
+                    }
+                });
+            }
+        }
+
+        /** The request ahead of this one here ended: look now. */
+        void wake() {
+            if (!parked) {
+                return;
+            }
+            parked = false;
+            if (parkedTimer >= 0) {
+                vertx.cancelTimer(parkedTimer);
+                parkedTimer = -1;
+            }
+            pollMs = POLL_MIN.toMillis();
+            check();
+        }
+
+        private void markWaiting() {
+            if (waiting.add(this)) {
+                answer.queued(true);
+                log.info("busy_policy " + policy.wireName() + ": waiting for the session's earlier answers");
+            }
+        }
+
         private void onAhead(List<RequestsAhead.Ahead> earlier) {
             if (earlier.isEmpty()) {
-                if (head >= 0) {
+                if (waiting.contains(this)) {
                     log.info("busy_policy: the session's earlier answers ended; starting");
                 }
                 start();
@@ -148,11 +281,7 @@ final class SessionTurns {
             }
             long now = System.nanoTime();
             boolean moved = earlier.get(0).sequence() != head;
-            if (head < 0) {
-                waiting.add(this);
-                answer.queued(true);
-                log.info("busy_policy " + policy.wireName() + ": waiting for the session's earlier answers");
-            }
+            markWaiting();
             if (moved) {
                 head = earlier.get(0).sequence();
                 headSince = now;
@@ -200,11 +329,22 @@ final class SessionTurns {
         }
 
         private void start() {
-            leave();
+            stopWaiting();
+            left(this, true);
             started.tryComplete();
         }
 
         private void leave() {
+            stopWaiting();
+            left(this, false);
+        }
+
+        private void stopWaiting() {
+            parked = false;
+            if (parkedTimer >= 0) {
+                vertx.cancelTimer(parkedTimer);
+                parkedTimer = -1;
+            }
             waiting.remove(this);
             answer.queued(false);
         }

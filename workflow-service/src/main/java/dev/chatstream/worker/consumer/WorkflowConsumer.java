@@ -74,7 +74,8 @@ public final class WorkflowConsumer {
                 new Conversations(vertx, jetStream, management, codec, policy.maxHistoryTurns()),
                 AnsweredMarkers.open(connection, streams, settings.answeredTtl()),
                 new DeadLetters(jetStream, settings.workerId()),
-                new SessionTurns(vertx, new RequestsAhead(management), connection, codec, settings.answerLimits().maxDuration()),
+                new SessionTurns(vertx, new RequestsAhead(management), connection, codec, settings.answerLimits().maxDuration(),
+                        metrics.turnCheckCounter()),
                 answers, ledger,
                 new Slots(settings.concurrency()), metrics, new Tracing(openTelemetry, metrics.registry()), settings, streams.ackWait(),
                 streams.maxDeliver(), clock);

@@ -84,6 +84,13 @@ public final class WorkerMetrics implements FanoutMetrics {
         Gauge.builder("chat.workflow.active.answers", active).description("Answers streaming now").register(registry);
     }
 
+    /** A request waiting for its turn read its session's queue in {@code WORKFLOW_REQUESTS} (one JetStream API call). */
+    public Runnable turnCheckCounter() {
+        Counter checks = Counter.builder("chat.workflow.turn.checks")
+                .description("Reads of a session's queued requests by requests waiting for their turn").register(registry);
+        return checks::increment;
+    }
+
     /** Requests waiting for an earlier answer of their session (BUSY_POLICY), counted in the active answers too. */
     public void gaugeQueued(Supplier<Number> queued) {
         Gauge.builder("chat.workflow.queued.requests", queued)
