@@ -24,6 +24,7 @@ public record Options(
         int tokenDelayMs,
         Duration duration,
         Duration warmup,
+        Duration ramp,
         Duration grace,
         Path output,
         String natsUrl,
@@ -104,6 +105,9 @@ public record Options(
                   --token-delay-ms N           the workers' DEMO_TOKEN_DELAY_MS, recorded as a label only
                   --duration D                 measured time after warm-up (default 30s)
                   --warmup D                   sending before measuring (default 5s)
+                  --ramp D                     the send rate rises linearly from 0 to --rate over D, within the
+                                               warm-up (default 0: full rate at once); a freshly started
+                                               cluster's JVMs compile their hot paths during the first minute
                   --grace D                    wait for answers after sending stops (default 10s)
                   --output FILE                JSON report (default loadtest-<mode>.json)
                   --nats-url URL               raw NATS baseline through this server in the same run
@@ -181,6 +185,11 @@ public record Options(
         int tokenDelay = r.nonNegativeInt("token-delay-ms", -1);
         Duration duration = r.duration("duration", DEFAULT_DURATION);
         Duration warmup = r.duration("warmup", DEFAULT_WARMUP);
+        Duration ramp = r.duration("ramp", Duration.ZERO);
+        if (ramp.compareTo(warmup) > 0) {
+            throw new IllegalArgumentException("ramp: must end within the warm-up (--warmup " + warmup.toMillis()
+                    + "ms), was " + ramp.toMillis() + "ms: the measured window is at full rate");
+        }
         Duration grace = r.duration("grace", DEFAULT_GRACE);
         Path output = Path.of(values.getOrDefault("output", "loadtest-" + mode.label() + ".json"));
         String natsUrl = values.get("nats-url");
@@ -212,7 +221,7 @@ public record Options(
                 values.getOrDefault("jwt-secret", System.getenv("LOADTEST_JWT_SECRET")),
                 values.get("jwt-issuer"), values.get("jwt-audience"));
         r.rejectUnknown();
-        return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, grace,
+        return new Options(mode, targets, sessions, cps, rate, maxTokens, tokenDelay, duration, warmup, ramp, grace,
                 output, natsUrl, natsRates, payloadBytes, baselineDuration, podPid, podGc, watchPids, localAddresses, concurrency, settle, label, quiet, http2,
                 messages, auth);
     }

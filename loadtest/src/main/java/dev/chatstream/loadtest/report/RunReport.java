@@ -50,7 +50,8 @@ public record RunReport(
             @JsonProperty("expected_chunks_per_s") double expectedChunkRate,
             @JsonProperty("token_delay_ms") Integer tokenDelayMs,
             @JsonProperty("duration_s") double durationSeconds,
-            @JsonProperty("warmup_s") double warmupSeconds) {
+            @JsonProperty("warmup_s") double warmupSeconds,
+            @JsonProperty("ramp_s") double rampSeconds) {
     }
 
     /** Every connection of a session must see every chunk of every accepted message once, in order. */
@@ -80,7 +81,8 @@ public record RunReport(
         Config config = new Config(options.targets(), options.sessions(), options.connectionsPerSession(),
                 options.connections(), options.rate(), options.maxTokens(), options.chunksPerMessage(),
                 options.expectedChunkRate(), options.tokenDelayMs() < 0 ? null : options.tokenDelayMs(),
-                options.duration().toMillis() / 1000.0, options.warmup().toMillis() / 1000.0);
+                options.duration().toMillis() / 1000.0, options.warmup().toMillis() / 1000.0,
+                options.ramp().toMillis() / 1000.0);
         double seconds = metrics.measuredSeconds();
         double delivered = round(metrics.measuredChunks() / Math.max(0.001, seconds));
         LatencySummary pipeline = metrics.pipelineTotal();
@@ -130,7 +132,8 @@ public record RunReport(
         s.append("rate %.1f msgs/s, max_tokens %d (%d chunks/message), token delay %s; expected %.0f chunks/s%n"
                 .formatted(config.rate(), config.maxTokens(), config.chunksPerMessage(),
                         config.tokenDelayMs() == null ? "?" : config.tokenDelayMs() + " ms", config.expectedChunkRate()));
-        s.append("measured %.1f s after %.1f s warm-up%n".formatted(measuredSeconds, config.warmupSeconds()));
+        s.append("measured %.1f s after %.1f s warm-up%s%n".formatted(measuredSeconds, config.warmupSeconds(),
+                config.rampSeconds() > 0 ? " (rate ramped up over its first %.1f s)".formatted(config.rampSeconds()) : ""));
         s.append("messages: sent %d, accepted %d%n".formatted(messagesSent, messagesAccepted));
         s.append("delivered: %.0f chunks/s (%d chunks in all), mean chunk JSON %d bytes%n"
                 .formatted(deliveredChunksPerSecond, chunksReceived, meanChunkBytes));

@@ -84,7 +84,7 @@ public final class LoadRun {
             Progress progress = new Progress(metrics, out, options.quiet());
             ticker.scheduleAtFixedRate(progress::tick, 1, 1, TimeUnit.SECONDS);
             MessageSender sender = new MessageSender(vertx, clients.forPosts(), options.targets(), sessions, book, identities, metrics,
-                    options.rate(), options.messages(), options.maxTokens(), "lt" + runId.replace("-", "") + "m");
+                    options.rate(), options.ramp(), options.messages(), options.maxTokens(), "lt" + runId.replace("-", "") + "m");
             sender.start();
             sleep(options.warmup());
             CpuWatch cpu = new CpuWatch(options.watchPids());

@@ -12,6 +12,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +33,7 @@ final class MessageSender {
     private final dev.chatstream.loadtest.auth.Identities identities;
     private final RunMetrics metrics;
     private final double rate;
+    private final SendSchedule schedule;
     /** Messages to send in all; 0: no limit. */
     private final long limit;
     private final String idPrefix;
@@ -43,8 +45,8 @@ final class MessageSender {
     private long scheduled;
 
     MessageSender(Vertx vertx, HttpClient client, List<URI> targets, List<String> sessions, MessageBook book,
-                  dev.chatstream.loadtest.auth.Identities identities, RunMetrics metrics, double rate, long limit,
-                  int maxTokens, String idPrefix) {
+                  dev.chatstream.loadtest.auth.Identities identities, RunMetrics metrics, double rate, Duration ramp,
+                  long limit, int maxTokens, String idPrefix) {
         this.vertx = vertx;
         this.client = client;
         this.targets = targets;
@@ -53,6 +55,7 @@ final class MessageSender {
         this.identities = identities;
         this.metrics = metrics;
         this.rate = rate;
+        this.schedule = new SendSchedule(rate, ramp);
         this.limit = limit;
         this.idPrefix = idPrefix;
         this.bodyTemplateStart = Buffer.buffer("{\"message\":\"load test message ");
@@ -71,7 +74,7 @@ final class MessageSender {
     }
 
     private void sendDue() {
-        long due = (long) (rate * (System.nanoTime() - startNanos) / 1e9);
+        long due = schedule.dueBy(System.nanoTime() - startNanos);
         if (limit > 0) {
             due = Math.min(due, limit);
         }

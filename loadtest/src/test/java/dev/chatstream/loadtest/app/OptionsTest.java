@@ -20,6 +20,16 @@ class OptionsTest {
         assertThat(o.expectedChunkRate()).isEqualTo(50 * 10 * 4);
         assertThat(o.duration()).isEqualTo(Duration.ofSeconds(20));
         assertThat(o.warmup()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.ramp()).isZero();
+    }
+
+    @Test
+    @DisplayName("--ramp must end within the warm-up, so the measured window runs at the full rate")
+    void rampWithinWarmup() {
+        assertThat(Options.parse("run", "--rate", "50", "--warmup", "40s", "--ramp", "30s").ramp())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> Options.parse("run", "--rate", "50", "--ramp", "30s"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ramp");
     }
 
     @Test
