@@ -33,7 +33,8 @@ pod_ticks() {
   local all=0 jit=0 task comm ticks
   for task in /proc/"$POD_PID_1"/task/*; do
     comm=$(cat "$task/comm" 2>/dev/null) || continue
-    ticks=$(awk '{print $14 + $15}' "$task/stat" 2>/dev/null) || continue
+    # Fields after the parenthesised name, which may hold spaces ("C2 CompilerThre"): utime and stime are 12, 13.
+    ticks=$(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
     all=$((all + ticks))
     [[ $comm == C[12]\ CompilerThre* ]] && jit=$((jit + ticks))
   done
