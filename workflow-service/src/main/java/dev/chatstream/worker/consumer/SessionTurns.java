@@ -94,6 +94,9 @@ final class SessionTurns {
         synchronized (lines) {
             lines.computeIfAbsent(sessionId, k -> new Line()).waiting.put(turn.sequence, turn);
         }
+        // Settled while waiting (cancelled, lease lost, handed back): the session's next request need not wait for
+        // this one's next look.
+        lease.whenSettled(turn::settledWhileWaiting);
         turn.check();
         return turn.started.future();
     }
@@ -247,6 +250,12 @@ final class SessionTurns {
                         check();
                     }
                 });
+            }
+        }
+
+        void settledWhileWaiting() {
+            if (!started.future().isComplete()) {
+                leave();
             }
         }
 
