@@ -16,11 +16,7 @@ import java.util.regex.Pattern;
  * answer is complete, not cut off. The text is a little Markdown (a heading, a list, a code block), so the
  * chat page shows what it does with a model's answer; its 64 tokens are one default answer, and a longer one
  * starts the text over. Paced answers share one timer per event-loop context ({@link DemoTicker}): no thread
- * and no timer per answer or per token. Like a remote model, an answer keeps its own schedule (token k is due
- * k delays after the first): a worker whose event loop runs late gets every token due meanwhile at once, as a
- * real provider's tokens wait in the socket to be read together, instead of every later token being pushed
- * back, which stretched answers on a CPU-starved worker and, with {@code BUSY_POLICY=queue}, delayed every
- * later message of their sessions.
+ * and no timer per answer or per token.
  */
 public final class DemoProvider implements AiProvider {
     public static final int DEFAULT_MAX_TOKENS = 64;
@@ -84,8 +80,6 @@ public final class DemoProvider implements AiProvider {
         private final DemoTicker ticker;
         private int emitted;
         private boolean cancelled;
-        /** When the next token is due on the model's schedule ({@link System#nanoTime()}). */
-        private long nextDueNanos;
 
         Run(int total, TokenSink sink, DemoTicker ticker) {
             this.total = total;
@@ -111,7 +105,7 @@ public final class DemoProvider implements AiProvider {
                 finish();
                 return;
             }
-            ticker.scheduleAt(this, nextDueNanos);
+            ticker.schedule(this);
         }
 
         void emit() {
@@ -122,18 +116,7 @@ public final class DemoProvider implements AiProvider {
                 next();
                 return;
             }
-            long now = System.nanoTime();
-            if (emitted == 0) {
-                nextDueNanos = now;
-            }
-            // Every token due by now: the first, or those a late event loop owes.
-            do {
-                sink.onToken(token(emitted++));
-                nextDueNanos += ticker.delayNanos();
-            } while (!cancelled && emitted < total && nextDueNanos <= now);
-            if (cancelled) {
-                return;
-            }
+            sink.onToken(token(emitted++));
             if (emitted < total) {
                 next();
             } else {

@@ -4,16 +4,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 
-import java.util.Comparator;
-import java.util.PriorityQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One timer for every paced demo answer on a Vert.x context, instead of one timer per token per answer:
  * a real provider's tokens arrive as socket reads on a few connections, and a timer per token was a
- * large part of the demo worker's cost per chunk. Answers wait for absolute times (their model's schedule),
- * kept in due order; each tick fires everything due by then (within half a millisecond) in one event-loop
- * turn, then arms the timer for the next one. Runs on its context only.
+ * large part of the demo worker's cost per chunk. Every answer waits the same delay, so the answers queue
+ * in due order (FIFO); each tick emits every token due by then (within half a millisecond) in one
+ * event-loop turn, then arms the timer for the next one. Runs on its context only.
  */
 final class DemoTicker {
     /** Tokens due this close to a tick go out in it: timers have millisecond resolution. */
@@ -25,17 +24,13 @@ final class DemoTicker {
         void fire();
     }
 
-    /** {@code order} keeps answers due at the same nanosecond in the order they asked. */
-    private record Entry(Due due, long atNanos, long order) {
+    private record Entry(Due due, long atNanos) {
     }
 
     private final Vertx vertx;
     private final long delayNanos;
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>(
-            Comparator.comparingLong(Entry::atNanos).thenComparingLong(Entry::order));
-    private long asked;
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private long timerId = -1;
-    private boolean ticking;
 
     private DemoTicker(Vertx vertx, long delayNanos) {
         this.vertx = vertx;
@@ -54,23 +49,10 @@ final class DemoTicker {
         return ticker;
     }
 
-    /** The delay between two tokens of one answer. */
-    long delayNanos() {
-        return delayNanos;
-    }
-
-    /** Fires {@code due} at {@code atNanos} ({@link System#nanoTime()}), or on the next tick when that has passed. */
-    void scheduleAt(Due due, long atNanos) {
-        Entry entry = new Entry(due, atNanos, asked++);
-        queue.add(entry);
-        if (ticking) {
-            return; // the tick arms the timer for whatever is due first once it is done
-        }
+    /** Fires {@code due} one delay from now. */
+    void schedule(Due due) {
+        queue.add(new Entry(due, System.nanoTime() + delayNanos));
         if (timerId < 0) {
-            arm();
-        } else if (queue.peek() == entry) {
-            // Due before what the timer waits for.
-            vertx.cancelTimer(timerId);
             arm();
         }
     }
@@ -88,17 +70,12 @@ final class DemoTicker {
     private void tick() {
         timerId = -1;
         long horizon = System.nanoTime() + SLACK_NANOS;
-        // Fires may schedule again: a fire emits every token due by now, so what it asks for is in the future.
-        ticking = true;
-        try {
-            while (!queue.isEmpty() && queue.peek().atNanos() <= horizon) {
-                queue.poll().due().fire();
-            }
-        } finally {
-            ticking = false;
-            if (!queue.isEmpty()) {
-                arm();
-            }
+        // Fires may schedule again: those go one delay later, past the horizon, so the loop ends.
+        while (!queue.isEmpty() && queue.peek().atNanos() <= horizon) {
+            queue.poll().due().fire();
+        }
+        if (!queue.isEmpty() && timerId < 0) {
+            arm();
         }
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records what a provider streams; {@link #end()} completes with a Completion or a ProviderFailure. */
-class CollectingSink implements TokenSink {
+final class CollectingSink implements TokenSink {
     final List<String> tokens = new CopyOnWriteArrayList<>();
     final CompletableFuture<Object> end = new CompletableFuture<>();
     final AtomicInteger ends = new AtomicInteger();
