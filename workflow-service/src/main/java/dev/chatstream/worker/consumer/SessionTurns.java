@@ -13,12 +13,8 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * publishing); its requests wait like {@code queue} ones, which only matters if pods disagree on the policy.
  *
  * <p>Only the first of a session's requests on this worker reads the queue: the others wait without a JetStream
- * call until it has ended here ({@link Line}), and the next one looks at once when it has. Under load a session's
+ * call until it has ended here ({@link LocalLines}), and the next one looks at once when it has. Under load a session's
  * queue grows (its sender does not wait for answers); when every waiting request polled, the polls took the
  * worker threads and JetStream API that starting and ending answers need, every answer started later and
  * more requests waited — a spiral that left README's example load with TTFTs of 15–20 s.
@@ -66,8 +62,7 @@ final class SessionTurns {
     private final MessageCodec codec;
     private final Duration headLimit;
     private final Set<Turn> waiting = ConcurrentHashMap.newKeySet();
-    /** This worker's requests by session; guarded by itself (answers of one session may run on different event loops). */
-    private final Map<String, Line> lines = new HashMap<>();
+    private final LocalLines lines = new LocalLines();
     private final Runnable onCheck;
 
     SessionTurns(Vertx vertx, RequestsAhead ahead, Connection connection, MessageCodec codec, Duration maxAnswer,
@@ -91,9 +86,7 @@ final class SessionTurns {
         }
         Turn turn = new Turn(msg.metaData().streamSequence(), sessionId, messageId, BusyPolicy.of(msg.getHeaders()),
                 answer, lease, log, context);
-        synchronized (lines) {
-            lines.computeIfAbsent(sessionId, k -> new Line()).waiting.put(turn.sequence, turn);
-        }
+        lines.waiting(new LocalLines.Waiter(sessionId, turn.sequence, () -> context.runOnContext(v -> turn.wake())));
         // Settled while waiting (cancelled, lease lost, handed back): the session's next request need not wait for
         // this one's next look.
         lease.whenSettled(turn::settledWhileWaiting);
@@ -113,72 +106,10 @@ final class SessionTurns {
         }
     }
 
-    /**
-     * A session's requests on this worker: waiting for their turn, or started and not yet settled. A request with
-     * an earlier one in either set cannot start before that one ends, which this worker will see: it need not ask
-     * JetStream meanwhile.
-     */
-    private static final class Line {
-        final TreeMap<Long, Turn> waiting = new TreeMap<>();
-        final TreeSet<Long> running = new TreeSet<>();
-
-        boolean behind(long sequence) {
-            return running.lower(sequence) != null || waiting.lowerKey(sequence) != null;
-        }
-
-        boolean empty() {
-            return waiting.isEmpty() && running.isEmpty();
-        }
-    }
-
-    /** Whether an earlier request of the session is waiting or running on this worker. */
-    private boolean behindLocal(Turn turn) {
-        synchronized (lines) {
-            Line line = lines.get(turn.sessionId);
-            return line != null && line.behind(turn.sequence);
-        }
-    }
-
     /** {@code turn} stopped waiting: started ({@code started}) or settled; the session's next request may look. */
     private void left(Turn turn, boolean started) {
-        synchronized (lines) {
-            Line line = lines.get(turn.sessionId);
-            if (line == null || line.waiting.remove(turn.sequence) == null) {
-                return;
-            }
-            if (started) {
-                line.running.add(turn.sequence);
-            }
-            wakeFirst(line);
-            if (line.empty()) {
-                lines.remove(turn.sessionId);
-            }
-        }
-        if (started) {
-            turn.lease.whenSettled(() -> ended(turn));
-        }
-    }
-
-    /** A request that started here was settled: the session's next request here looks at once. */
-    private void ended(Turn turn) {
-        synchronized (lines) {
-            Line line = lines.get(turn.sessionId);
-            if (line == null || !line.running.remove(turn.sequence)) {
-                return;
-            }
-            wakeFirst(line);
-            if (line.empty()) {
-                lines.remove(turn.sessionId);
-            }
-        }
-    }
-
-    /** Holding {@code lines}: the first waiting request looks again now if it was parked behind another one here. */
-    private static void wakeFirst(Line line) {
-        Map.Entry<Long, Turn> first = line.waiting.firstEntry();
-        if (first != null && !line.behind(first.getKey())) {
-            Turn next = first.getValue();
-            next.context.runOnContext(v -> next.wake());
+        if (lines.left(turn.sessionId, turn.sequence, started) && started) {
+            turn.lease.whenSettled(() -> lines.ended(turn.sessionId, turn.sequence));
         }
     }
 
@@ -220,7 +151,7 @@ final class SessionTurns {
             }
             boolean all = policy == BusyPolicy.INTERRUPT;
             // Interrupting requests still look themselves: each cancels every earlier one as soon as it can.
-            if (!all && behindLocal(this)) {
+            if (!all && lines.behind(sessionId, sequence)) {
                 park();
                 return;
             }
