@@ -32,7 +32,6 @@ final class MessageSender {
     private final MessageBook book;
     private final dev.chatstream.loadtest.auth.Identities identities;
     private final RunMetrics metrics;
-    private final double rate;
     private final SendSchedule schedule;
     /** Messages to send in all; 0: no limit. */
     private final long limit;
@@ -54,7 +53,6 @@ final class MessageSender {
         this.book = book;
         this.identities = identities;
         this.metrics = metrics;
-        this.rate = rate;
         this.schedule = new SendSchedule(rate, ramp);
         this.limit = limit;
         this.idPrefix = idPrefix;

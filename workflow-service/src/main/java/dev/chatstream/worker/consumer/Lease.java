@@ -9,6 +9,9 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The acknowledgement policy of one delivered request: this worker's claim on it, kept alive while the
  * answer streams and settled exactly once.
@@ -30,7 +33,8 @@ final class Lease {
     private long renewTimer = -1;
     private long renewedAt = System.nanoTime();
     private boolean settled;
-    private Runnable onSettled = () -> { };
+    /** What runs once the request is settled, after the settling call went out. */
+    private final List<Runnable> onSettled = new ArrayList<>(2);
 
     Lease(AnswerServices services, Message msg) {
         this.s = services;
@@ -85,68 +89,34 @@ final class Lease {
     void whenSettled(Runnable action) {
         if (settled) {
             action.run();
-            return;
+        } else {
+            onSettled.add(action);
         }
-        Runnable before = onSettled;
-        onSettled = () -> {
-            before.run();
-            action.run();
-        };
     }
 
     /** Done: the answer's final chunk is recorded (or the request needs no answer). */
     void ack() {
-        if (settle()) {
-            try {
-                msg.ack();
-            } finally {
-                settledNow();
-            }
-        }
+        settle(msg::ack);
     }
 
     /** An infrastructure failure: redelivered later, ever more slowly while the cause lasts. */
     void retryLater() {
-        if (settle()) {
-            try {
-                msg.nakWithDelay(s.settings().retryNakDelay().multipliedBy(deliveries));
-            } finally {
-                settledNow();
-            }
-        }
+        settle(() -> msg.nakWithDelay(s.settings().retryNakDelay().multipliedBy(deliveries)));
     }
 
     /** This worker cannot take it now (e.g. the same message still streams here); no growing delay. */
     void notNow() {
-        if (settle()) {
-            try {
-                msg.nakWithDelay(s.settings().retryNakDelay());
-            } finally {
-                settledNow();
-            }
-        }
+        settle(() -> msg.nakWithDelay(s.settings().retryNakDelay()));
     }
 
     /** Shutdown hand-over: another worker should start it at once. */
     void handBack() {
-        if (settle()) {
-            try {
-                msg.nak();
-            } finally {
-                settledNow();
-            }
-        }
+        settle(msg::nak);
     }
 
     /** Dead-lettered: never deliver it again. */
     void term() {
-        if (settle()) {
-            try {
-                msg.term();
-            } finally {
-                settledNow();
-            }
-        }
+        settle(msg::term);
     }
 
     /**
@@ -174,24 +144,25 @@ final class Lease {
 
     /** The lease is lost: leave the request to whoever holds it now, touching nothing. */
     void leave() {
-        if (settle()) {
-            settledNow();
-        }
+        settle(() -> { });
     }
 
-    private boolean settle() {
+    /**
+     * Settles once: {@code send} tells the server, then what waits for the settlement runs (after the call went out,
+     * so whoever it wakes finds the request gone).
+     */
+    private void settle(Runnable send) {
         stopRenewing();
         if (settled) {
-            return false;
+            return;
         }
         settled = true;
-        return true;
-    }
-
-    /** After the settling call went out, so whoever it wakes finds the request gone. */
-    private void settledNow() {
-        Runnable action = onSettled;
-        onSettled = () -> { };
-        action.run();
+        try {
+            send.run();
+        } finally {
+            List<Runnable> actions = List.copyOf(onSettled);
+            onSettled.clear();
+            actions.forEach(Runnable::run);
+        }
     }
 }

@@ -195,13 +195,17 @@ final class SessionTurns {
             if (!parked) {
                 return;
             }
+            unpark();
+            pollMs = POLL_MIN.toMillis();
+            check();
+        }
+
+        private void unpark() {
             parked = false;
             if (parkedTimer >= 0) {
                 vertx.cancelTimer(parkedTimer);
                 parkedTimer = -1;
             }
-            pollMs = POLL_MIN.toMillis();
-            check();
         }
 
         private void markWaiting() {
@@ -280,11 +284,7 @@ final class SessionTurns {
         }
 
         private void stopWaiting() {
-            parked = false;
-            if (parkedTimer >= 0) {
-                vertx.cancelTimer(parkedTimer);
-                parkedTimer = -1;
-            }
+            unpark();
             waiting.remove(this);
             answer.queued(false);
         }
