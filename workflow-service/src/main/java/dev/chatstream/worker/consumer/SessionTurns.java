@@ -178,6 +178,8 @@ final class SessionTurns {
                 parkedTimer = vertx.setTimer(PARKED_RECHECK.toMillis(), id -> {
                     parkedTimer = -1;
                     if (parked) {
+                        // Unparked first, so a check that finds it still behind parks it again with a new timer.
+                        parked = false;
                         check();
                     }
                 });
