@@ -9,7 +9,8 @@
 # NATS_PORT [14222], REDIS_PORT [16379], DEMO_TOKEN_DELAY_MS [0], WORKER_CONCURRENCY [unset],
 # POD_JAVA_OPTS / WORKER_JAVA_OPTS [the deployed JVM: $DEPLOYED_JAVA_OPTS, as deploy/k8s runs it in a 1 GiB
 # container], POD_ENV / WORKER_ENV (extra "K=V K=V"),
-# POD_JAR / WORKER_JAR [the reactor's jars], STATE [/tmp/chatstream-bench].
+# POD_JAR / WORKER_JAR [the reactor's jars], STATE [/tmp/chatstream-bench],
+# NATS_OPTS (extra nats-server flags, e.g. "--profile 16222" for its Go CPU profile at /debug/pprof/profile).
 # Pods run the default AUTH_MODE (guest) with one AUTH_GUEST_SECRET for all of them, so a guest
 # identity from one pod holds on every pod (the load tool takes one per session from GET /api/me).
 set -euo pipefail
@@ -44,7 +45,7 @@ up() {
   [[ -f "$POD_JAR" && -f "$WORKER_JAR" ]] || { echo "build first: mvn -B -pl loadtest -am package -DskipTests" >&2; exit 2; }
   rm -rf "$STATE/js"; mkdir -p "$STATE/js"
   local guest_secret; guest_secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 48)
-  nats-server -a 127.0.0.1 -p "$NATS_PORT" -m $((NATS_PORT + 1)) -js -sd "$STATE/js" >"$STATE/nats.log" 2>&1 &
+  nats-server -a 127.0.0.1 -p "$NATS_PORT" -m $((NATS_PORT + 1)) -js -sd "$STATE/js" ${NATS_OPTS:-} >"$STATE/nats.log" 2>&1 &
   echo $! >"$STATE/nats.pid"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$STATE/redis.log" 2>&1 &
   echo $! >"$STATE/redis.pid"
