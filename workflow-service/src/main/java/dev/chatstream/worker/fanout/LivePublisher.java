@@ -16,6 +16,9 @@ final class LivePublisher {
     private final BatchHeaders headers;
     private final FanoutSpans spans;
     private final MessageInfo info;
+    /** The destinations the last batch went to, and which of them take pod frames. */
+    private List<String> routed;
+    private boolean[] framed;
 
     LivePublisher(ChunkTransport transport, MessageInfo info, BatchHeaders headers, Destinations destinations,
                   Clock clock, FanoutSpans spans) {
@@ -35,15 +38,23 @@ final class LivePublisher {
     /** The same, saying where the message's history starts ({@code historyStart} > 0) or not (0). */
     void publish(List<EncodedChunk> batch, byte[] body, long historyStart) {
         List<String> subjects = destinations.subjects();
+        if (subjects != routed) {
+            // The route changes about once a re-read, not per batch: which subjects take frames is decided then.
+            routed = subjects;
+            framed = new boolean[subjects.size()];
+            for (int i = 0; i < framed.length; i++) {
+                framed[i] = PodFrames.frameable(subjects.get(i), info);
+            }
+        }
         EncodedChunk first = batch.get(0);
         boolean isFinal = batch.get(batch.size() - 1).isFinal();
         long publishedAt = MessageInfo.epochMicros(clock.instant());
         BatchHeader header = new BatchHeader(info.sessionId(), info.messageId(), first.chunkId(), batch.size(),
                 Math.max(1, info.attempt()), isFinal, publishedAt, historyStart);
-        for (String subject : subjects) {
+        for (int i = 0; i < subjects.size(); i++) {
             // NATS headers only for a message of its own (the broadcast): a pod frame carries the batch header.
-            transport.podFrames().publish(subject, () -> headers.of(first.chunkId(), batch.size(), isFinal, publishedAt,
-                    historyStart), header, info, body);
+            transport.podFrames().publish(subjects.get(i), framed[i], () -> headers.of(first.chunkId(), batch.size(),
+                    isFinal, publishedAt, historyStart), header, info, body);
         }
         transport.metrics().livePublished(batch.size(), subjects.size());
         spans.livePublished(subjects, first.chunkId(), batch.size());

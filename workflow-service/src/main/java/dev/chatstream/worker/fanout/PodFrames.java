@@ -35,16 +35,29 @@ final class PodFrames {
         this.tickNanos = tickNanos;
     }
 
-    /** Sends {@code body} to {@code subject}: into a frame for a pod subject, else as a message of its own. */
-    void publish(String subject, Supplier<Headers> single, BatchHeader header, MessageInfo info, byte[] body) {
+    /**
+     * Whether batches of {@code info}'s message to {@code subject} can travel in frames: a pod subject, and ids a
+     * frame can carry. Per subject and message, not per batch: callers ask once and pass the answer to
+     * {@link #publish}.
+     */
+    static boolean frameable(String subject, MessageInfo info) {
+        return Subjects.podOfResponse(subject) != null && PodFrame.fits(info.sessionId())
+                && PodFrame.fits(info.messageId());
+    }
+
+    /**
+     * Sends {@code body} to {@code subject}: into a frame when {@code framed} (see {@link #frameable}), else as a
+     * message of its own.
+     */
+    void publish(String subject, boolean framed, Supplier<Headers> single, BatchHeader header, MessageInfo info,
+                 byte[] body) {
         Context context = Vertx.currentContext();
         if (tickNanos <= 0 || context == null || !context.isEventLoopContext()) {
             transport.publishLive(subject, single.get(), body);
             return;
         }
         Pending pending = pending(context);
-        if (Subjects.podOfResponse(subject) == null || !PodFrame.fits(header.sessionId())
-                || !PodFrame.fits(header.messageId())) {
+        if (!framed) {
             pending.sendAll();
             transport.publishLive(subject, single.get(), body);
             return;
