@@ -16,7 +16,6 @@ import io.opentelemetry.api.trace.Tracer;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** The NATS side of the fan-out, shared by every message: core publishes for live, JetStream for history. */
 public final class ChunkTransport {
@@ -73,12 +72,12 @@ public final class ChunkTransport {
 
     /**
      * One try at a history write, failing after the policy's per-try timeout (not jnats' request sweep),
-     * so the retry budget pods wait for holds.
+     * so the retry budget pods wait for holds ({@link WriteDeadlines}).
      */
     CompletableFuture<PublishAck> publishHistory(String subject, Headers headers, byte[] body, String msgId) {
         try {
-            return jetStream.publishAsync(subject, headers, body, PublishOptions.builder().messageId(msgId).build())
-                    .orTimeout(settings.historyRetry().attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return WriteDeadlines.within(jetStream.publishAsync(subject, headers, body,
+                    PublishOptions.builder().messageId(msgId).build()), settings.historyRetry().attemptTimeout().toMillis());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
