@@ -102,7 +102,7 @@ final class Answer implements TokenSink {
             return;
         }
         nextChunkId = progress.nextChunkId();
-        route = s.routes().open(request.sessionId());
+        route = s.routes().open(context, request.sessionId());
         // The model's context is the session's stored turns before this message; then this user turn is kept.
         // The store must not stop an answer: unreadable (e.g. a JetStream leader election), the answer goes on
         // without earlier turns; a user turn that cannot be written is logged (docs/architecture.md "Conversations").

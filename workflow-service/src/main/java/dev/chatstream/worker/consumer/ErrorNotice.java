@@ -20,7 +20,7 @@ final class ErrorNotice {
                      String code, String message) {
         // Past chunk 0 earlier chunks are stored, where from is not known here: the notice does not say.
         MessageInfo info = new MessageInfo(sessionId, messageId, attempt, null, null).withHistoryStart(chunkId == 0 ? 0 : -1);
-        SessionRoute route = s.routes().open(sessionId);
+        SessionRoute route = s.routes().open(context, sessionId);
         route.start().onComplete(ar -> {
             MessageFanout notice = MessageFanout.open(s.vertx(), context, s.transport(), s.codec(), info, route, s.clock());
             ResponseChunk error = ResponseChunk.failure(sessionId, messageId, chunkId, new ChunkError(code, message),

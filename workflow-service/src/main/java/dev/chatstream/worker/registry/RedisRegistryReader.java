@@ -33,11 +33,32 @@ public final class RedisRegistryReader implements SessionRegistry {
 
     @Override
     public Future<List<String>> podsOf(String sessionId) {
-        Request request = Request.cmd(Command.ZRANGEBYSCORE)
-                .arg(RegistryKeys.sessionPods(sessionId))
-                .arg(clock.millis())
-                .arg("+inf");
+        Request request = lookup(sessionId, clock.millis());
         return breaker.<Response>execute(() -> redis.send(request)).map(RedisRegistryReader::podIds);
+    }
+
+    /** One pipelined round trip (Redis {@code batch}) under one breaker call and one timeout. */
+    @Override
+    public Future<List<List<String>>> podsOf(List<String> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        long now = clock.millis();
+        List<Request> requests = new ArrayList<>(sessionIds.size());
+        for (String sessionId : sessionIds) {
+            requests.add(lookup(sessionId, now));
+        }
+        return breaker.<List<Response>>execute(() -> redis.batch(requests)).map(responses -> {
+            List<List<String>> pods = new ArrayList<>(responses.size());
+            for (Response response : responses) {
+                pods.add(podIds(response));
+            }
+            return pods;
+        });
+    }
+
+    private static Request lookup(String sessionId, long nowMillis) {
+        return Request.cmd(Command.ZRANGEBYSCORE).arg(RegistryKeys.sessionPods(sessionId)).arg(nowMillis).arg("+inf");
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.chatstream.worker.registry;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.worker.fanout.Destinations;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,29 +11,26 @@ import java.util.List;
  * The live destinations of one answer: {@code chat.pod.{podId}.response} for each live pod the
  * registry names, else {@code chat.session.{sid}.broadcast}; both while some live pod reports that its
  * registry writes fail. A re-read that fails keeps the destinations it had unless the registry is down. Looked up
- * when the answer starts and
- * again every {@code REGISTRY_REREAD_INTERVAL} while it runs (never per chunk), so a tab opened on
- * another pod mid-answer gets the rest. Runs on the answer's context.
+ * when the answer starts and again every {@code REGISTRY_REREAD_INTERVAL} while it runs (never per chunk), so a tab
+ * opened on another pod mid-answer gets the rest; the re-reads of every answer on one event loop go together, in one
+ * registry round trip ({@link RouteRereads}). Runs on the answer's context.
  */
 public final class SessionRoute implements Destinations {
-    private final Vertx vertx;
     private final SessionRegistry registry;
     private final HeartbeatTracker heartbeats;
     private final String sessionId;
     private final List<String> broadcast;
-    private final long rereadMs;
+    private final RouteRereads rereads;
     private volatile List<String> subjects;
-    private long timerId = -1;
     private boolean lookingUp;
     private boolean closed;
 
-    SessionRoute(Vertx vertx, SessionRegistry registry, HeartbeatTracker heartbeats, String sessionId, long rereadMs) {
-        this.vertx = vertx;
+    SessionRoute(SessionRegistry registry, HeartbeatTracker heartbeats, String sessionId, RouteRereads rereads) {
         this.registry = registry;
         this.heartbeats = heartbeats;
         this.sessionId = sessionId;
         this.broadcast = List.of(Subjects.sessionBroadcast(sessionId));
-        this.rereadMs = rereadMs;
+        this.rereads = rereads;
         this.subjects = broadcast;
     }
 
@@ -42,7 +38,7 @@ public final class SessionRoute implements Destinations {
     public Future<Void> start() {
         return lookup().onComplete(ar -> {
             if (!closed) {
-                timerId = vertx.setPeriodic(rereadMs, id -> lookup());
+                rereads.join(this);
             }
         });
     }
@@ -58,10 +54,29 @@ public final class SessionRoute implements Destinations {
     }
 
     public void close() {
-        closed = true;
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
+        if (!closed) {
+            closed = true;
+            rereads.leave(this);
         }
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    /** Marks a re-read as started, unless one is under way or the route is closed. */
+    boolean beginReread() {
+        if (lookingUp || closed) {
+            return false;
+        }
+        lookingUp = true;
+        return true;
+    }
+
+    /** A re-read found {@code pods} ({@code null}: it failed). */
+    void rereadDone(List<String> pods) {
+        lookingUp = false;
+        subjects = pods == null ? afterFailedLookup() : toSubjects(pods);
     }
 
     private Future<Void> lookup() {

@@ -107,7 +107,7 @@ class ProviderFaultTest {
         consumer = WorkflowConsumer.start(vertx, List.of(vertx.getOrCreateContext()), nc, js, nc.jetStreamManagement(),
                 new ChunkTransport(nc, js, FanoutSettings.fromEnv(env), FanoutMetrics.NONE), providers,
                 new ProviderPolicy(policy), AnswerLedger.NONE,
-                new SessionRoutes(vertx, SessionRegistry.NONE, new HeartbeatTracker(Duration.ofSeconds(6), System::nanoTime),
+                new SessionRoutes(SessionRegistry.NONE, new HeartbeatTracker(Duration.ofSeconds(6), System::nanoTime),
                         Duration.ofSeconds(1)),
                 new WorkerMetrics(new SimpleMeterRegistry()), OpenTelemetry.noop(), ConsumerSettings.fromEnv(env), streams,
                 Clock.systemUTC());

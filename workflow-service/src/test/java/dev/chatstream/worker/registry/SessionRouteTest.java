@@ -1,6 +1,7 @@
 package dev.chatstream.worker.registry;
 
 import dev.chatstream.subjects.Subjects;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
@@ -10,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +42,8 @@ class SessionRouteTest {
     private static final class StubRegistry implements SessionRegistry {
         final AtomicReference<Future<List<String>>> answer = new AtomicReference<>(Future.succeededFuture(List.of()));
         final AtomicInteger lookups = new AtomicInteger();
+        /** How many sessions each re-read round trip asked about. */
+        final List<Integer> rounds = new CopyOnWriteArrayList<>();
         /** Whether the registry is deemed up (its breaker closed). */
         final AtomicBoolean up = new AtomicBoolean(true);
 
@@ -49,16 +54,22 @@ class SessionRouteTest {
         }
 
         @Override
+        public Future<List<List<String>>> podsOf(List<String> sessionIds) {
+            rounds.add(sessionIds.size());
+            return SessionRegistry.super.podsOf(sessionIds);
+        }
+
+        @Override
         public boolean available() {
             return up.get();
         }
     }
 
     private static SessionRoute started(SessionRegistry registry, HeartbeatTracker heartbeats) throws Exception {
-        SessionRoutes routes = new SessionRoutes(vertx, registry, heartbeats, Duration.ofMillis(50));
+        SessionRoutes routes = new SessionRoutes(registry, heartbeats, Duration.ofMillis(50));
         CompletableFuture<SessionRoute> route = new CompletableFuture<>();
         vertx.runOnContext(v -> {
-            SessionRoute r = routes.open("s1");
+            SessionRoute r = routes.open(vertx.getOrCreateContext(), "s1");
             r.start().onComplete(ar -> route.complete(r));
         });
         return route.get(5, TimeUnit.SECONDS);
@@ -135,6 +146,34 @@ class SessionRouteTest {
         int lookups = registry.lookups.get();
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> registry.lookups.get() <= lookups + 1);
+    }
+
+    @Test
+    @DisplayName("the re-reads of every answer on one event loop go to the registry together, once per interval")
+    void rereadsOfOneEventLoopGoTogether() throws Exception {
+        StubRegistry registry = new StubRegistry();
+        SessionRoutes routes = new SessionRoutes(registry, noHeartbeats(), Duration.ofMillis(50));
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<List<SessionRoute>> started = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            List<SessionRoute> opened = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                SessionRoute route = routes.open(context, "s" + i);
+                route.start();
+                opened.add(route);
+            }
+            started.complete(opened);
+        });
+        List<SessionRoute> opened = started.get(5, TimeUnit.SECONDS);
+        registry.answer.set(Future.succeededFuture(List.of("pod-late")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> opened.stream()
+                .allMatch(r -> r.subjects().equals(List.of(Subjects.podResponse("pod-late")))));
+        context.runOnContext(v -> opened.forEach(SessionRoute::close));
+
+        assertThat(registry.rounds).isNotEmpty().allMatch(size -> size == 10);
+        int rounds = registry.rounds.size();
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> registry.rounds.size() <= rounds + 1);
     }
 
     @Test

@@ -1,0 +1,94 @@
+package dev.chatstream.worker.registry;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The registry re-reads of every running answer on one event-loop context, made together: one timer and one
+ * registry round trip ({@link SessionRegistry#podsOf(List)}) per {@code REGISTRY_REREAD_INTERVAL}, instead of a
+ * timer, a circuit-breaker call and a Redis write per answer (at 200 paced answers those were ~5 % of the worker's
+ * CPU, docs/benchmarks.md §9). Each answer is still re-read once per interval while it runs. A failed round trip
+ * is a failed re-read for every answer in it. Used on its context only.
+ */
+final class RouteRereads {
+    private final Context context;
+    private final SessionRegistry registry;
+    private final long intervalMs;
+    private final Set<SessionRoute> routes = new LinkedHashSet<>();
+    private long timerId = -1;
+
+    RouteRereads(Context context, SessionRegistry registry, long intervalMs) {
+        this.context = context;
+        this.registry = registry;
+        this.intervalMs = intervalMs;
+    }
+
+    /** The re-reads {@code owner} makes on {@code context}, made on first use; call on that context. */
+    static RouteRereads of(Object owner, Context context, SessionRegistry registry, long intervalMs) {
+        RouteRereads rereads = context.get(owner);
+        if (rereads == null) {
+            rereads = new RouteRereads(context, registry, intervalMs);
+            context.put(owner, rereads);
+        }
+        return rereads;
+    }
+
+    void join(SessionRoute route) {
+        onContext(() -> {
+            routes.add(route);
+            if (timerId < 0) {
+                timerId = context.owner().setPeriodic(intervalMs, id -> reread());
+            }
+        });
+    }
+
+    void leave(SessionRoute route) {
+        onContext(() -> {
+            routes.remove(route);
+            if (routes.isEmpty() && timerId >= 0) {
+                context.owner().cancelTimer(timerId);
+                timerId = -1;
+            }
+        });
+    }
+
+    /** Answers call from their context; an error notice may finish elsewhere, so its call hops over. */
+    private void onContext(Runnable action) {
+        Context current = Vertx.currentContext();
+        Context root = current instanceof ContextInternal internal ? internal.unwrap() : current;
+        if (root == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    int size() {
+        return routes.size();
+    }
+
+    private void reread() {
+        List<SessionRoute> due = new ArrayList<>(routes.size());
+        List<String> sessions = new ArrayList<>(routes.size());
+        for (SessionRoute route : routes) {
+            if (route.beginReread()) {
+                due.add(route);
+                sessions.add(route.sessionId());
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        registry.podsOf(sessions).onComplete(ar -> {
+            for (int i = 0; i < due.size(); i++) {
+                due.get(i).rereadDone(ar.succeeded() ? ar.result().get(i) : null);
+            }
+        });
+    }
+}
