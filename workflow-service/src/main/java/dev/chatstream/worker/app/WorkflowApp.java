@@ -114,10 +114,13 @@ public final class WorkflowApp implements AutoCloseable {
             }
             SessionRegistry registry = redis == null ? SessionRegistry.NONE
                     : new RedisRegistryReader(redis, registryBreaker(vertx, config.registry()), clock);
-            SessionRoutes routes = new SessionRoutes(vertx, registry, heartbeats, config.registry().rereadInterval());
+            SessionRoutes routes = new SessionRoutes(registry, heartbeats, config.registry().rereadInterval());
 
             List<Context> contexts = new CopyOnWriteArrayList<>();
-            int loops = 2 * Runtime.getRuntime().availableProcessors();
+            // One answer loop per core, not Vert.x's two: paced answers on fewer loops share each loop's timer
+            // ticks, pod frames and NATS writes, and nothing here blocks a loop (A/B at 200 paced answers: the
+            // worker's CPU per chunk -10 %, docs/benchmarks.md §9).
+            int loops = Runtime.getRuntime().availableProcessors();
             vertx.deployVerticle(() -> new AnswerLoop(contexts), new DeploymentOptions().setInstances(loops))
                     .await(10, TimeUnit.SECONDS);
 
