@@ -7,8 +7,9 @@ import io.vertx.core.VerticleBase;
 import java.util.Collection;
 
 /**
- * One event loop for answers. Deployed once per event loop so answers spread over all of them; the
- * consumer hands each request to one of these contexts, where the whole answer then runs.
+ * One event loop for answers. Deployed once per core ({@code WorkflowApp}), each instance on its own event loop, so
+ * answers spread over the cores; the consumer hands each request to one of these contexts, where the whole answer
+ * then runs.
  */
 final class AnswerLoop extends VerticleBase {
     private final Collection<Context> contexts;
