@@ -141,6 +141,7 @@ if has plots; then
   mkdir -p docs
   ls "$OUT"/latency-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/latency-vs-rate.png "$OUT"/latency-*.json || true
   ls "$OUT"/throughput-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/throughput-sweep-latency.png "$OUT"/throughput-*.json || true
+  ls "$OUT"/paced-*.json >/dev/null 2>&1 && $RUN plot latency --out docs/paced-latency.png "$OUT"/paced-*.json || true
   ls "$OUT"/scale-*.json >/dev/null 2>&1 && $RUN plot memory --out docs/memory-per-connection.png "$OUT"/scale-*.json || true
   ls "$OUT"/scale-*.json >/dev/null 2>&1 && $RUN plot fanout --out docs/fanout.png "$OUT"/scale-*.json || true
 fi
