@@ -41,7 +41,8 @@ final class WriteDeadlines {
      */
     static <T> CompletableFuture<T> within(CompletableFuture<T> write, long timeoutMs) {
         Context current = Vertx.currentContext();
-        if (current == null || !current.isEventLoopContext()) {
+        // currentContext() is also set inside executeBlocking, on a worker thread: the queue is the loop's alone.
+        if (current == null || !current.isEventLoopContext() || !Context.isOnEventLoopThread()) {
             return write.orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         }
         Context context = current instanceof ContextInternal internal ? internal.unwrap() : current;
@@ -59,6 +60,10 @@ final class WriteDeadlines {
     }
 
     private void watch(CompletableFuture<?> write, long timeoutMs) {
+        // Acknowledged writes at the head leave now rather than at the next sweep.
+        while (!entries.isEmpty() && entries.peek().write().isDone()) {
+            entries.poll();
+        }
         entries.add(new Entry(write, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs)));
         if (timerId < 0) {
             arm(timeoutMs);
@@ -67,7 +72,8 @@ final class WriteDeadlines {
 
     private void arm(long timeoutMs) {
         long slackMs = Math.max(1, Math.min(SLACK_MS, timeoutMs / 4));
-        long untilHeadMs = TimeUnit.NANOSECONDS.toMillis(entries.peek().deadlineNanos() - System.nanoTime());
+        // Rounded up: a timer that fires just before the head's deadline would only re-arm and fail it a slack later.
+        long untilHeadMs = (entries.peek().deadlineNanos() - System.nanoTime() + 999_999) / 1_000_000;
         timerId = vertx.setTimer(Math.max(slackMs, untilHeadMs), id -> sweep(timeoutMs));
     }
 

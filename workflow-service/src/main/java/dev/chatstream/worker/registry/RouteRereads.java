@@ -1,6 +1,7 @@
 package dev.chatstream.worker.registry;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 
@@ -41,6 +42,9 @@ final class RouteRereads {
 
     void join(SessionRoute route) {
         onContext(() -> {
+            if (route.closed()) {
+                return; // closed before this (hopped) join ran: its leave has already run
+            }
             routes.add(route);
             if (timerId < 0) {
                 timerId = context.owner().setPeriodic(intervalMs, id -> reread());
@@ -62,7 +66,8 @@ final class RouteRereads {
     private void onContext(Runnable action) {
         Context current = Vertx.currentContext();
         Context root = current instanceof ContextInternal internal ? internal.unwrap() : current;
-        if (root == context) {
+        // currentContext() is also set inside executeBlocking, on a worker thread: only the loop itself runs it here.
+        if (root == context && Context.isOnEventLoopThread()) {
             action.run();
         } else {
             context.runOnContext(v -> action.run());
@@ -71,6 +76,11 @@ final class RouteRereads {
 
     int size() {
         return routes.size();
+    }
+
+    /** Whether the periodic re-read timer is armed (only while some route is joined). */
+    boolean ticking() {
+        return timerId >= 0;
     }
 
     private void reread() {
@@ -85,9 +95,18 @@ final class RouteRereads {
         if (due.isEmpty()) {
             return;
         }
-        registry.podsOf(sessions).onComplete(ar -> {
+        Future<List<List<String>>> found;
+        try {
+            found = registry.podsOf(sessions);
+        } catch (RuntimeException e) {
+            found = Future.failedFuture(e);
+        }
+        found.onComplete(ar -> {
+            // A reply that does not match the request counts as a failed re-read, for every route in it: a route
+            // left marked as reading would never be re-read again.
+            boolean ok = ar.succeeded() && ar.result() != null && ar.result().size() == due.size();
             for (int i = 0; i < due.size(); i++) {
-                due.get(i).rereadDone(ar.succeeded() ? ar.result().get(i) : null);
+                due.get(i).rereadDone(ok ? ar.result().get(i) : null);
             }
         });
     }

@@ -64,6 +64,10 @@ public final class SessionRoute implements Destinations {
         return sessionId;
     }
 
+    boolean closed() {
+        return closed;
+    }
+
     /** Marks a re-read as started, unless one is under way or the route is closed. */
     boolean beginReread() {
         if (lookingUp || closed) {

@@ -70,12 +70,37 @@ class WriteDeadlinesTest {
         });
 
         await().atMost(Duration.ofSeconds(5)).until(() -> writes.get(99).isDone());
-        assertThat(writes.get(99)).isCompletedExceptionally();
+        assertThatThrownBy(writes.get(99)::join).hasCauseInstanceOf(TimeoutException.class);
         for (int i = 0; i < 99; i++) {
             assertThat(writes.get(i).join()).isEqualTo("ack " + i);
         }
         context.runOnContext(v -> watched.set(context.<WriteDeadlines>get(WriteDeadlines.class.getName()).watched()));
         await().atMost(Duration.ofSeconds(5)).until(() -> watched.get() == 0);
+    }
+
+    @Test
+    @DisplayName("two unanswered writes sent apart each fail at their own deadline: the later one not with the first")
+    void eachWriteAtItsOwnDeadline() throws Exception {
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<String> first = new CompletableFuture<>();
+        CompletableFuture<String> second = new CompletableFuture<>();
+        AtomicLong firstSent = new AtomicLong();
+        AtomicLong secondSent = new AtomicLong();
+        context.runOnContext(v -> {
+            firstSent.set(System.nanoTime());
+            WriteDeadlines.within(first, 200);
+            vertx.setTimer(150, id -> {
+                secondSent.set(System.nanoTime());
+                WriteDeadlines.within(second, 1_000);
+            });
+        });
+
+        assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        long firstFailedAt = System.nanoTime();
+        assertThat(second).isNotDone();
+        assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - secondSent.get())).isGreaterThanOrEqualTo(1_000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(firstFailedAt - firstSent.get())).isGreaterThanOrEqualTo(200);
     }
 
     @Test
