@@ -3,10 +3,10 @@ package dev.chatstream.worker.fanout;
 import dev.chatstream.subjects.Subjects;
 import dev.chatstream.wire.BatchHeader;
 import dev.chatstream.wire.PodFrame;
+import dev.chatstream.worker.loop.EventLoops;
 import io.nats.client.impl.Headers;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,14 +66,8 @@ final class PodFrames {
     }
 
     private Pending pending(Context current) {
-        // The root context: callbacks may run on a duplicate of it, and one message's batches must share one queue.
-        Context context = current instanceof ContextInternal internal ? internal.unwrap() : current;
-        Pending pending = context.get(KEY);
-        if (pending == null) {
-            pending = new Pending(context);
-            context.put(KEY, pending);
-        }
-        return pending;
+        // Per root context: callbacks may run on a duplicate of it, and one message's batches must share one queue.
+        return EventLoops.local(current, KEY, Pending::new);
     }
 
     /** The frames waiting on one context, by pod subject. Used on that context only. */

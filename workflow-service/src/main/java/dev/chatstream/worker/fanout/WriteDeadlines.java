@@ -1,8 +1,8 @@
 package dev.chatstream.worker.fanout;
 
+import dev.chatstream.worker.loop.EventLoops;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -40,18 +40,11 @@ final class WriteDeadlines {
      * the calling event-loop context, else (no such context) by {@code orTimeout}.
      */
     static <T> CompletableFuture<T> within(CompletableFuture<T> write, long timeoutMs) {
-        Context current = Vertx.currentContext();
-        // currentContext() is also set inside executeBlocking, on a worker thread: the queue is the loop's alone.
-        if (current == null || !current.isEventLoopContext() || !Context.isOnEventLoopThread()) {
+        Context loop = EventLoops.current();
+        if (loop == null) {
             return write.orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         }
-        Context context = current instanceof ContextInternal internal ? internal.unwrap() : current;
-        WriteDeadlines deadlines = context.get(KEY);
-        if (deadlines == null) {
-            deadlines = new WriteDeadlines(context.owner());
-            context.put(KEY, deadlines);
-        }
-        deadlines.watch(write, timeoutMs);
+        EventLoops.local(loop, KEY, root -> new WriteDeadlines(root.owner())).watch(write, timeoutMs);
         return write;
     }
 

@@ -1,8 +1,8 @@
 package dev.chatstream.worker.provider;
 
+import dev.chatstream.worker.loop.EventLoops;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -39,14 +39,8 @@ final class DemoTicker {
 
     /** The ticker of {@code context} for {@code delayMs}, made on first use; call on that context. */
     static DemoTicker of(Vertx vertx, Context current, long delayMs) {
-        Context context = current instanceof ContextInternal internal ? internal.unwrap() : current;
-        String key = KEY + '/' + delayMs;
-        DemoTicker ticker = context.get(key);
-        if (ticker == null) {
-            ticker = new DemoTicker(vertx, TimeUnit.MILLISECONDS.toNanos(delayMs));
-            context.put(key, ticker);
-        }
-        return ticker;
+        return EventLoops.local(current, KEY + '/' + delayMs,
+                root -> new DemoTicker(vertx, TimeUnit.MILLISECONDS.toNanos(delayMs)));
     }
 
     /** Fires {@code due} one delay from now. */

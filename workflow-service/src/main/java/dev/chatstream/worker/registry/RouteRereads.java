@@ -1,9 +1,8 @@
 package dev.chatstream.worker.registry;
 
+import dev.chatstream.worker.loop.EventLoops;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -32,12 +31,7 @@ final class RouteRereads {
 
     /** The re-reads {@code owner} makes on {@code context}, made on first use; call on that context. */
     static RouteRereads of(Object owner, Context context, SessionRegistry registry, long intervalMs) {
-        RouteRereads rereads = context.get(owner);
-        if (rereads == null) {
-            rereads = new RouteRereads(context, registry, intervalMs);
-            context.put(owner, rereads);
-        }
-        return rereads;
+        return EventLoops.local(context, owner, root -> new RouteRereads(root, registry, intervalMs));
     }
 
     void join(SessionRoute route) {
@@ -64,10 +58,7 @@ final class RouteRereads {
 
     /** Answers call from their context; an error notice may finish elsewhere, so its call hops over. */
     private void onContext(Runnable action) {
-        Context current = Vertx.currentContext();
-        Context root = current instanceof ContextInternal internal ? internal.unwrap() : current;
-        // currentContext() is also set inside executeBlocking, on a worker thread: only the loop itself runs it here.
-        if (root == context && Context.isOnEventLoopThread()) {
+        if (EventLoops.current() == context) {
             action.run();
         } else {
             context.runOnContext(v -> action.run());
@@ -87,7 +78,7 @@ final class RouteRereads {
         List<SessionRoute> due = new ArrayList<>(routes.size());
         List<String> sessions = new ArrayList<>(routes.size());
         for (SessionRoute route : routes) {
-            if (route.beginReread()) {
+            if (route.beginLookup()) {
                 due.add(route);
                 sessions.add(route.sessionId());
             }
@@ -106,7 +97,7 @@ final class RouteRereads {
             // left marked as reading would never be re-read again.
             boolean ok = ar.succeeded() && ar.result() != null && ar.result().size() == due.size();
             for (int i = 0; i < due.size(); i++) {
-                due.get(i).rereadDone(ok ? ar.result().get(i) : null);
+                due.get(i).lookupDone(ok ? ar.result().get(i) : null);
             }
         });
     }

@@ -68,8 +68,8 @@ public final class SessionRoute implements Destinations {
         return closed;
     }
 
-    /** Marks a re-read as started, unless one is under way or the route is closed. */
-    boolean beginReread() {
+    /** Marks a lookup as started, unless one is under way or the route is closed. */
+    boolean beginLookup() {
         if (lookingUp || closed) {
             return false;
         }
@@ -77,25 +77,20 @@ public final class SessionRoute implements Destinations {
         return true;
     }
 
-    /** A re-read found {@code pods} ({@code null}: it failed). */
-    void rereadDone(List<String> pods) {
+    /** A lookup found {@code pods} ({@code null}: it failed). */
+    void lookupDone(List<String> pods) {
         lookingUp = false;
         subjects = pods == null ? afterFailedLookup() : toSubjects(pods);
     }
 
     private Future<Void> lookup() {
-        if (lookingUp || closed) {
+        if (!beginLookup()) {
             return Future.succeededFuture();
         }
-        lookingUp = true;
-        return registry.podsOf(sessionId)
-                .map(this::toSubjects)
-                .otherwise(err -> afterFailedLookup())
-                .map(found -> {
-                    lookingUp = false;
-                    subjects = found;
-                    return null;
-                });
+        return registry.podsOf(sessionId).transform(ar -> {
+            lookupDone(ar.succeeded() ? ar.result() : null);
+            return Future.succeededFuture();
+        });
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.chatstream.worker.registry;
 
 import io.vertx.core.Context;
-import io.vertx.core.internal.ContextInternal;
 
 import java.time.Duration;
 
@@ -19,7 +18,6 @@ public final class SessionRoutes {
 
     /** A route for an answer running on {@code context}; then {@link SessionRoute#start()} on that context. */
     public SessionRoute open(Context context, String sessionId) {
-        Context root = context instanceof ContextInternal internal ? internal.unwrap() : context;
-        return new SessionRoute(registry, heartbeats, sessionId, RouteRereads.of(this, root, registry, rereadMs));
+        return new SessionRoute(registry, heartbeats, sessionId, RouteRereads.of(this, context, registry, rereadMs));
     }
 }
